@@ -1,0 +1,95 @@
+/* figtrace/doc.h - ft_doc, the styled figure the writers turn into files.
+ *
+ * User units are the source image's pixels: the drawing covers the rectangle
+ * 0..width x 0..height (the SVG viewBox); width_mm/height_mm give its
+ * physical size on the page.  Layers are painted in order, first at the back.
+ * Everything a document holds is owned by it and freed by ft_doc_free().
+ */
+#ifndef FIGTRACE_DOC_H
+#define FIGTRACE_DOC_H
+
+#include "figtrace/common.h"
+#include "figtrace/paths.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ft_rgba {
+  float r, g, b, a; /* [0,1]; a = 0 means "none" */
+} ft_rgba;
+
+typedef enum ft_fill_rule { FT_FILL_NONZERO = 0, FT_FILL_EVENODD = 1 } ft_fill_rule;
+
+typedef struct ft_layer {
+  char *id;            /* XML id, e.g. "ink"; unique in the document */
+  char *label;         /* human name shown by editors (inkscape:label) */
+  ft_rgba fill;        /* fill of the closed paths; a = 0 for none */
+  ft_rgba stroke;      /* stroke colour; a = 0 for none */
+  double stroke_width; /* user units (pixels) for paths whose own width is 0 */
+  int fill_rule;       /* an ft_fill_rule */
+  char *item_prefix;   /* when set, each drawn item gets id="<prefix>-<label>" */
+  ft_paths *paths;     /* owned; may be NULL for an empty layer */
+} ft_layer;
+
+typedef enum ft_anchor { FT_ANCHOR_START = 0, FT_ANCHOR_MIDDLE = 1, FT_ANCHOR_END = 2 } ft_anchor;
+
+typedef struct ft_text {
+  double x, y;   /* baseline anchor point, user units */
+  double size;   /* font size in user units */
+  char *font;    /* font family list, e.g. "Arial, Helvetica, sans-serif" */
+  char *text;    /* UTF-8 */
+  int anchor;    /* an ft_anchor */
+  ft_rgba color;
+  char *id;      /* may be NULL */
+} ft_text;
+
+typedef struct ft_rect {
+  double x, y, w, h; /* user units */
+  ft_rgba fill;
+  char *id;          /* may be NULL */
+} ft_rect;
+
+typedef struct ft_doc {
+  double width, height;       /* user units: the viewBox is 0 0 width height */
+  double width_mm, height_mm; /* physical size; 0 lets the writer use 96 user units per inch */
+  int nlayers;
+  ft_layer *layer;            /* [nlayers] back to front */
+  int nrects;
+  ft_rect *rect;              /* [nrects] drawn above the layers (scale bars) */
+  int ntexts;
+  ft_text *text;              /* [ntexts] drawn last */
+  char *title;                /* <title>; may be NULL */
+  char *desc;                 /* <desc>; may be NULL */
+  char *source;               /* source file name; may be NULL */
+  char *preset;               /* preset the pipeline ran; may be NULL */
+  double pixel_w, pixel_h;    /* micrometres per pixel, 0 unknown */
+  int incomplete;             /* 1 when a stage gave up on part of the input */
+} ft_doc;
+
+/* An empty document of width x height user units.  OUT: free with ft_doc_free(). */
+FT_API FT_USERESULT ft_status ft_doc_new(ft_ctx *ctx, double width, double height, ft_doc **out);
+FT_API void ft_doc_free(ft_doc *doc);
+
+/* Append a layer with the given id and label (copied) that takes ownership
+ * of paths (also on failure, when paths is freed).  Fill black, no stroke.
+ * *index (may be NULL) receives the layer's position. */
+FT_API FT_USERESULT ft_status ft_doc_add_layer(ft_ctx *ctx, ft_doc *doc, const char *id,
+                                               const char *label, ft_paths *paths, int *index);
+
+/* Append a filled rectangle (id may be NULL). */
+FT_API FT_USERESULT ft_status ft_doc_add_rect(ft_ctx *ctx, ft_doc *doc, double x, double y,
+                                              double w, double h, ft_rgba fill, const char *id);
+
+/* Append a text item; strings are copied (font and id may be NULL). */
+FT_API FT_USERESULT ft_status ft_doc_add_text(ft_ctx *ctx, ft_doc *doc, double x, double y,
+                                              double size, const char *font, const char *text,
+                                              int anchor, ft_rgba color, const char *id);
+
+/* Set one of the document's strings (a copy of value; NULL clears). */
+FT_API FT_USERESULT ft_status ft_doc_set_string(ft_ctx *ctx, char **field, const char *value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,41 @@
+/* figtrace/pipeline.h - the stages chained, as the CLI and tests run them.
+ *
+ * ft_options holds one params struct per stage.  ft_options_init() fills in
+ * every stage's defaults; a caller (or a preset) then changes fields.  The
+ * same ft_options drive the command-line tool, library users and tests, so
+ * all three run the identical pipeline.
+ */
+#ifndef FIGTRACE_PIPELINE_H
+#define FIGTRACE_PIPELINE_H
+
+#include "figtrace/common.h"
+#include "figtrace/doc.h"
+#include "figtrace/image.h"
+#include "figtrace/io.h"
+#include "figtrace/stages.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ft_options {
+  ft_read_params read;
+  ft_segment_params segment;
+  ft_trace_params trace;
+  ft_fit_params fit;
+  ft_style_params style;
+  ft_svg_params svg;
+} ft_options;
+
+FT_API void ft_options_init(ft_options *opt);
+
+/* Run segment -> trace -> fit -> style on an image.  Progress is reported
+ * through the context in slices (segment 0-0.4, trace 0.4-0.6, fit 0.6-0.9,
+ * style 0.9-1).  OUT: *out, caller frees with ft_doc_free(). */
+FT_API FT_USERESULT ft_status ft_pipeline_run(ft_ctx *ctx, const ft_options *opt,
+                                              const ft_image *in, ft_doc **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

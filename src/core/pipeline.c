@@ -1,0 +1,55 @@
+/* src/core/pipeline.c - segment -> trace -> fit -> style, with progress slices.
+ *
+ * Each stage is called with the context's progress mapped into its slice;
+ * intermediate values are freed as soon as the next one exists, so the peak
+ * memory is two adjacent values, never the whole chain.
+ */
+#include "config.h"
+
+#include "core/internal.h"
+
+void ft_options_init(ft_options *opt) {
+  ft_read_params_init(&opt->read);
+  ft_segment_params_init(&opt->segment);
+  ft_trace_params_init(&opt->trace);
+  ft_fit_params_init(&opt->fit);
+  ft_style_params_init(&opt->style);
+  ft_svg_params_init(&opt->svg);
+}
+
+ft_status ft_pipeline_run(ft_ctx *ctx, const ft_options *opt, const ft_image *in, ft_doc **out) {
+  ft_options defaults;
+  ft_labels *labels = NULL;
+  ft_paths *traced = NULL, *fitted = NULL;
+  ft_doc *doc = NULL;
+  ft_status st;
+
+  *out = NULL;
+  if (!opt) {
+    ft_options_init(&defaults);
+    opt = &defaults;
+  }
+  ft__progress_slice(ctx, 0.0, 0.4);
+  if ((st = ft_segment(ctx, in, &opt->segment, &labels))) goto done;
+  ft__progress_slice(ctx, 0.4, 0.6);
+  if ((st = ft_trace(ctx, labels, &opt->trace, &traced))) goto done;
+  ft_labels_free(labels);
+  labels = NULL;
+  ft__progress_slice(ctx, 0.6, 0.9);
+  if ((st = ft_fit(ctx, traced, &opt->fit, &fitted))) goto done;
+  ft_paths_free(traced);
+  traced = NULL;
+  ft__progress_slice(ctx, 0.9, 1.0);
+  if ((st = ft_style(ctx, fitted, &opt->style, &doc))) goto done;
+  if ((st = ft_doc_set_string(ctx, &doc->source, in->name))) goto done;
+  if ((st = ft__progress(ctx, 1.0))) goto done;
+  *out = doc;
+  doc = NULL;
+done:
+  ft__progress_slice(ctx, 0.0, 1.0);
+  ft_labels_free(labels);
+  ft_paths_free(traced);
+  ft_paths_free(fitted);
+  ft_doc_free(doc);
+  return st;
+}
