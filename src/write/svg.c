@@ -286,7 +286,7 @@ static ft_status write_layer(svgw *w, const ft_layer *l) {
     h[nh].index = i;
     nh++;
   }
-  qsort(h, (size_t)nh, sizeof *h, head_cmp);
+  if (nh > 1) qsort(h, (size_t)nh, sizeof *h, head_cmp);
   for (k = 0; k < nh; k++) {
     pos[h[k].index] = k;
     rank[h[k].index] = (k > 0 && h[k - 1].open == h[k].open && h[k - 1].label == h[k].label)

@@ -362,10 +362,11 @@ static void test_pathdata_compact(void) {
   CU_ASSERT_EQUAL_FATAL(ft_paths_new(NULL, 100, 100, &ps), FT_OK);
   /* a square: h/v, closing line left to z */
   i = add_box(ps, 0, 0, 10, 10, 0, -1, 1);
-  CU_ASSERT_STRING_EQUAL(pd_of(&ps->path[i], 2), "m0 0h10v10h-10z");
-  /* its hole, counter-clockwise, from a fractional start */
+  CU_ASSERT_STRING_EQUAL(pd_of(&ps->path[i], 2), "m0 0h10v10H0z"); /* H0 beats h-10 */
+  /* its hole, counter-clockwise, from a fractional start; absolute V where
+   * shorter, relative h on a tie */
   i = add_box(ps, 1.5, .5, 3.25, 4, 1, 0, 1);
-  CU_ASSERT_STRING_EQUAL(pd_of(&ps->path[i], 2), "m1.5.5v3.5h1.75v-3.5z");
+  CU_ASSERT_STRING_EQUAL(pd_of(&ps->path[i], 2), "m1.5.5V4h1.75V.5z");
   /* diagonals: implicit lineto after m, repeated l omitted, '-' as separator */
   {
     double xy[6] = {1, 2, 4, 0, 6, 3};
@@ -401,7 +402,7 @@ static void test_pathdata_subpaths(void) {
   ft__pd_init(&pd, 2);
   CU_ASSERT_EQUAL(ft__pathdata(&pd, &b, &ps->path[0]), FT_OK);
   CU_ASSERT_EQUAL(ft__pathdata(&pd, &b, &ps->path[1]), FT_OK);
-  CU_ASSERT_STRING_EQUAL(b.data, "m10 10h10v10h-10zm2 2v2h2v-2z");
+  CU_ASSERT_STRING_EQUAL(b.data, "m10 10h10v10H10zm2 2v2h2v-2z");
   ft__buf_free(&b);
   ft_paths_free(ps);
 }
@@ -441,7 +442,7 @@ static void test_document_structure(void) {
   CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[1]/@fill-opacity"), "0.5");
   CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[1]/@fill-rule"), "evenodd");
   CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[1]/@stroke"), "none");
-  CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[1]/s:path/@d"), "m0 0h10v10h-10z");
+  CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[1]/s:path/@d"), "m0 0h10v10H0z");
   /* the label falls back to the id; an empty layer stays as an empty group */
   CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[2]/@inkscape:label"), "empty");
   CU_ASSERT_EQUAL(count(&x, "/s:svg/s:g[2]/*"), 0);
@@ -763,15 +764,25 @@ static int failing_write(void *user, const void *buf, size_t len) {
 }
 
 static void test_sink_failure(void) {
-  static const size_t budgets[] = {0, 100, 5000, 20000};
+  size_t budgets[4];
   ft_ctx *ctx = ft_ctx_new();
   ft_doc *doc = NULL;
   ft_paths *ps = NULL;
+  ft_status st;
+  char *svg;
   int b, k;
   CU_ASSERT_EQUAL_FATAL(ft_doc_new(ctx, 1000, 1000, &doc), FT_OK);
   CU_ASSERT_EQUAL_FATAL(ft_paths_new(ctx, 1000, 1000, &ps), FT_OK);
   for (k = 0; k < 500; k++) add_box(ps, k, k, k + 1.5, k + 2.25, 0, -1, k + 1);
   CU_ASSERT_EQUAL_FATAL(ft_doc_add_layer(ctx, doc, "ink", "Ink", ps, NULL), FT_OK);
+  /* fail at the first byte, early, half way and at the very last byte */
+  svg = render(ctx, doc, 2, 1, &st);
+  CU_ASSERT_EQUAL_FATAL(st, FT_OK);
+  budgets[0] = 0;
+  budgets[1] = 100;
+  budgets[2] = strlen(svg) / 2;
+  budgets[3] = strlen(svg) - 1;
+  free(svg);
   for (b = 0; b < (int)(sizeof budgets / sizeof budgets[0]); b++) {
     failing f = {budgets[b], 0, 0, 0};
     ft_sink sink = {failing_write, &f};
