@@ -117,8 +117,10 @@ FT_API void ft_svg_params_init(ft_svg_params *p);
  * texts.  Each region is one <path>: an outline with the holes whose parent
  * it is as subpaths; islands are their own <path>; open strokes are one
  * <path fill="none"> each.  When the layer has an item_prefix, all outlines
- * of one label share one <path id="PREFIX-LABEL">.  Path data is compact
- * and relative, rounded to p->decimals digits without accumulating error.
+ * of one label share one <path id="PREFIX-LABEL"> and the label's open
+ * strokes get ids PREFIX-LABEL-1, PREFIX-LABEL-2...  Path data is compact
+ * (relative, absolute where shorter), rounded to p->decimals digits
+ * without accumulating error.
  * p may be NULL for defaults.  Returns FT_ERR_INVAL for bad params or a
  * non-finite coordinate, FT_ERR_IO when the sink fails (the sink's own
  * detail is kept), FT_ERR_CANCELLED from the progress callback.  The sink

@@ -64,8 +64,9 @@ static const char *number(const char *s, double *v) {
     while (isdigit((unsigned char)*s)) s++, digits++;
   }
   if (!digits) return NULL;
-  if ((*s == 'e' || *s == 'E') && (isdigit((unsigned char)s[1]) ||
-                                   ((s[1] == '-' || s[1] == '+') && isdigit((unsigned char)s[2])))) {
+  if ((*s == 'e' || *s == 'E') &&
+      (isdigit((unsigned char)s[1]) ||
+       ((s[1] == '-' || s[1] == '+') && isdigit((unsigned char)s[2])))) {
     s += 2;
     while (isdigit((unsigned char)*s)) s++;
   }
@@ -531,14 +532,26 @@ static void test_item_ids(void) {
   add_box(ps, 20, 0, 30, 10, 0, -1, 5);  /* 1 label 5 */
   add_box(ps, 40, 0, 60, 20, 0, -1, 7);  /* 2 label 7 again */
   add_box(ps, 45, 5, 50, 10, 1, 2, 7);   /* 3 hole of 2 */
+  CU_ASSERT_EQUAL_FATAL(ft_paths_add(ctx, ps, 70, 70, &k), FT_OK); /* 4, 5 strokes of label 7 */
+  CU_ASSERT_EQUAL(ft_path_line_to(ctx, &ps->path[k], 80, 75), FT_OK);
+  ps->path[k].label = 7;
+  CU_ASSERT_EQUAL_FATAL(ft_paths_add(ctx, ps, 70, 90, &k), FT_OK);
+  CU_ASSERT_EQUAL(ft_path_line_to(ctx, &ps->path[k], 80, 95), FT_OK);
+  ps->path[k].label = 7;
   CU_ASSERT_EQUAL_FATAL(ft_doc_add_layer(ctx, doc, "nuclei", "Nuclei", ps, &k), FT_OK);
   CU_ASSERT_EQUAL_FATAL(ft_doc_set_string(ctx, &doc->layer[k].item_prefix, "nucleus"), FT_OK);
   svg = render(ctx, doc, 2, 1, &st);
   CU_ASSERT_EQUAL_FATAL(st, FT_OK);
   CU_ASSERT_EQUAL_FATAL(xml_open(&x, svg), 0);
-  CU_ASSERT_EQUAL(count(&x, "//s:path"), 2);
+  CU_ASSERT_EQUAL(count(&x, "//s:path"), 4);
   CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[1]/@id"), "nucleus-7");
   CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[2]/@id"), "nucleus-5");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[3]/@id"), "nucleus-7-1");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[4]/@id"), "nucleus-7-2");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[4]/@d"), "m70 90 10 5");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[4]/@fill"), "none");
+  /* the layer has no stroke colour, so strokes are drawn in its fill */
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[4]/@stroke"), "#000000");
   CU_ASSERT_EQUAL_FATAL(parse_d(str(&x, "//s:path[@id='nucleus-7']/@d"), &l), 0);
   at = 0;
   CU_ASSERT(match_path(&l, &at, &ps->path[0], 2) <= 0.005);
