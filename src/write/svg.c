@@ -390,9 +390,12 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
 
   for (i = 0; i < doc->nrects; i++) {
     const ft_rect *r = &doc->rect[i];
+    /* SVG forbids a negative width or height: span the same area instead */
+    double x = r->w < 0.0 ? r->x + r->w : r->x, y = r->h < 0.0 ? r->y + r->h : r->y;
     if (start(w, "rect") < 0 || (r->id && attr(w, "id", r->id) < 0) ||
-        attr_num(w, "x", r->x, 3, NULL) < 0 || attr_num(w, "y", r->y, 3, NULL) < 0 ||
-        attr_num(w, "width", r->w, 3, NULL) < 0 || attr_num(w, "height", r->h, 3, NULL) < 0 ||
+        attr_num(w, "x", x, 3, NULL) < 0 || attr_num(w, "y", y, 3, NULL) < 0 ||
+        attr_num(w, "width", fabs(r->w), 3, NULL) < 0 ||
+        attr_num(w, "height", fabs(r->h), 3, NULL) < 0 ||
         attr_color(w, "fill", r->fill) < 0 || end(w) < 0)
       return XMLFAIL;
   }

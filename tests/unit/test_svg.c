@@ -659,6 +659,7 @@ static void test_rects_and_metadata(void) {
   ft_rgba white = {1, 1, 1, 1};
   CU_ASSERT_EQUAL_FATAL(ft_doc_new(ctx, 512, 512, &doc), FT_OK);
   CU_ASSERT_EQUAL(ft_doc_add_rect(ctx, doc, 400.5, 480, 76.923, 4, white, "scalebar"), FT_OK);
+  CU_ASSERT_EQUAL(ft_doc_add_rect(ctx, doc, 1, 10, 2, -4, (ft_rgba){0, 0, 0, 0.25f}, NULL), FT_OK);
   CU_ASSERT_EQUAL(ft_doc_set_string(ctx, &doc->source, "cells & nuclei.tif"), FT_OK);
   CU_ASSERT_EQUAL(ft_doc_set_string(ctx, &doc->preset, "nature"), FT_OK);
   doc->pixel_w = doc->pixel_h = 0.65;
@@ -666,10 +667,14 @@ static void test_rects_and_metadata(void) {
   svg = render(ctx, doc, 2, 1, &st);
   CU_ASSERT_EQUAL_FATAL(st, FT_OK);
   CU_ASSERT_EQUAL_FATAL(xml_open(&x, svg), 0);
-  CU_ASSERT_STRING_EQUAL(str(&x, "//s:rect/@id"), "scalebar");
-  CU_ASSERT_STRING_EQUAL(str(&x, "//s:rect/@x"), "400.5");
-  CU_ASSERT_STRING_EQUAL(str(&x, "//s:rect/@width"), "76.923");
-  CU_ASSERT_STRING_EQUAL(str(&x, "//s:rect/@fill"), "#ffffff");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[1]/@id"), "scalebar");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[1]/@x"), "400.5");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[1]/@width"), "76.923");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[1]/@fill"), "#ffffff");
+  /* a rect given with a negative height covers the same area */
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[2]/@y"), "6");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[2]/@height"), "4");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[2]/@fill-opacity"), "0.25");
   CU_ASSERT_EQUAL(count(&x, "/s:svg/s:metadata"), 1);
   CU_ASSERT_STRING_EQUAL(str(&x, "//dc:source"), "cells & nuclei.tif");
   CU_ASSERT_STRING_EQUAL(str(&x, "//figtrace:preset"), "nature");
