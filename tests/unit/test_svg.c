@@ -820,6 +820,11 @@ static int cancel_cb(void *user, double f) {
   return ++*(int *)user > 3;
 }
 
+static int record_cb(void *user, double f) {
+  *(double *)user = f;
+  return 0;
+}
+
 static void test_cancel_and_bad_coordinates(void) {
   ft_ctx *ctx = ft_ctx_new();
   ft_doc *doc = NULL;
@@ -835,6 +840,15 @@ static void test_cancel_and_bad_coordinates(void) {
   CU_ASSERT_EQUAL(ft_write_svg(ctx, doc, NULL, sink), FT_ERR_CANCELLED);
   CU_ASSERT(calls > 3 && calls < 50);
   CU_ASSERT_EQUAL(ft_sink_close(ctx, sink, 0), FT_OK);
+  /* uncancelled, progress runs to the end */
+  {
+    double last = -1.0;
+    ft_ctx_set_progress(ctx, record_cb, &last);
+    CU_ASSERT_EQUAL_FATAL(ft_sink_open_memory(ctx, &sink), FT_OK);
+    CU_ASSERT_EQUAL(ft_write_svg(ctx, doc, NULL, sink), FT_OK);
+    CU_ASSERT_DOUBLE_EQUAL(last, 1.0, 1e-12);
+    CU_ASSERT_EQUAL(ft_sink_close(ctx, sink, 1), FT_OK);
+  }
   ft_ctx_set_progress(ctx, NULL, NULL);
   /* a NaN coordinate is refused with the layer and path named */
   ps->path[42].seg[1].c[2].y = NAN;
