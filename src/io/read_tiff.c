@@ -6,7 +6,8 @@
  * our own report, so nothing is printed and no global state is touched.
  *
  * Supported (TIFF 6.0 Sec. 4-8, 14, 18, 19): bilevel and gray 1/2/4/8/16-bit
- * unsigned, min-is-black and min-is-white; RGB 8/16-bit; palette 1..8-bit
+ * unsigned, min-is-black and min-is-white; RGB 8/16-bit; YCbCr with JPEG
+ * compression (decoded to RGB by libtiff's JPEG codec); palette 1..8-bit
  * (colour map values are 16-bit, so such images record bit_depth 16); 32-bit
  * IEEE float gray or RGB, clamped to [0,1] because ft_image holds [0,1]
  * (NaN reads as 0; scale such data to [0,1] before saving); any compression
@@ -42,6 +43,7 @@ typedef struct tiff_src {
   uint64_t len, pos;
   char err[512];
   int have_err;
+  int damaged; /* a codec warned that the data is corrupt */
 } tiff_src;
 
 static tmsize_t t_read(thandle_t h, void *buf, tmsize_t n) {
@@ -105,12 +107,23 @@ static int t_error(TIFF *tif, void *user, const char *module, const char *fmt, v
   return 1;
 }
 
+/* Warnings are dropped, except those of libtiff's JPEG codec that mean the
+ * compressed data is damaged (libjpeg reports a premature end or corrupt
+ * entropy data as a warning and fills the rest with gray): those count as
+ * errors, so damaged strips never read as half-gray images. */
 static int t_warn(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
+  tiff_src *s = user;
+  char msg[512];
   (void)tif;
-  (void)user;
-  (void)module;
-  (void)fmt;
-  (void)ap;
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  if (module && strcmp(module, "JPEGLib") == 0 &&
+      (strstr(msg, "Premature end") || strstr(msg, "Corrupt JPEG data"))) {
+    if (!s->have_err) {
+      snprintf(s->err, sizeof s->err, "%s", msg);
+      s->have_err = 1;
+    }
+    s->damaged = 1;
+  }
   return 1;
 }
 
@@ -239,7 +252,7 @@ static ft_status decode_dir(ft_ctx *ctx, TIFF *tif, tiff_src *src, const char *n
                             const ft_read_params *p, ft_image **out) {
   uint32_t w = 0, h = 0;
   uint16_t bps = 1, spp = 1, fmt = SAMPLEFORMAT_UINT, photo, planar = PLANARCONFIG_CONTIG;
-  uint16_t orient = ORIENTATION_TOPLEFT, nextra = 0, *extra = NULL;
+  uint16_t orient = ORIENTATION_TOPLEFT, nextra = 0, *extra = NULL, compression = 1;
   tdec t;
   int channels, assoc = 0, nplanes, plane;
   unsigned char *buf = NULL;
@@ -254,6 +267,7 @@ static ft_status decode_dir(ft_ctx *ctx, TIFF *tif, tiff_src *src, const char *n
   TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLEFORMAT, &fmt);
   TIFFGetFieldDefaulted(tif, TIFFTAG_PLANARCONFIG, &planar);
   TIFFGetFieldDefaulted(tif, TIFFTAG_ORIENTATION, &orient);
+  TIFFGetFieldDefaulted(tif, TIFFTAG_COMPRESSION, &compression);
   TIFFGetFieldDefaulted(tif, TIFFTAG_EXTRASAMPLES, &nextra, &extra);
   if (!TIFFGetField(tif, TIFFTAG_PHOTOMETRIC, &photo))
     photo = spp >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK;
@@ -280,6 +294,15 @@ static ft_status decode_dir(ft_ctx *ctx, TIFF *tif, tiff_src *src, const char *n
     case PHOTOMETRIC_MINISWHITE: t.min_is_white = 1; t.ncolor = 1; break;
     case PHOTOMETRIC_MINISBLACK: t.ncolor = 1; break;
     case PHOTOMETRIC_RGB: t.ncolor = 3; break;
+    case PHOTOMETRIC_YCBCR:
+      /* JPEG-compressed YCbCr (TIFF Technical Note 2): libjpeg converts to
+       * RGB and upsamples when asked, and the strip and tile sizes follow. */
+      if (compression != COMPRESSION_JPEG || bps != 8 || planar != PLANARCONFIG_CONTIG ||
+          !TIFFSetField(tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB))
+        return ft__fail(ctx, FT_ERR_UNSUPPORTED,
+                        "%s: tiff: YCbCr is supported only with JPEG compression", name);
+      t.ncolor = 3;
+      break;
     case PHOTOMETRIC_PALETTE: {
       uint16_t *r, *g, *b;
       if (t.is_float || bps > 8)
@@ -329,7 +352,7 @@ static ft_status decode_dir(ft_ctx *ctx, TIFF *tif, tiff_src *src, const char *n
       for (ty = 0; ty < h; ty += th)
         for (tx = 0; tx < w; tx += tw) {
           tmsize_t n = TIFFReadTile(tif, buf, tx, ty, 0, (uint16_t)plane);
-          if (n < 0 || (uint64_t)n < (uint64_t)trow * th) {
+          if (n < 0 || (uint64_t)n < (uint64_t)trow * th || src->damaged) {
             st = tiff_err(ctx, src, name, "tile data is short");
             goto fail;
           }
@@ -351,7 +374,7 @@ static ft_status decode_dir(ft_ctx *ctx, TIFF *tif, tiff_src *src, const char *n
         uint32_t nrows = h - row < rps ? h - row : rps;
         tmsize_t n = TIFFReadEncodedStrip(tif, TIFFComputeStrip(tif, row, (uint16_t)plane), buf,
                                           ssz);
-        if (n < 0 || (uint64_t)n < (uint64_t)line * nrows) {
+        if (n < 0 || (uint64_t)n < (uint64_t)line * nrows || src->damaged) {
           st = tiff_err(ctx, src, name, "strip data is short");
           goto fail;
         }

@@ -683,6 +683,10 @@ static void tiff_write_page(TIFF *t, const tiff_spec *s) {
   TIFFSetField(t, TIFFTAG_PHOTOMETRIC, s->photo);
   TIFFSetField(t, TIFFTAG_PLANARCONFIG, s->planar ? s->planar : PLANARCONFIG_CONTIG);
   TIFFSetField(t, TIFFTAG_COMPRESSION, s->compression ? s->compression : COMPRESSION_NONE);
+  if (s->photo == PHOTOMETRIC_YCBCR) {
+    TIFFSetField(t, TIFFTAG_JPEGQUALITY, 95);
+    TIFFSetField(t, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
+  }
   if (s->orient) TIFFSetField(t, TIFFTAG_ORIENTATION, s->orient);
   if (s->nextra) {
     uint16_t ex[1];
@@ -1521,6 +1525,81 @@ static void test_corrupted(void) {
   ft_ctx_free(ctx);
 }
 
+/* JPEG-compressed YCbCr, as scanners and slide scanners write it. */
+static void test_tiff_ycbcr_jpeg(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  double *v = malloc(48 * 32 * 3 * sizeof *v);
+  tiff_spec s;
+  buf b;
+  ft_image *img = NULL;
+  size_t i;
+  int bad = 0, tiled;
+  for (i = 0; i < 48 * 32; i++) {
+    size_t x = i % 48, y = i / 48;
+    v[3 * i] = x < 24 ? 200 : 40;
+    v[3 * i + 1] = y < 16 ? 180 : 60;
+    v[3 * i + 2] = 120;
+  }
+  if (!TIFFIsCODECConfigured(COMPRESSION_JPEG)) {
+    free(v);
+    ft_ctx_free(ctx);
+    return;
+  }
+  for (tiled = 0; tiled < 2; tiled++) {
+    memset(&s, 0, sizeof s);
+    s.w = 48;
+    s.h = 32;
+    s.spp = 3;
+    s.bps = 8;
+    s.photo = PHOTOMETRIC_YCBCR;
+    s.compression = COMPRESSION_JPEG;
+    s.rps = 16;
+    s.tile = tiled ? 16 : 0;
+    s.vals = v;
+    b = tiff_make(&s, 1);
+    CU_ASSERT_EQUAL_FATAL(rd(ctx, &b, "y.tif", NULL, &img), FT_OK);
+    CU_ASSERT_EQUAL(img->width, 48);
+    CU_ASSERT_EQUAL(img->height, 32);
+    CU_ASSERT_EQUAL(img->channels, 3);
+    CU_ASSERT_EQUAL(img->bit_depth, 8);
+    /* away from the colour edges, where chroma subsampling blurs */
+    for (i = 0; i < 48 * 32; i++) {
+      size_t x = i % 48, y = i / 48, c;
+      if ((x >= 20 && x < 28) || (y >= 12 && y < 20)) continue;
+      for (c = 0; c < 3; c++)
+        if (fabsf(img->data[3 * i + c] - (float)(v[3 * i + c] / 255.0)) > 6.0f / 255.0f) bad++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    ft_image_free(img);
+    /* an EOI marker in the middle of the first strip's entropy-coded data */
+    {
+      char *path = temp_path();
+      FILE *fp = fopen(path, "wb");
+      TIFF *t;
+      uint64_t *off = NULL, *cnt = NULL;
+      fwrite(b.d, 1, b.len, fp);
+      fclose(fp);
+      t = TIFFOpen(path, "r");
+      CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+      CU_ASSERT_FATAL(TIFFGetField(t, tiled ? TIFFTAG_TILEOFFSETS : TIFFTAG_STRIPOFFSETS, &off) &&
+                      TIFFGetField(t, tiled ? TIFFTAG_TILEBYTECOUNTS : TIFFTAG_STRIPBYTECOUNTS,
+                                   &cnt));
+      b.d[off[0] + cnt[0] - 40] = 0xFF;
+      b.d[off[0] + cnt[0] - 39] = 0xD9;
+      TIFFClose(t);
+      unlink(path);
+      free(path);
+    }
+    img = (ft_image *)&s;
+    CU_ASSERT_EQUAL(rd(ctx, &b, "y.tif", NULL, &img), FT_ERR_FORMAT);
+    CU_ASSERT_PTR_NULL(img);
+    CU_ASSERT(starts_with(ft_ctx_errmsg(ctx), "y.tif: tiff: "));
+    free(b.d);
+  }
+  free(v);
+  ft_ctx_free(ctx);
+}
+
 static void test_tiff_unsupported(void) {
   static const double px[4] = {1, 2, 3, 4};
   ft_ctx *ctx = ft_ctx_new();
@@ -1701,6 +1780,7 @@ static const ft_test_case cases[] = {
     {"hostile: huge declared dimensions", test_huge_dimensions},
     {"hostile: corrupted bytes", test_corrupted},
     {"tiff: unsupported variants", test_tiff_unsupported},
+    {"tiff: JPEG-compressed YCbCr", test_tiff_ycbcr_jpeg},
     {"tiff: no message reaches libtiff's global handlers", test_tiff_quiet},
     {NULL, NULL}};
 
