@@ -102,9 +102,10 @@ FT_API void ft_trace_params_init(ft_trace_params *p);
  * coinciding boundaries.  label and class_id are set, info is copied from
  * in, and so are the size and the pixel size.
  *
- * Time is linear in the pixels plus the boundary length (plus, for maps
- * with many labels, the rows each label spans); scratch memory is two bits
- * per pixel plus a table of the horizontal segments.  Progress is reported
+ * Time is linear in the pixels plus the boundary length, except that an
+ * outline inside a hole of its own label looks up the column to the next
+ * pixel of that label; scratch memory is two bits per pixel plus a few
+ * words per path.  Progress is reported
  * per block of rows and can cancel.  Returns FT_ERR_INVAL for a bad mode or
  * a label outside 0..nlabels-1 (message gives its position).
  * OUT: caller frees with ft_paths_free(). */

@@ -35,19 +35,24 @@
  * column x is walked upward in the label map to the nearest horizontal
  * boundary edge Z of the same label:
  *   - outer loop: pixel (x, y-1) is not L; walk up through non-L pixels to
- *     the first L pixel.  None (the top of the image or of L's rows): the
- *     loop is top level.  Otherwise the region above the loop is bounded by
+ *     the first L pixel.  None (the top of the image, or above the first
+ *     hole of L): the loop is top level.  Otherwise the region above the loop is bounded by
  *     Z's loop: when that is a hole, it is the parent; when it is another
  *     outline, the two are siblings and share its parent.
  *   - hole: pixel (x, y-1) is L; walk up through L pixels to the top of the
  *     run.  Z's loop bounds the same component: when it is the outline, it
  *     is the parent; when it is another hole, the parent is that hole's.
- * Z is found by its edge in a table of horizontal segments built from the
- * traced paths (bucketed by row, sorted by x with two counting passes).
- * Z's loop starts at or above Z, so it was discovered earlier and its
- * parent is already known, and discovery order puts every parent before its
- * children.  The walks of one label never overlap within a column, so their
- * total length is bounded by the area of the rows each label spans.
+ * The walks only collect these edges as queries; Z is then found for all
+ * of them in one sweep over the horizontal segments of the traced paths,
+ * with the queries sorted by row and x (two counting passes).  Z's loop
+ * starts at or above Z, so it was discovered earlier and its parent is
+ * known when the parents are assigned in discovery order; discovery order
+ * also puts every parent before its children.  The walks of one label
+ * never overlap within a column.  Hole walks cross only pixels of their
+ * own label, so together they visit each pixel at most once; an outline
+ * only walks when it lies inside the rows and columns spanned by its
+ * label's holes, and stops at the top of them, so labels without holes
+ * (most labels of a speckled multi-label map) cost nothing.
  *
  * Parent links stay within a label: a label-2 region inside a hole of a
  * label-1 region is top level for label 2.  Labels are traced independently
@@ -86,6 +91,8 @@ typedef struct tracer {
   uint64_t *seen_e;   /* [(h+1) * w] bits: horizontal edge walked eastward */
   uint64_t *seen_w;   /* [(h+1) * w] bits: horizontal edge walked westward */
   ft_paths *ps;
+  int32_t *vbuf;      /* [vcap][2] corners of the loop being traced, reused */
+  int vcap;
   long steps;         /* edges walked since the last cancellation check */
   double fraction;    /* progress of the scan, 0..1 */
 } tracer;
@@ -106,20 +113,15 @@ static inline int turn(const tracer *t, int x, int y, int d, int32_t L) {
 }
 
 /* Walk one boundary loop of label L from corner (sx, sy), leaving it in
- * direction sd; (sx, sy) must be a corner of the loop.  Appends the loop
- * to t->ps as a closed path of line segments. */
+ * direction sd; (sx, sy) must be a corner of the loop.  The corners are
+ * gathered in t->vbuf and the loop is appended to t->ps as a closed path
+ * of line segments, allocated once at its exact size. */
 static ft_status trace_loop(tracer *t, int sx, int sy, int sd, int32_t L, int hole) {
   ft_status st;
   ft_path *p;
   size_t w = (size_t)t->w;
-  int idx, x = sx, y = sy, d = sd, nd;
+  int idx, x = sx, y = sy, d = sd, nd, n = 0, i;
 
-  if ((st = ft_paths_add(t->ctx, t->ps, sx, sy, &idx))) return st;
-  p = &t->ps->path[idx];
-  p->closed = 1;
-  p->hole = hole;
-  p->label = L;
-  p->class_id = t->in->info ? t->in->info[L].class_id : 0;
   for (;;) {
     switch (d) {
       case DIR_E: bit_set(t->seen_e, (size_t)y * w + (size_t)x); x++; break;
@@ -128,13 +130,36 @@ static ft_status trace_loop(tracer *t, int sx, int sy, int sd, int32_t L, int ho
       default: y--; break;
     }
     nd = turn(t, x, y, d, L);
-    if (nd != d && (st = ft_path_line_to(t->ctx, p, x, y))) return st;
+    if (nd != d) {
+      if (n == t->vcap && ft__grow((void **)&t->vbuf, &t->vcap, n + 1, 2 * sizeof *t->vbuf))
+        return ft__nomem(t->ctx, "trace");
+      t->vbuf[2 * n] = x;
+      t->vbuf[2 * n + 1] = y;
+      n++;
+    }
     if (nd == sd && x == sx && y == sy) break;
     d = nd;
     if (++t->steps >= STEPS_PER_CHECK) {
       t->steps = 0;
       if ((st = ft__progress(t->ctx, 0.9 * t->fraction))) return st;
     }
+  }
+
+  if ((st = ft_paths_add(t->ctx, t->ps, sx, sy, &idx))) return st;
+  p = &t->ps->path[idx];
+  p->closed = 1;
+  p->hole = hole;
+  p->label = L;
+  p->class_id = t->in->info ? t->in->info[L].class_id : 0;
+  p->seg = ft__malloc_n((size_t)n, sizeof *p->seg);
+  if (!p->seg) return ft__nomem(t->ctx, "trace");
+  p->cap = p->nseg = n;
+  for (i = 0; i < n; i++) {
+    ft_seg *sg = &p->seg[i];
+    memset(sg, 0, sizeof *sg);
+    sg->type = FT_SEG_LINE;
+    sg->c[2].x = t->vbuf[2 * i];
+    sg->c[2].y = t->vbuf[2 * i + 1];
   }
   return FT_OK;
 }
@@ -189,171 +214,169 @@ static ft_status scan(tracer *t) {
   return st;
 }
 
-/* Horizontal path segments of one direction, bucketed by row (edge row
- * 0..h) and sorted by x within a row; run r covers edges x0..x1-1. */
-typedef struct hrun {
-  int32_t x0, x1, path, row;
-} hrun;
+/* One lookup of stage 2: which loop walks edge x of edge row `row`
+ * (eastward when a hole asks, westward when an outline asks). */
+typedef struct query {
+  int32_t row, x, path, owner;
+} query;
 
-typedef struct runtab {
-  size_t *off; /* [h+2]: runs of row y are r[off[y] .. off[y+1]) */
-  hrun *r;     /* [n] */
-} runtab;
-
-static void runtab_free(runtab *rt) {
-  free(rt->off);
-  free(rt->r);
-}
-
-/* Build the tables of eastward (dir 0) and westward (dir 1) segments with
- * two stable counting passes: by x, then by row. */
-static ft_status runtab_build(tracer *t, runtab rt[2]) {
-  const ft_paths *ps = t->ps;
-  size_t n[2] = {0, 0}, *cx[2] = {NULL, NULL};
-  hrun *tmp[2] = {NULL, NULL};
-  int i, j, k, w = t->w, h = t->h;
-
-  memset(rt, 0, 2 * sizeof *rt);
-  for (k = 0; k < 2; k++) {
-    cx[k] = ft__calloc_n((size_t)w + 1, sizeof(size_t));
-    rt[k].off = ft__calloc_n((size_t)h + 2, sizeof(size_t));
-    if (!cx[k] || !rt[k].off) goto nomem;
+/* Sort q[0..n-1] by (row, x) with two stable counting passes, by x then by
+ * row; off[row] .. off[row+1] are then the queries of a row ([h+2]). */
+static ft_status sort_queries(tracer *t, query *q, size_t n, size_t *off) {
+  size_t *cx, m, acc, c;
+  query *tmp;
+  int v;
+  cx = ft__calloc_n((size_t)t->w + 1, sizeof *cx);
+  tmp = ft__malloc_n(n, sizeof *tmp);
+  if (!cx || !tmp) {
+    free(cx);
+    free(tmp);
+    return ft__nomem(t->ctx, "trace");
   }
-  for (i = 0; i < ps->npaths; i++) {
-    const ft_path *p = &ps->path[i];
-    ft_point prev = p->start;
-    for (j = 0; j < p->nseg; j++) {
-      ft_point e = p->seg[j].c[2];
-      if (e.y == prev.y) {
-        k = e.x > prev.x ? 0 : 1;
-        n[k]++;
-        cx[k][(int)(k ? e.x : prev.x)]++;
-        rt[k].off[(int)e.y]++;
-      }
-      prev = e;
-    }
+  for (m = 0; m < n; m++) cx[q[m].x]++;
+  for (acc = 0, v = 0; v <= t->w; v++) {
+    c = cx[v];
+    cx[v] = acc;
+    acc += c;
   }
-  for (k = 0; k < 2; k++) {
-    size_t acc = 0, c;
-    int v;
-    for (v = 0; v <= w; v++) {
-      c = cx[k][v];
-      cx[k][v] = acc;
-      acc += c;
-    }
-    acc = 0;
-    for (v = 0; v <= h + 1; v++) {
-      c = rt[k].off[v];
-      rt[k].off[v] = acc;
-      acc += c;
-    }
-    tmp[k] = ft__malloc_n(n[k], sizeof(hrun));
-    rt[k].r = ft__malloc_n(n[k], sizeof(hrun));
-    if (!tmp[k] || !rt[k].r) goto nomem;
-  }
-  /* pass 1: by x */
-  for (i = 0; i < ps->npaths; i++) {
-    const ft_path *p = &ps->path[i];
-    ft_point prev = p->start;
-    for (j = 0; j < p->nseg; j++) {
-      ft_point e = p->seg[j].c[2];
-      if (e.y == prev.y) {
-        hrun r;
-        k = e.x > prev.x ? 0 : 1;
-        r.x0 = (int32_t)(k ? e.x : prev.x);
-        r.x1 = (int32_t)(k ? prev.x : e.x);
-        r.path = i;
-        r.row = (int32_t)e.y;
-        tmp[k][cx[k][r.x0]++] = r;
-      }
-      prev = e;
-    }
-  }
-  /* pass 2: by row, stable, so rows stay sorted by x; off[] ends up shifted
-   * by one row and is shifted back */
-  for (k = 0; k < 2; k++) {
-    size_t m;
-    int v;
-    for (m = 0; m < n[k]; m++) rt[k].r[rt[k].off[tmp[k][m].row]++] = tmp[k][m];
-    for (v = h + 1; v > 0; v--) rt[k].off[v] = rt[k].off[v - 1];
-    rt[k].off[0] = 0;
-    free(tmp[k]);
-    free(cx[k]);
-  }
+  for (m = 0; m < n; m++) tmp[cx[q[m].x]++] = q[m];
+  memset(off, 0, ((size_t)t->h + 2) * sizeof *off);
+  for (m = 0; m < n; m++) off[tmp[m].row + 1]++;
+  for (v = 1; v <= t->h + 1; v++) off[v] += off[v - 1];
+  for (m = 0; m < n; m++) q[off[tmp[m].row]++] = tmp[m];
+  /* off[row] now ends row `row`; shift back to starts */
+  for (v = t->h + 1; v > 0; v--) off[v] = off[v - 1];
+  off[0] = 0;
+  free(cx);
+  free(tmp);
   return FT_OK;
-nomem:
-  for (k = 0; k < 2; k++) {
-    free(tmp[k]);
-    free(cx[k]);
-  }
-  runtab_free(&rt[0]);
-  runtab_free(&rt[1]);
-  return ft__nomem(t->ctx, "trace");
-}
-
-/* The path owning horizontal edge x of edge row y in table rt, or -1. */
-static int runtab_find(const runtab *rt, int y, int x) {
-  size_t lo = rt->off[y], hi = rt->off[y + 1];
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (rt->r[mid].x0 <= x)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  if (lo < rt->off[y + 1] && rt->r[lo].x0 <= x && x < rt->r[lo].x1) return rt->r[lo].path;
-  return -1;
 }
 
 /* Stage 2: parent links (see the file comment). */
 static ft_status nest(tracer *t) {
-  runtab rt[2];
   ft_paths *ps = t->ps;
-  size_t w = (size_t)t->w;
-  int32_t *top;
-  ft_status st;
-  int i;
+  size_t w = (size_t)t->w, nq = 0, m, *off = NULL;
+  int32_t *hbox = NULL; /* [nlabels][3]: highest row an enclosed outline's walk can reach, x range of the holes */
+  int32_t *owner = NULL; /* [npaths]: the loop Z found for each path, -1 none */
+  query *q = NULL;
+  ft_status st = FT_OK;
+  int i, j;
 
-  /* The first row holding each label, where the upward walks of that
-   * label stop: the first loop found of a label is an outline starting
-   * on its top row. */
-  top = ft__malloc_n((size_t)t->in->nlabels, sizeof *top);
-  if (!top) return ft__nomem(t->ctx, "trace");
-  for (i = 0; i < t->in->nlabels; i++) top[i] = t->h;
-  for (i = ps->npaths - 1; i >= 0; i--) top[ps->path[i].label] = (int32_t)ps->path[i].start.y;
-  if ((st = runtab_build(t, rt))) {
-    free(top);
-    return st;
+  if (ps->npaths == 0) return FT_OK;
+  hbox = ft__malloc_n((size_t)t->in->nlabels, 3 * sizeof *hbox);
+  owner = ft__malloc_n((size_t)ps->npaths, sizeof *owner);
+  q = ft__malloc_n((size_t)ps->npaths, sizeof *q);
+  off = ft__malloc_n((size_t)t->h + 2, sizeof *off);
+  if (!hbox || !owner || !q || !off) goto nomem;
+
+  /* An outline has a parent only inside one of its label's holes.  For
+   * each label: the x range [x0, x1) spanned by its holes, and the row just
+   * above its first hole (holes come in raster order), the highest row
+   * where the walk from an enclosed outline can meet the label.  An outline
+   * outside that range is top level without walking, and walks stop at
+   * that row; so labels without holes cost nothing here. */
+  for (i = 0; i < t->in->nlabels; i++) {
+    hbox[3 * i] = INT32_MAX;
+    hbox[3 * i + 1] = INT32_MAX;
+    hbox[3 * i + 2] = -1;
   }
   for (i = 0; i < ps->npaths; i++) {
-    ft_path *p = &ps->path[i];
-    int32_t L = p->label;
-    int x = (int)p->start.x, y = (int)p->start.y, py, z;
-    if ((i & 4095) == 0 && (st = ft__progress(t->ctx, 0.9 + 0.1 * i / ps->npaths))) break;
-    p->parent = -1;
-    if (!p->hole) {
-      if (y == 0) continue;
-      for (py = y - 1; py >= top[L] && t->lab[(size_t)py * w + x] != L; py--) continue;
-      if (py < top[L]) continue;
-      z = runtab_find(&rt[1], py + 1, x);
-      if (z < 0 || z >= i) goto internal;
-      p->parent = ps->path[z].hole ? z : ps->path[z].parent;
-    } else {
-      for (py = y - 1; py > 0 && t->lab[(size_t)(py - 1) * w + x] == L; py--) continue;
-      z = runtab_find(&rt[0], py, x);
-      if (z < 0 || z >= i) goto internal;
-      p->parent = ps->path[z].hole ? ps->path[z].parent : z;
+    const ft_path *p = &ps->path[i];
+    int32_t *hb = &hbox[3 * p->label];
+    if (!p->hole) continue;
+    if (hb[0] == INT32_MAX) hb[0] = (int32_t)p->start.y - 1;
+    for (j = 0; j < p->nseg; j++) {
+      int32_t x = (int32_t)p->seg[j].c[2].x;
+      if (x < hb[1]) hb[1] = x;
+      if (x > hb[2]) hb[2] = x;
     }
   }
-  runtab_free(&rt[0]);
-  runtab_free(&rt[1]);
-  free(top);
+
+  /* The walks: each yields the edge whose loop Z decides the parent. */
+  for (i = 0; i < ps->npaths; i++) {
+    const ft_path *p = &ps->path[i];
+    int32_t L = p->label, *hb = &hbox[3 * L];
+    int x = (int)p->start.x, y = (int)p->start.y, py;
+    owner[i] = -1;
+    if ((i & 4095) == 0 && (st = ft__progress(t->ctx, 0.9 + 0.08 * i / ps->npaths))) goto fail;
+    if (!p->hole) {
+      /* up through non-L pixels to the first L pixel: a westward edge */
+      if (y - 1 < hb[0] || x < hb[1] || x >= hb[2]) continue;
+      for (py = y - 1; py >= hb[0] && t->lab[(size_t)py * w + x] != L; py--) continue;
+      if (py < hb[0]) continue;
+      py++;
+    } else {
+      /* up through L pixels to the top of the column run: an eastward edge */
+      for (py = y - 1; py > 0 && t->lab[(size_t)(py - 1) * w + x] == L; py--) continue;
+    }
+    q[nq].row = py;
+    q[nq].x = x;
+    q[nq].path = i;
+    q[nq].owner = -1;
+    nq++;
+  }
+
+  /* Find the owners: one sweep over the horizontal segments of all paths,
+   * each looking up the queries of its row that fall inside it. */
+  if (nq > 0) {
+    if ((st = sort_queries(t, q, nq, off))) goto fail;
+    for (i = 0; i < ps->npaths; i++) {
+      const ft_path *p = &ps->path[i];
+      ft_point a = p->start;
+      for (j = 0; j < p->nseg; j++) {
+        ft_point b = p->seg[j].c[2];
+        int row = (int)b.y;
+        if (a.y == b.y && off[row] < off[row + 1]) {
+          int east = b.x > a.x;
+          int32_t x0 = (int32_t)(east ? a.x : b.x), x1 = (int32_t)(east ? b.x : a.x);
+          size_t lo = off[row], hi = off[row + 1];
+          while (lo < hi) { /* first query of the row with x >= x0 */
+            size_t mid = lo + (hi - lo) / 2;
+            if (q[mid].x < x0)
+              lo = mid + 1;
+            else
+              hi = mid;
+          }
+          for (; lo < off[row + 1] && q[lo].x < x1; lo++)
+            if (ps->path[q[lo].path].hole == east) q[lo].owner = i;
+        }
+        a = b;
+      }
+    }
+    for (m = 0; m < nq; m++) {
+      if (q[m].owner < 0 || q[m].owner >= q[m].path) {
+        st = ft__fail(t->ctx, FT_ERR_INTERNAL, "trace: no enclosing boundary for path %d",
+                      (int)q[m].path);
+        goto fail;
+      }
+      owner[q[m].path] = q[m].owner;
+    }
+  }
+
+  /* Parents in discovery order, so Z's parent is known when it is needed:
+   * an outline below a hole is in it, below another outline is its
+   * sibling; a hole below the outline is in it, below another hole is its
+   * sibling. */
+  for (i = 0; i < ps->npaths; i++) {
+    ft_path *p = &ps->path[i];
+    int z = owner[i];
+    if (z < 0)
+      p->parent = -1;
+    else if (ps->path[z].hole == p->hole)
+      p->parent = ps->path[z].parent;
+    else
+      p->parent = z;
+  }
+  st = ft__progress(t->ctx, 1.0);
+  goto fail;
+nomem:
+  st = ft__nomem(t->ctx, "trace");
+fail:
+  free(hbox);
+  free(owner);
+  free(q);
+  free(off);
   return st;
-internal:
-  runtab_free(&rt[0]);
-  runtab_free(&rt[1]);
-  free(top);
-  return ft__fail(t->ctx, FT_ERR_INTERNAL, "trace: no enclosing boundary for path %d", i);
 }
 
 ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, ft_paths **out) {
@@ -389,8 +412,10 @@ ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, f
   if (in->info && (st = ft_paths_set_info(ctx, t.ps, in->info, in->nlabels))) goto fail;
 
   if ((st = scan(&t))) goto fail;
+  free(t.vbuf);
   free(t.seen_e);
   free(t.seen_w);
+  t.vbuf = NULL;
   t.seen_e = t.seen_w = NULL;
   if ((st = nest(&t))) goto fail;
   if ((st = ft__progress(ctx, 1.0))) goto fail;
@@ -399,6 +424,7 @@ ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, f
 nomem:
   st = ft__nomem(ctx, "trace");
 fail:
+  free(t.vbuf);
   free(t.seen_e);
   free(t.seen_w);
   ft_paths_free(t.ps);
