@@ -298,7 +298,7 @@ static ft_status nest(tracer *t) {
     int32_t L = p->label, *hb = &hbox[3 * L];
     int x = (int)p->start.x, y = (int)p->start.y, py;
     owner[i] = -1;
-    if ((i & 4095) == 0 && (st = ft__progress(t->ctx, 0.9 + 0.08 * i / ps->npaths))) goto fail;
+    if ((i & 4095) == 0 && (st = ft__progress(t->ctx, 0.9 + 0.08 * i / ps->npaths))) goto done;
     if (!p->hole) {
       /* up through non-L pixels to the first L pixel: a westward edge */
       if (y - 1 < hb[0] || x < hb[1] || x >= hb[2]) continue;
@@ -319,7 +319,7 @@ static ft_status nest(tracer *t) {
   /* Find the owners: one sweep over the horizontal segments of all paths,
    * each looking up the queries of its row that fall inside it. */
   if (nq > 0) {
-    if ((st = sort_queries(t, q, nq, off))) goto fail;
+    if ((st = sort_queries(t, q, nq, off))) goto done;
     for (i = 0; i < ps->npaths; i++) {
       const ft_path *p = &ps->path[i];
       ft_point a = p->start;
@@ -347,7 +347,7 @@ static ft_status nest(tracer *t) {
       if (q[m].owner < 0 || q[m].owner >= q[m].path) {
         st = ft__fail(t->ctx, FT_ERR_INTERNAL, "trace: no enclosing boundary for path %d",
                       (int)q[m].path);
-        goto fail;
+        goto done;
       }
       owner[q[m].path] = q[m].owner;
     }
@@ -367,11 +367,10 @@ static ft_status nest(tracer *t) {
     else
       p->parent = z;
   }
-  st = ft__progress(t->ctx, 1.0);
-  goto fail;
+  goto done;
 nomem:
   st = ft__nomem(t->ctx, "trace");
-fail:
+done:
   free(hbox);
   free(owner);
   free(q);
