@@ -645,6 +645,45 @@ static void test_painted_nesting(void) {
   CU_ASSERT(deep >= 10);
 }
 
+/* A larger random map, exactness and counts only. */
+static void test_random_large(void) {
+  ft_labels *lab = random_map(300, 260, 1, 45, 99);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(lab);
+  CU_ASSERT(check_map(lab, 0));
+  ft_labels_free(lab);
+}
+
+/* Segment then trace: a thresholded drawing is traced exactly. */
+static void test_segment_then_trace(void) {
+  ft_image *img;
+  ft_labels *lab = NULL;
+  ft_paths *ps = NULL;
+  int x, y, i, holes = 0;
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(NULL, 64, 48, 3, &img), FT_OK);
+  for (y = 0; y < 48; y++)
+    for (x = 0; x < 64; x++) {
+      double d = hypot(x - 30.5, y - 22.5);
+      /* two dark rings (with holes) and a dot, on light paper */
+      float v = ((d > 8 && d < 12) || (d > 16 && d < 19) || d < 3) ? 0.15f : 0.85f;
+      for (i = 0; i < 3; i++) img->data[(y * 64 + x) * 3 + i] = v;
+    }
+  img->pixel_w = img->pixel_h = 0.5;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, NULL, &lab), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_trace(NULL, lab, NULL, &ps), FT_OK);
+  CU_ASSERT(check_map(lab, 1));
+  CU_ASSERT_EQUAL(ps->npaths, 5); /* ring, hole, ring, hole, dot */
+  for (i = 0; i < ps->npaths; i++) {
+    holes += ps->path[i].hole;
+    CU_ASSERT_EQUAL(ps->path[i].parent, i - 1);
+    CU_ASSERT_EQUAL(ps->path[i].class_id, FT_CLASS_INK);
+  }
+  CU_ASSERT_EQUAL(holes, 2);
+  CU_ASSERT_DOUBLE_EQUAL(ps->pixel_w, 0.5, 0);
+  ft_paths_free(ps);
+  ft_labels_free(lab);
+  ft_image_free(img);
+}
+
 /* ---- errors, progress and cancellation ---- */
 
 static int progress_calls, cancel_at;
@@ -720,6 +759,8 @@ int main(void) {
       {"random multi-label maps, exact", test_random_multi_label},
       {"random blobs, exact", test_random_blobs},
       {"painted nested shapes, exact with parents", test_painted_nesting},
+      {"large random map, exact", test_random_large},
+      {"segment then trace", test_segment_then_trace},
       {"errors, progress and cancellation", test_errors_and_cancel},
       {NULL, NULL}};
   return ft_test_main("trace", cases);
