@@ -332,6 +332,29 @@ static void test_nested_rings(void) {
   ft_labels_free(lab);
 }
 
+static void test_sibling_islands(void) {
+  /* islands stacked in one hole: the lower one looks up at the upper one,
+   * a sibling, and must still get the hole as parent */
+  static const char *const rows[] = {
+      "111111111", "1.......1", "1.11111.1", "1.......1", "1...1...1",
+      "1.......1", "1.1.1.1.1", "1.......1", "111111111"};
+  ft_labels *lab = map_from_text(rows, 9);
+  ft_paths *ps = trace(lab);
+  int i;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ps);
+  CU_ASSERT_EQUAL_FATAL(ps->npaths, 7);
+  CU_ASSERT_EQUAL(ps->path[0].parent, -1);
+  CU_ASSERT_EQUAL(ps->path[1].hole, 1);
+  CU_ASSERT_EQUAL(ps->path[1].parent, 0);
+  for (i = 2; i < 7; i++) {
+    CU_ASSERT_EQUAL(ps->path[i].hole, 0);
+    CU_ASSERT_EQUAL(ps->path[i].parent, 1);
+  }
+  CU_ASSERT(check_map(lab, 1));
+  ft_paths_free(ps);
+  ft_labels_free(lab);
+}
+
 static void test_diagonal_connection(void) {
   static const char *const two[] = {"....", ".1..", "..1.", "...."};
   static const char *const hole_diag[] = {".111.", "1...1", "1.1.1", "1...1", ".111."};
@@ -515,38 +538,111 @@ static void test_random_multi_label(void) {
   CU_ASSERT_EQUAL(fails, 0);
 }
 
-/* Blobs: a smoothed random field, so regions are large with many holes and
- * nested islands, on a larger map (exactness and counts, no pair-wise parent
- * reference). */
-static void test_random_blobs(void) {
-  int w = 160, h = 120, seed, fails = 0;
-  for (seed = 1; seed <= 3; seed++) {
-    ft_labels *lab = random_map(w, h, 1, 50, (uint32_t)seed);
-    int32_t *tmp = malloc(sizeof(int32_t) * (size_t)w * h);
-    int pass, x, y;
-    CU_ASSERT_PTR_NOT_NULL_FATAL(lab);
-    for (pass = 0; pass < 3; pass++) {
-      for (y = 0; y < h; y++)
-        for (x = 0; x < w; x++) {
-          int dx, dy, c = 0;
-          for (dy = -1; dy <= 1; dy++)
-            for (dx = -1; dx <= 1; dx++) {
-              int nx = x + dx, ny = y + dy;
-              if (nx >= 0 && ny >= 0 && nx < w && ny < h) c += lab->label[ny * w + nx];
-            }
-          tmp[y * w + x] = c >= 5;
-        }
-      memcpy(lab->label, tmp, sizeof(int32_t) * (size_t)w * h);
-    }
-    ft_labels_count(lab);
-    if (!check_map(lab, 0)) {
-      fails++;
-      printf("\n  mismatch: blobs seed %d\n", seed);
-    }
-    free(tmp);
-    ft_labels_free(lab);
+/* Blobs: a smoothed random field, so regions are large, with holes, islands
+ * in holes and holes in islands. */
+static int blob_map_ok(int w, int h, uint32_t seed, int parents) {
+  ft_labels *lab = random_map(w, h, 1, 50, seed);
+  int32_t *tmp = malloc(sizeof(int32_t) * (size_t)w * h);
+  int pass, x, y, ok;
+  for (pass = 0; pass < 3; pass++) {
+    for (y = 0; y < h; y++)
+      for (x = 0; x < w; x++) {
+        int dx, dy, c = 0;
+        for (dy = -1; dy <= 1; dy++)
+          for (dx = -1; dx <= 1; dx++) {
+            int nx = x + dx, ny = y + dy;
+            if (nx >= 0 && ny >= 0 && nx < w && ny < h) c += lab->label[ny * w + nx];
+          }
+        tmp[y * w + x] = c >= 5;
+      }
+    memcpy(lab->label, tmp, sizeof(int32_t) * (size_t)w * h);
   }
+  ft_labels_count(lab);
+  ok = check_map(lab, parents);
+  if (!ok) printf("\n  mismatch: blobs %dx%d seed %u\n", w, h, (unsigned)seed);
+  free(tmp);
+  ft_labels_free(lab);
+  return ok;
+}
+
+static void test_random_blobs(void) {
+  int seed, fails = 0;
+  for (seed = 1; seed <= 12; seed++) fails += !blob_map_ok(48, 40, (uint32_t)seed, 1);
+  for (seed = 1; seed <= 3; seed++) fails += !blob_map_ok(200, 150, (uint32_t)seed, 0);
   CU_ASSERT_EQUAL(fails, 0);
+}
+
+/* Painted targets, large to small: discs or squares made of concentric bands
+ * 1-3 pixels wide, alternately background and a random label, so the maps
+ * hold rings in rings, islands in holes, stacked siblings, diagonal contacts
+ * and borders shared between labels. */
+static ft_labels *painted_map(int w, int h, int nl, uint32_t seed) {
+  ft_labels *lab;
+  int n, k, x, y;
+  rng_state = seed * 2246822519u + 7u;
+  if (!rng_state) rng_state = 1;
+  if (ft_labels_new(NULL, w, h, nl + 1, &lab)) return NULL;
+  n = 8 + (int)(rng() % 12);
+  for (k = 0; k < n; k++) {
+    int r = 2 + (int)((double)(w < h ? w : h) * 0.4 * (n - k) / n);
+    int cx = (int)(rng() % (uint32_t)w), cy = (int)(rng() % (uint32_t)h);
+    int sq = rng() % 3 == 0, nb = 0, band[64], b, v0 = rng() % 2;
+    int lv[64];
+    /* bands from the outside in: band[b] is the inner radius of band b */
+    for (b = r; b > 0 && nb < 64; nb++) {
+      b -= 1 + (int)(rng() % 3);
+      band[nb] = b < 0 ? -1 : b;
+      lv[nb] = (nb + v0) % 2 ? 1 + (int)(rng() % (uint32_t)nl) : 0;
+    }
+    for (y = cy - r; y <= cy + r; y++)
+      for (x = cx - r; x <= cx + r; x++) {
+        int dist, i;
+        if (x < 0 || y < 0 || x >= w || y >= h) continue;
+        if (sq) {
+          dist = abs(x - cx) > abs(y - cy) ? abs(x - cx) : abs(y - cy);
+        } else {
+          dist = (int)floor(sqrt((double)((x - cx) * (x - cx) + (y - cy) * (y - cy))));
+          if (dist > r) continue;
+        }
+        for (i = 0; i < nb && dist <= band[i]; i++) continue;
+        if (i < nb) lab->label[y * w + x] = lv[i];
+      }
+  }
+  for (k = 1; k <= nl; k++) lab->info[k].class_id = FT_CLASS_REGION;
+  ft_labels_count(lab);
+  return lab;
+}
+
+static void test_painted_nesting(void) {
+  int seed, nl, fails = 0, islands = 0, deep = 0;
+  for (nl = 1; nl <= 3; nl++)
+    for (seed = 1; seed <= 25; seed++) {
+      int w = 30 + (seed * 13) % 25, h = 28 + (seed * 7) % 23, i;
+      ft_labels *lab = painted_map(w, h, nl, (uint32_t)(seed + 1000 * nl));
+      ft_paths *ps;
+      CU_ASSERT_PTR_NOT_NULL_FATAL(lab);
+      if (!check_map(lab, 1)) {
+        fails++;
+        printf("\n  mismatch: painted %dx%d labels %d seed %d\n", w, h, nl, seed);
+      }
+      ps = trace(lab);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(ps);
+      for (i = 0; i < ps->npaths; i++) {
+        int p = ps->path[i].parent, depth = 0;
+        if (!ps->path[i].hole && p >= 0) islands++;
+        while (p >= 0) {
+          depth++;
+          p = ps->path[p].parent;
+        }
+        if (depth >= 3) deep++;
+      }
+      ft_paths_free(ps);
+      ft_labels_free(lab);
+    }
+  CU_ASSERT_EQUAL(fails, 0);
+  /* the fixtures do exercise nesting */
+  CU_ASSERT(islands >= 50);
+  CU_ASSERT(deep >= 10);
 }
 
 /* ---- errors, progress and cancellation ---- */
@@ -614,6 +710,7 @@ int main(void) {
       {"rectangle 4 segments, L-shape 6", test_rectangle_and_l_shape},
       {"ring with a hole", test_ring_with_hole},
       {"rings in rings in rings", test_nested_rings},
+      {"islands stacked in one hole", test_sibling_islands},
       {"diagonal-only connections", test_diagonal_connection},
       {"checkerboard", test_checkerboard},
       {"regions on the image border", test_border_regions},
@@ -622,6 +719,7 @@ int main(void) {
       {"random bitmaps, exact", test_random_small},
       {"random multi-label maps, exact", test_random_multi_label},
       {"random blobs, exact", test_random_blobs},
+      {"painted nested shapes, exact with parents", test_painted_nesting},
       {"errors, progress and cancellation", test_errors_and_cancel},
       {NULL, NULL}};
   return ft_test_main("trace", cases);
