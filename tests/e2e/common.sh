@@ -59,13 +59,13 @@ expect_rc() {
 
 # expect WHAT TEST-ARGS... : one check; TEST-ARGS are given to test(1).
 expect() {
-  what=$1
+  local desc=$1
   shift
   checks=$((checks + 1))
   if test "$@"; then
-    ok "$what"
+    ok "$desc"
   else
-    fail "$what"
+    fail "$desc"
   fi
 }
 

@@ -72,16 +72,16 @@ stderr_has "figtrace: in/truncated.png: " "batch: error names the bad input"
 rm -rf out
 
 # ---- usage errors: exit 2, a hint, nothing converted or created ----
-usage() { # WHAT ARGS...
-  what=$1
+usage() { # DESCRIPTION ARGS...
+  local desc=$1 before_top before_in
   shift
+  before_top=$(listing .)
+  before_in=$(listing in)
   ft "$@"
-  expect_rc 2 "usage: $what"
-  stderr_has "Try 'figtrace --help'" "usage: $what: hint printed"
-  expect "usage: $what: nothing converted" \
-    "$(listing .)" = "ft.err ft.out in "
-  expect "usage: $what: input folder unchanged" \
-    "$(listing in)" = "garbage.png good.png good2.pnm text.png truncated.png "
+  expect_rc 2 "usage: $desc"
+  stderr_has "Try 'figtrace --help'" "usage: $desc: hint printed"
+  expect "usage: $desc: nothing created" "$(listing .)" = "$before_top"
+  expect "usage: $desc: nothing converted" "$(listing in)" = "$before_in"
 }
 usage "no input"
 usage "unknown long option" --bogus in/good.png
@@ -136,7 +136,7 @@ for opt in -o --output --threshold --invert --page --max-pixels -q --quiet -v --
   else
     fail "--help does not list $opt"
   fi
-  man_opt=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+  man_opt=$(printf '%s' "$opt" | sed 's/-/\\-/g')
   checks=$((checks + 1))
   if grep -qF -- "$man_opt" "$FT_SRCDIR/man/figtrace.1"; then
     ok "man page lists $opt"
