@@ -10,7 +10,9 @@
 : "${FT_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${FT_BUILDDIR:=$FT_SRCDIR}"
 FIGTRACE="$FT_BUILDDIR/figtrace"
+# shellcheck disable=SC2034 # used by the scripts that source this file
 RASTERDIFF="$FT_BUILDDIR/tests/tools/rasterdiff"
+# shellcheck disable=SC2034
 SAMPLES="$FT_SRCDIR/samples"
 export LC_ALL=C
 
@@ -59,13 +61,13 @@ expect_rc() {
 
 # expect WHAT TEST-ARGS... : one check; TEST-ARGS are given to test(1).
 expect() {
-  local desc=$1
+  x_desc=$1
   shift
   checks=$((checks + 1))
   if test "$@"; then
-    ok "$desc"
+    ok "$x_desc"
   else
-    fail "$desc"
+    fail "$x_desc"
   fi
 }
 

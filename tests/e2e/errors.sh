@@ -73,15 +73,15 @@ rm -rf out
 
 # ---- usage errors: exit 2, a hint, nothing converted or created ----
 usage() { # DESCRIPTION ARGS...
-  local desc=$1 before_top before_in
+  u_desc=$1
   shift
-  before_top=$(listing .)
-  before_in=$(listing in)
+  u_top=$(listing .)
+  u_in=$(listing in)
   ft "$@"
-  expect_rc 2 "usage: $desc"
-  stderr_has "Try 'figtrace --help'" "usage: $desc: hint printed"
-  expect "usage: $desc: nothing created" "$(listing .)" = "$before_top"
-  expect "usage: $desc: nothing converted" "$(listing in)" = "$before_in"
+  expect_rc 2 "usage: $u_desc"
+  stderr_has "Try 'figtrace --help'" "usage: $u_desc: hint printed"
+  expect "usage: $u_desc: nothing created" "$(listing .)" = "$u_top"
+  expect "usage: $u_desc: nothing converted" "$(listing in)" = "$u_in"
 }
 usage "no input"
 usage "unknown long option" --bogus in/good.png
