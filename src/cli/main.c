@@ -119,7 +119,7 @@ static int names_input(const char *msg, const char *input) {
   size_t i, n;
   n = strlen(input);
   if (strncmp(msg, input, n) == 0 && msg[n] == ':') return 1;
-  if (strcmp(input, "-") == 0)
+  if (strcmp(input, "stdin") == 0)
     for (i = 0; i < sizeof stdin_names / sizeof stdin_names[0]; i++) {
       n = strlen(stdin_names[i]);
       if (strncmp(msg, stdin_names[i], n) == 0 && msg[n] == ':') return 1;
@@ -485,6 +485,12 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* How messages name an input: standard input is "stdin", as the readers
+ * call it. */
+static const char *display_name(const char *input) {
+  return strcmp(input, "-") == 0 ? "stdin" : input;
+}
+
 /* Convert one input.  Returns 0 on success, 1 on failure (reported). */
 static int convert(ft_ctx *ctx, const cli *c, const job *j) {
   ft_image *img = NULL;
@@ -492,6 +498,7 @@ static int convert(ft_ctx *ctx, const cli *c, const job *j) {
   ft_sink *sink = NULL;
   ft_status st, cst;
   double t0 = now_seconds();
+  const char *name = display_name(j->input);
   int npaths = 0, i;
 
   ft_ctx_clear_error(ctx);
@@ -499,7 +506,7 @@ static int convert(ft_ctx *ctx, const cli *c, const job *j) {
   if ((st = ft_pipeline_run(ctx, &c->opt, img, &doc))) goto fail;
   if (doc->incomplete && c->verbosity >= 0)
     fprintf(stderr, "figtrace: %s: warning: conversion incomplete, part of the image was skipped\n",
-            j->input);
+            name);
   if ((st = ft_sink_open_file(ctx, j->output, &sink))) goto fail;
   st = ft_write_svg(ctx, doc, &c->opt.svg, sink);
   if (st == FT_OK && stop_signal) st = FT_ERR_CANCELLED;
@@ -513,7 +520,7 @@ static int convert(ft_ctx *ctx, const cli *c, const job *j) {
     for (i = 0; i < doc->nlayers; i++)
       if (doc->layer[i].paths) npaths += doc->layer[i].paths->npaths;
     fprintf(stderr, "figtrace: %s: %dx%d, %d channel%s, %d-bit -> %s (%d path%s, %.3f s)\n",
-            j->input, img->width, img->height, img->channels, img->channels == 1 ? "" : "s",
+            name, img->width, img->height, img->channels, img->channels == 1 ? "" : "s",
             img->bit_depth, strcmp(j->output, "-") == 0 ? "standard output" : j->output, npaths,
             npaths == 1 ? "" : "s", now_seconds() - t0);
   }
@@ -523,9 +530,9 @@ static int convert(ft_ctx *ctx, const cli *c, const job *j) {
 
 fail:
   if (st == FT_ERR_CANCELLED && stop_signal) {
-    if (c->verbosity >= 0) fprintf(stderr, "figtrace: %s: interrupted\n", j->input);
+    if (c->verbosity >= 0) fprintf(stderr, "figtrace: %s: interrupted\n", name);
   } else {
-    report_failure(ctx, j->input, st);
+    report_failure(ctx, name, st);
   }
   ft_doc_free(doc);
   ft_image_free(img);
@@ -569,7 +576,7 @@ int main(int argc, char **argv) {
   install_signal_handlers();
 
   for (i = 0; i < c.ninputs && !stop_signal; i++) {
-    ls.input = jobs[i].input;
+    ls.input = display_name(jobs[i].input);
     failed += convert(ctx, &c, &jobs[i]);
   }
   status = stop_signal ? 128 + (int)stop_signal : failed ? 1 : 0;

@@ -60,6 +60,7 @@ expect_rc() {
 }
 
 # expect WHAT TEST-ARGS... : one check; TEST-ARGS are given to test(1).
+# Returns non-zero when the check failed, for `expect ... || show-detail`.
 expect() {
   x_desc=$1
   shift
@@ -68,6 +69,7 @@ expect() {
     ok "$x_desc"
   else
     fail "$x_desc"
+    return 1
   fi
 }
 

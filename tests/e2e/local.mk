@@ -13,4 +13,5 @@ tests_tools_rasterdiff_LDADD = libfigtrace_impl.la $(FT_DEP_LIBS)
 TESTS += \
 	tests/e2e/samples.sh \
 	tests/e2e/outputs.sh \
-	tests/e2e/errors.sh
+	tests/e2e/errors.sh \
+	tests/e2e/examples.sh
