@@ -72,6 +72,8 @@ static void usage_error(const char *fmt, ...) {
 }
 
 static void print_help(FILE *fp) {
+  ft_read_params rd;
+  ft_read_params_init(&rd);
   fprintf(fp,
           "Usage: figtrace [OPTION]... INPUT...\n"
           "Convert raster images (PNG, JPEG, TIFF, PNM) into editable SVG figures.\n"
@@ -92,7 +94,7 @@ static void print_help(FILE *fp) {
           "                         (default 0)\n"
           "      --max-pixels=N     refuse images with more than N pixels before\n"
           "                         decoding them; N may end in k, M or G\n"
-          "                         (default 1073741824)\n"
+          "                         (default %llu)\n"
           "  -q, --quiet            print errors only, no warnings\n"
           "  -v, --verbose          report each conversion and the library's log;\n"
           "                         twice for debugging detail\n"
@@ -108,7 +110,7 @@ static void print_help(FILE *fp) {
           "  convert photo.heic png:- | figtrace - > photo.svg\n"
           "\n"
           "See figtrace(1) for details.\n",
-          cli_threshold_names());
+          cli_threshold_names(), (unsigned long long)rd.max_pixels);
 }
 
 /* The library's message already names the input for read errors
