@@ -31,8 +31,12 @@ typedef enum ft_format {
 } ft_format;
 
 typedef struct ft_read_params {
-  uint64_t max_pixels; /* refuse width*height above this before allocating; default 2^30 */
-  int page;            /* TIFF page (directory) to read, 0-based; default 0 */
+  uint64_t max_pixels; /* refuse width*height above this before allocating
+                          (FT_ERR_TOOBIG); 0 = no limit but FT_MAX_DIMENSION
+                          per side; default 2^30 */
+  int page;            /* TIFF page (directory) to read, 0-based; default 0.
+                          Past the last page: FT_ERR_INVAL naming the page
+                          count; other formats have only page 0 */
 } ft_read_params;
 
 /* Fill *p with the defaults. */
@@ -44,8 +48,11 @@ FT_API ft_format ft_format_detect(const void *data, size_t len);
 FT_API const char *ft_format_name(ft_format f);
 
 /* Decode an image held in memory.  name is used in messages and stored in
- * the image ("-" for stdin).  p may be NULL for defaults.  Errors name the
- * input: "scan.png: png: premature end of data".
+ * the image ("-" for stdin; may be NULL).  p may be NULL for defaults.
+ * Errors name the input: "scan.png: png: premature end of data" ("stdin"
+ * stands for "-"): FT_ERR_FORMAT for empty, unknown, truncated or corrupt
+ * data, FT_ERR_UNSUPPORTED for valid variants not handled, FT_ERR_TOOBIG
+ * from the size guard, FT_ERR_INVAL for a page out of range.
  * OUT: *out, caller frees with ft_image_free(). */
 FT_API FT_USERESULT ft_status ft_read_memory(ft_ctx *ctx, const void *data, size_t len,
                                              const char *name, const ft_read_params *p,
@@ -55,7 +62,9 @@ FT_API FT_USERESULT ft_status ft_read_memory(ft_ctx *ctx, const void *data, size
 FT_API FT_USERESULT ft_status ft_read_stream(ft_ctx *ctx, FILE *fp, const char *name,
                                              const ft_read_params *p, ft_image **out);
 
-/* Read a file by path; "-" reads standard input. */
+/* Read a file by path; "-" reads standard input.  A file that cannot be
+ * opened or read is FT_ERR_IO ("scan.png: cannot open: No such file or
+ * directory"). */
 FT_API FT_USERESULT ft_status ft_read_file(ft_ctx *ctx, const char *path,
                                            const ft_read_params *p, ft_image **out);
 
@@ -117,8 +126,10 @@ FT_API void ft_svg_params_init(ft_svg_params *p);
  * texts.  Each region is one <path>: an outline with the holes whose parent
  * it is as subpaths; islands are their own <path>; open strokes are one
  * <path fill="none"> each.  When the layer has an item_prefix, all outlines
- * of one label share one <path id="PREFIX-LABEL">.  Path data is compact
- * and relative, rounded to p->decimals digits without accumulating error.
+ * of one label share one <path id="PREFIX-LABEL"> and the label's open
+ * strokes get ids PREFIX-LABEL-1, PREFIX-LABEL-2...  Path data is compact
+ * (relative, absolute where shorter), rounded to p->decimals digits
+ * without accumulating error.
  * p may be NULL for defaults.  Returns FT_ERR_INVAL for bad params or a
  * non-finite coordinate, FT_ERR_IO when the sink fails (the sink's own
  * detail is kept), FT_ERR_CANCELLED from the progress callback.  The sink

@@ -39,11 +39,21 @@ typedef struct jpeg_fail {
   struct jpeg_error_mgr pub;
   jmp_buf jb;
   char msg[JMSG_LENGTH_MAX];
+  ft_status status; /* what the failure means */
 } jpeg_fail;
 
 static void jpeg_fail_exit(j_common_ptr cinfo) {
   jpeg_fail *f = (jpeg_fail *)cinfo->err;
   cinfo->err->format_message(cinfo, f->msg);
+  switch (cinfo->err->msg_code) {
+    case JERR_OUT_OF_MEMORY: f->status = FT_ERR_NOMEM; break;
+    case JERR_BAD_PRECISION:
+    case JERR_NOT_COMPILED:
+    case JERR_CONVERSION_NOTIMPL:
+      f->status = FT_ERR_UNSUPPORTED;
+      break;
+    default: f->status = FT_ERR_FORMAT; break;
+  }
   longjmp(f->jb, 1);
 }
 
@@ -71,6 +81,7 @@ static void jpeg_emit(j_common_ptr cinfo, int level) {
         snprintf(f->msg, sizeof f->msg, "premature end of data");
       else
         cinfo->err->format_message(cinfo, f->msg);
+      f->status = FT_ERR_FORMAT;
       longjmp(f->jb, 1);
     }
     cinfo->err->num_warnings++;
@@ -123,7 +134,8 @@ ft_status ft__read_jpeg(ft_ctx *ctx, const unsigned char *data, size_t len, cons
     jpeg_destroy_decompress(&cinfo);
     free(line);
     ft_image_free(img);
-    return ft__fail(ctx, FT_ERR_FORMAT, "%s: jpeg: %s", name, fail.msg);
+    return ft__fail(ctx, fail.status ? fail.status : FT_ERR_FORMAT, "%s: jpeg: %s", name,
+                    fail.msg);
   }
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, data, (unsigned long)len);
@@ -179,6 +191,7 @@ ft_status ft__read_jpeg(ft_ctx *ctx, const unsigned char *data, size_t len, cons
     float *d = img->data + (size_t)y * w * channels;
     if (jpeg_read_scanlines(&cinfo, &rp, 1) != 1) {
       snprintf(fail.msg, sizeof fail.msg, "premature end of data");
+      fail.status = FT_ERR_FORMAT;
       longjmp(fail.jb, 1);
     }
     if (cinfo.out_color_space == JCS_CMYK) {

@@ -139,6 +139,20 @@ static ft_status trace_loop(tracer *t, int sx, int sy, int sd, int32_t L, int ho
   return FT_OK;
 }
 
+/* Fail unless every label of row y is in 0..nlabels-1. */
+static ft_status check_row(const tracer *t, const int32_t *row, int y) {
+  int32_t lo = row[0], hi = row[0];
+  int x;
+  for (x = 1; x < t->w; x++) {
+    lo = row[x] < lo ? row[x] : lo;
+    hi = row[x] > hi ? row[x] : hi;
+  }
+  if (lo >= 0 && hi < t->in->nlabels) return FT_OK;
+  for (x = 0; row[x] >= 0 && row[x] < t->in->nlabels; x++) continue;
+  return ft__fail(t->ctx, FT_ERR_INVAL, "trace: label %ld at (%d,%d) out of range 0..%d",
+                  (long)row[x], x, y, t->in->nlabels - 1);
+}
+
 /* Stage 1: scan the horizontal edge rows and trace every loop at its first edge. */
 static ft_status scan(tracer *t) {
   int32_t *zero;
@@ -153,6 +167,10 @@ static ft_status scan(tracer *t) {
     size_t row = (size_t)y * (size_t)w;
     t->fraction = (double)y / (h + 1);
     if ((y & 15) == 0 && (st = ft__progress(t->ctx, 0.9 * t->fraction))) break;
+    /* Labels are checked a row at a time, before any loop starts in that
+     * row: a loop indexes per-label data only with the label it starts
+     * with, and only compares the rows below for equality. */
+    if (y < h && (st = check_row(t, below, y))) break;
     for (x = 0; x < w; x++) {
       int32_t a = above[x], b = below[x];
       if (a == b) continue;
@@ -288,14 +306,25 @@ static int runtab_find(const runtab *rt, int y, int x) {
 }
 
 /* Stage 2: parent links (see the file comment). */
-static ft_status nest(tracer *t, const int32_t *top) {
+static ft_status nest(tracer *t) {
   runtab rt[2];
   ft_paths *ps = t->ps;
   size_t w = (size_t)t->w;
+  int32_t *top;
   ft_status st;
   int i;
 
-  if ((st = runtab_build(t, rt))) return st;
+  /* The first row holding each label, where the upward walks of that
+   * label stop: the first loop found of a label is an outline starting
+   * on its top row. */
+  top = ft__malloc_n((size_t)t->in->nlabels, sizeof *top);
+  if (!top) return ft__nomem(t->ctx, "trace");
+  for (i = 0; i < t->in->nlabels; i++) top[i] = t->h;
+  for (i = ps->npaths - 1; i >= 0; i--) top[ps->path[i].label] = (int32_t)ps->path[i].start.y;
+  if ((st = runtab_build(t, rt))) {
+    free(top);
+    return st;
+  }
   for (i = 0; i < ps->npaths; i++) {
     ft_path *p = &ps->path[i];
     int32_t L = p->label;
@@ -318,17 +347,18 @@ static ft_status nest(tracer *t, const int32_t *top) {
   }
   runtab_free(&rt[0]);
   runtab_free(&rt[1]);
+  free(top);
   return st;
 internal:
   runtab_free(&rt[0]);
   runtab_free(&rt[1]);
+  free(top);
   return ft__fail(t->ctx, FT_ERR_INTERNAL, "trace: no enclosing boundary for path %d", i);
 }
 
 ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, ft_paths **out) {
   tracer t;
-  int32_t *top = NULL;
-  size_t npix, nbits, i;
+  size_t npix, nbits;
   ft_status st;
 
   if (!out) return ft__fail(ctx, FT_ERR_INVAL, "trace: no output pointer");
@@ -350,21 +380,6 @@ ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, f
       ft__mul_overflow((size_t)t.w, (size_t)t.h + 1, &nbits))
     return ft__fail(ctx, FT_ERR_TOOBIG, "trace: %dx%d is too large", t.w, t.h);
 
-  /* Check the labels and note the first row of each (the nesting walks
-   * stop there). */
-  top = ft__malloc_n((size_t)in->nlabels, sizeof *top);
-  if (!top) return ft__nomem(ctx, "trace");
-  for (i = 0; i < (size_t)in->nlabels; i++) top[i] = t.h;
-  for (i = 0; i < npix; i++) {
-    int32_t v = t.lab[i];
-    if (v < 0 || v >= in->nlabels) {
-      st = ft__fail(ctx, FT_ERR_INVAL, "trace: label %ld at (%zu,%zu) out of range 0..%d",
-                    (long)v, i % (size_t)t.w, i / (size_t)t.w, in->nlabels - 1);
-      goto fail;
-    }
-    if (top[v] == t.h) top[v] = (int32_t)(i / (size_t)t.w);
-  }
-
   t.seen_e = ft__calloc_n(nbits / 64 + 1, sizeof(uint64_t));
   t.seen_w = ft__calloc_n(nbits / 64 + 1, sizeof(uint64_t));
   if (!t.seen_e || !t.seen_w) goto nomem;
@@ -377,15 +392,13 @@ ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, f
   free(t.seen_e);
   free(t.seen_w);
   t.seen_e = t.seen_w = NULL;
-  if ((st = nest(&t, top))) goto fail;
+  if ((st = nest(&t))) goto fail;
   if ((st = ft__progress(ctx, 1.0))) goto fail;
-  free(top);
   *out = t.ps;
   return FT_OK;
 nomem:
   st = ft__nomem(ctx, "trace");
 fail:
-  free(top);
   free(t.seen_e);
   free(t.seen_w);
   ft_paths_free(t.ps);

@@ -7,7 +7,9 @@
  * accumulates along a path, however long (SVG 1.1, Sec. 8.3 "Path data").
  *
  * The compact forms used, all within the SVG path grammar (Sec. 8.3.9):
- *   - relative m, l, h, v, c and z; axis-aligned lines become h or v;
+ *   - relative m, l, h, v, c and z; axis-aligned lines become h or v; a
+ *     command switches to its absolute form (M, L, H, V, C) where that is
+ *     shorter (e.g. "H0" for "h-10"), the values still exact rounded points;
  *   - the closing line of a closed path is left to z;
  *   - a command letter is written only when it differs from the previous one
  *     (and the first lineto after a moveto is implicit);
@@ -110,22 +112,83 @@ void ft__pd_init(ft__pd *pd, int decimals) {
   pd->scale = pow10i(decimals);
 }
 
-/* Write command letter c unless it repeats the previous one. */
-static int put_cmd(ft__pd *pd, ft__buf *b, char c) {
-  if (pd->last_cmd == c) return 0;
+/* One command's text, built before it is chosen. */
+typedef struct scratch {
+  char s[256]; /* a letter and at most 6 numbers of <= 22 characters */
+  int n;
+} scratch;
+
+/* Add command letter c unless it repeats the previous one. */
+static void put_cmd(ft__pd *pd, scratch *o, char c) {
+  if (pd->last_cmd == c) return;
   pd->last_cmd = c;
   pd->last_num = 0;
-  return ft__buf_putc(b, c);
+  o->s[o->n++] = c;
 }
 
-/* Write one number with the separator it needs, if any. */
-static int put_num(ft__pd *pd, ft__buf *b, int64_t v) {
+/* Add one number with the separator it needs, if any. */
+static void put_num(ft__pd *pd, scratch *o, int64_t v) {
   char s[32];
   int dot, n = ft__fmt_fixed(s, v, pd->decimals, &dot);
-  int need_sep = pd->last_num != 0 && s[0] != '-' && !(s[0] == '.' && pd->last_num == 2);
-  if (need_sep && ft__buf_putc(b, ' ')) return -1;
+  if (pd->last_num != 0 && s[0] != '-' && !(s[0] == '.' && pd->last_num == 2))
+    o->s[o->n++] = ' ';
   pd->last_num = dot ? 2 : 1;
-  return ft__buf_append(b, s, (size_t)n);
+  memcpy(o->s + o->n, s, (size_t)n);
+  o->n += n;
+}
+
+/* Encode one command of `kind` ('m' moveto, 'l' lineto, 'c' cubic) to the
+ * absolute scaled points pts ([2] or [6], end point last), in relative
+ * (abs = 0) or absolute form, advancing pd. */
+static void encode(ft__pd *pd, scratch *o, int abs, char kind, const int64_t *pts) {
+  int64_t ox = abs ? 0 : pd->cx, oy = abs ? 0 : pd->cy;
+  int i;
+  switch (kind) {
+    case 'm':
+      put_cmd(pd, o, abs ? 'M' : 'm');
+      put_num(pd, o, pts[0] - ox);
+      put_num(pd, o, pts[1] - oy);
+      pd->last_cmd = abs ? 'L' : 'l'; /* coordinates after a moveto are implicit linetos */
+      break;
+    case 'l':
+      if (pts[1] == pd->cy) {
+        put_cmd(pd, o, abs ? 'H' : 'h');
+        put_num(pd, o, pts[0] - ox);
+      } else if (pts[0] == pd->cx) {
+        put_cmd(pd, o, abs ? 'V' : 'v');
+        put_num(pd, o, pts[1] - oy);
+      } else {
+        put_cmd(pd, o, abs ? 'L' : 'l');
+        put_num(pd, o, pts[0] - ox);
+        put_num(pd, o, pts[1] - oy);
+      }
+      break;
+    default:
+      put_cmd(pd, o, abs ? 'C' : 'c');
+      for (i = 0; i < 6; i++) put_num(pd, o, pts[i] - (i % 2 ? oy : ox));
+      break;
+  }
+}
+
+/* Append the shorter of the relative and absolute forms (relative on a
+ * tie) and move the current point to the command's end. */
+static int emit(ft__pd *pd, ft__buf *b, char kind, const int64_t *pts) {
+  ft__pd rel = *pd, abs = *pd;
+  scratch r, a;
+  int nend = kind == 'c' ? 4 : 0;
+  r.n = a.n = 0;
+  encode(&rel, &r, 0, kind, pts);
+  encode(&abs, &a, 1, kind, pts);
+  if (a.n < r.n) {
+    *pd = abs;
+    if (ft__buf_append(b, a.s, (size_t)a.n)) return -1;
+  } else {
+    *pd = rel;
+    if (ft__buf_append(b, r.s, (size_t)r.n)) return -1;
+  }
+  pd->cx = pts[nend];
+  pd->cy = pts[nend + 1];
+  return 0;
 }
 
 static int ok_coord(double v) { return isfinite(v) && fabs(v) <= FT__PD_MAX_COORD; }
@@ -133,7 +196,7 @@ static int ok_coord(double v) { return isfinite(v) && fabs(v) <= FT__PD_MAX_COOR
 static int64_t rnd(const ft__pd *pd, double v) { return llround(v * (double)pd->scale); }
 
 ft_status ft__pathdata(ft__pd *pd, ft__buf *b, const ft_path *p) {
-  int64_t sx, sy, ex, ey, x1, y1, x2, y2;
+  int64_t sx, sy, pts[6];
   int i, n, k;
   if (p->nseg <= 0) return FT_OK;
   if (!ok_coord(p->start.x) || !ok_coord(p->start.y)) return FT_ERR_INVAL;
@@ -146,11 +209,9 @@ ft_status ft__pathdata(ft__pd *pd, ft__buf *b, const ft_path *p) {
 
   sx = rnd(pd, p->start.x);
   sy = rnd(pd, p->start.y);
-  if (put_cmd(pd, b, 'm') || put_num(pd, b, sx - pd->cx) || put_num(pd, b, sy - pd->cy))
-    return FT_ERR_NOMEM;
-  pd->cx = sx;
-  pd->cy = sy;
-  pd->last_cmd = 'l'; /* coordinates after a moveto are implicit linetos */
+  pts[0] = sx;
+  pts[1] = sy;
+  if (emit(pd, b, 'm', pts)) return FT_ERR_NOMEM;
 
   n = p->nseg;
   if (p->closed && p->seg[n - 1].type == FT_SEG_LINE && rnd(pd, p->seg[n - 1].c[2].x) == sx &&
@@ -159,32 +220,24 @@ ft_status ft__pathdata(ft__pd *pd, ft__buf *b, const ft_path *p) {
 
   for (i = 0; i < n; i++) {
     const ft_seg *s = &p->seg[i];
-    int err = 0;
-    ex = rnd(pd, s->c[2].x) - pd->cx;
-    ey = rnd(pd, s->c[2].y) - pd->cy;
-    if (s->type == FT_SEG_LINE) {
-      if (ex == 0 && ey == 0) continue;
-      if (ey == 0)
-        err = put_cmd(pd, b, 'h') || put_num(pd, b, ex);
-      else if (ex == 0)
-        err = put_cmd(pd, b, 'v') || put_num(pd, b, ey);
-      else
-        err = put_cmd(pd, b, 'l') || put_num(pd, b, ex) || put_num(pd, b, ey);
-    } else {
-      x1 = rnd(pd, s->c[0].x) - pd->cx;
-      y1 = rnd(pd, s->c[0].y) - pd->cy;
-      x2 = rnd(pd, s->c[1].x) - pd->cx;
-      y2 = rnd(pd, s->c[1].y) - pd->cy;
-      if (!(ex | ey | x1 | y1 | x2 | y2)) continue;
-      err = put_cmd(pd, b, 'c') || put_num(pd, b, x1) || put_num(pd, b, y1) ||
-            put_num(pd, b, x2) || put_num(pd, b, y2) || put_num(pd, b, ex) || put_num(pd, b, ey);
+    for (k = s->type == FT_SEG_LINE ? 2 : 0; k < 3; k++) {
+      pts[2 * k] = rnd(pd, s->c[k].x);
+      pts[2 * k + 1] = rnd(pd, s->c[k].y);
     }
-    if (err) return FT_ERR_NOMEM;
-    pd->cx += ex;
-    pd->cy += ey;
+    if (s->type == FT_SEG_LINE) {
+      if (pts[4] == pd->cx && pts[5] == pd->cy) continue; /* zero length */
+      if (emit(pd, b, 'l', pts + 4)) return FT_ERR_NOMEM;
+    } else {
+      int zero = 1;
+      for (k = 0; k < 3; k++) zero &= pts[2 * k] == pd->cx && pts[2 * k + 1] == pd->cy;
+      if (zero) continue;
+      if (emit(pd, b, 'c', pts)) return FT_ERR_NOMEM;
+    }
   }
   if (p->closed) {
-    if (put_cmd(pd, b, 'z')) return FT_ERR_NOMEM;
+    if (ft__buf_putc(b, 'z')) return FT_ERR_NOMEM;
+    pd->last_cmd = 'z';
+    pd->last_num = 0;
     pd->cx = sx; /* after z the current point is the subpath's start */
     pd->cy = sy;
   }

@@ -48,6 +48,8 @@ typedef struct out_state {
   int failed; /* the sink refused a write */
 } out_state;
 
+/* xmlOutputBuffer's write callback: the number of bytes taken, or -1 after
+ * which libxml2 fails every later write and the writer calls return < 0. */
 static int io_write(void *user, const char *buf, int len) {
   out_state *o = user;
   if (o->failed || len < 0) return -1;
@@ -58,11 +60,13 @@ static int io_write(void *user, const char *buf, int len) {
   return len;
 }
 
+/* The sink outlives the buffer; closing it is the caller's business. */
 static int io_close(void *user) {
   (void)user;
   return 0;
 }
 
+/* Handlers that drop libxml2's error reports (installed for one call). */
 static void silent_generic(void *user, const char *msg, ...) {
   (void)user;
   (void)msg;
@@ -175,7 +179,13 @@ static int attr_color(svgw *w, const char *name, ft_rgba c) {
 
 /* ---- layers ---- */
 
-/* An element head: an outline (or a hole whose parent is missing) or an
+/* Elements of a layer.  Holes are chained after their outline
+ * (first_hole/next_hole, in path order), everything else is an element
+ * head.  Sorting the heads by (open, label, index) puts all outlines of a
+ * label next to each other, which the item-prefix mode needs to gather them
+ * into one <path>, and numbers each label's strokes (rank).
+ *
+ * An element head: an outline (or a hole whose parent is missing) or an
  * open stroke, ordered for grouping by (open, label, index). */
 typedef struct head {
   int open, label, index;
@@ -200,9 +210,9 @@ static ft_status add_region(svgw *w, ft__pd *pd, const ft_paths *ps, const int *
                         l->id ? l->id : "", j);
       return ft__nomem(w->ctx, "svg");
     }
+    w->done++;
     j = j == i ? first_hole[i] : next_hole[j];
   }
-  w->done++;
   return ft__progress(w->ctx, w->total ? (double)w->done / (double)w->total : 1.0);
 }
 
@@ -286,7 +296,7 @@ static ft_status write_layer(svgw *w, const ft_layer *l) {
     h[nh].index = i;
     nh++;
   }
-  qsort(h, (size_t)nh, sizeof *h, head_cmp);
+  if (nh > 1) qsort(h, (size_t)nh, sizeof *h, head_cmp);
   for (k = 0; k < nh; k++) {
     pos[h[k].index] = k;
     rank[h[k].index] = (k > 0 && h[k - 1].open == h[k].open && h[k - 1].label == h[k].label)
@@ -390,9 +400,12 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
 
   for (i = 0; i < doc->nrects; i++) {
     const ft_rect *r = &doc->rect[i];
+    /* SVG forbids a negative width or height: span the same area instead */
+    double x = r->w < 0.0 ? r->x + r->w : r->x, y = r->h < 0.0 ? r->y + r->h : r->y;
     if (start(w, "rect") < 0 || (r->id && attr(w, "id", r->id) < 0) ||
-        attr_num(w, "x", r->x, 3, NULL) < 0 || attr_num(w, "y", r->y, 3, NULL) < 0 ||
-        attr_num(w, "width", r->w, 3, NULL) < 0 || attr_num(w, "height", r->h, 3, NULL) < 0 ||
+        attr_num(w, "x", x, 3, NULL) < 0 || attr_num(w, "y", y, 3, NULL) < 0 ||
+        attr_num(w, "width", fabs(r->w), 3, NULL) < 0 ||
+        attr_num(w, "height", fabs(r->h), 3, NULL) < 0 ||
         attr_color(w, "fill", r->fill) < 0 || end(w) < 0)
       return XMLFAIL;
   }

@@ -64,8 +64,9 @@ static const char *number(const char *s, double *v) {
     while (isdigit((unsigned char)*s)) s++, digits++;
   }
   if (!digits) return NULL;
-  if ((*s == 'e' || *s == 'E') && (isdigit((unsigned char)s[1]) ||
-                                   ((s[1] == '-' || s[1] == '+') && isdigit((unsigned char)s[2])))) {
+  if ((*s == 'e' || *s == 'E') &&
+      (isdigit((unsigned char)s[1]) ||
+       ((s[1] == '-' || s[1] == '+') && isdigit((unsigned char)s[2])))) {
     s += 2;
     while (isdigit((unsigned char)*s)) s++;
   }
@@ -362,10 +363,11 @@ static void test_pathdata_compact(void) {
   CU_ASSERT_EQUAL_FATAL(ft_paths_new(NULL, 100, 100, &ps), FT_OK);
   /* a square: h/v, closing line left to z */
   i = add_box(ps, 0, 0, 10, 10, 0, -1, 1);
-  CU_ASSERT_STRING_EQUAL(pd_of(&ps->path[i], 2), "m0 0h10v10h-10z");
-  /* its hole, counter-clockwise, from a fractional start */
+  CU_ASSERT_STRING_EQUAL(pd_of(&ps->path[i], 2), "m0 0h10v10H0z"); /* H0 beats h-10 */
+  /* its hole, counter-clockwise, from a fractional start; absolute V where
+   * shorter, relative h on a tie */
   i = add_box(ps, 1.5, .5, 3.25, 4, 1, 0, 1);
-  CU_ASSERT_STRING_EQUAL(pd_of(&ps->path[i], 2), "m1.5.5v3.5h1.75v-3.5z");
+  CU_ASSERT_STRING_EQUAL(pd_of(&ps->path[i], 2), "m1.5.5V4h1.75V.5z");
   /* diagonals: implicit lineto after m, repeated l omitted, '-' as separator */
   {
     double xy[6] = {1, 2, 4, 0, 6, 3};
@@ -401,7 +403,7 @@ static void test_pathdata_subpaths(void) {
   ft__pd_init(&pd, 2);
   CU_ASSERT_EQUAL(ft__pathdata(&pd, &b, &ps->path[0]), FT_OK);
   CU_ASSERT_EQUAL(ft__pathdata(&pd, &b, &ps->path[1]), FT_OK);
-  CU_ASSERT_STRING_EQUAL(b.data, "m10 10h10v10h-10zm2 2v2h2v-2z");
+  CU_ASSERT_STRING_EQUAL(b.data, "m10 10h10v10H10zm2 2v2h2v-2z");
   ft__buf_free(&b);
   ft_paths_free(ps);
 }
@@ -441,7 +443,7 @@ static void test_document_structure(void) {
   CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[1]/@fill-opacity"), "0.5");
   CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[1]/@fill-rule"), "evenodd");
   CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[1]/@stroke"), "none");
-  CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[1]/s:path/@d"), "m0 0h10v10h-10z");
+  CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[1]/s:path/@d"), "m0 0h10v10H0z");
   /* the label falls back to the id; an empty layer stays as an empty group */
   CU_ASSERT_STRING_EQUAL(str(&x, "/s:svg/s:g[2]/@inkscape:label"), "empty");
   CU_ASSERT_EQUAL(count(&x, "/s:svg/s:g[2]/*"), 0);
@@ -530,14 +532,26 @@ static void test_item_ids(void) {
   add_box(ps, 20, 0, 30, 10, 0, -1, 5);  /* 1 label 5 */
   add_box(ps, 40, 0, 60, 20, 0, -1, 7);  /* 2 label 7 again */
   add_box(ps, 45, 5, 50, 10, 1, 2, 7);   /* 3 hole of 2 */
+  CU_ASSERT_EQUAL_FATAL(ft_paths_add(ctx, ps, 70, 70, &k), FT_OK); /* 4, 5 strokes of label 7 */
+  CU_ASSERT_EQUAL(ft_path_line_to(ctx, &ps->path[k], 80, 75), FT_OK);
+  ps->path[k].label = 7;
+  CU_ASSERT_EQUAL_FATAL(ft_paths_add(ctx, ps, 70, 90, &k), FT_OK);
+  CU_ASSERT_EQUAL(ft_path_line_to(ctx, &ps->path[k], 80, 95), FT_OK);
+  ps->path[k].label = 7;
   CU_ASSERT_EQUAL_FATAL(ft_doc_add_layer(ctx, doc, "nuclei", "Nuclei", ps, &k), FT_OK);
   CU_ASSERT_EQUAL_FATAL(ft_doc_set_string(ctx, &doc->layer[k].item_prefix, "nucleus"), FT_OK);
   svg = render(ctx, doc, 2, 1, &st);
   CU_ASSERT_EQUAL_FATAL(st, FT_OK);
   CU_ASSERT_EQUAL_FATAL(xml_open(&x, svg), 0);
-  CU_ASSERT_EQUAL(count(&x, "//s:path"), 2);
+  CU_ASSERT_EQUAL(count(&x, "//s:path"), 4);
   CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[1]/@id"), "nucleus-7");
   CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[2]/@id"), "nucleus-5");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[3]/@id"), "nucleus-7-1");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[4]/@id"), "nucleus-7-2");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[4]/@d"), "m70 90 10 5");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[4]/@fill"), "none");
+  /* the layer has no stroke colour, so strokes are drawn in its fill */
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:path)[4]/@stroke"), "#000000");
   CU_ASSERT_EQUAL_FATAL(parse_d(str(&x, "//s:path[@id='nucleus-7']/@d"), &l), 0);
   at = 0;
   CU_ASSERT(match_path(&l, &at, &ps->path[0], 2) <= 0.005);
@@ -645,6 +659,7 @@ static void test_rects_and_metadata(void) {
   ft_rgba white = {1, 1, 1, 1};
   CU_ASSERT_EQUAL_FATAL(ft_doc_new(ctx, 512, 512, &doc), FT_OK);
   CU_ASSERT_EQUAL(ft_doc_add_rect(ctx, doc, 400.5, 480, 76.923, 4, white, "scalebar"), FT_OK);
+  CU_ASSERT_EQUAL(ft_doc_add_rect(ctx, doc, 1, 10, 2, -4, (ft_rgba){0, 0, 0, 0.25f}, NULL), FT_OK);
   CU_ASSERT_EQUAL(ft_doc_set_string(ctx, &doc->source, "cells & nuclei.tif"), FT_OK);
   CU_ASSERT_EQUAL(ft_doc_set_string(ctx, &doc->preset, "nature"), FT_OK);
   doc->pixel_w = doc->pixel_h = 0.65;
@@ -652,10 +667,14 @@ static void test_rects_and_metadata(void) {
   svg = render(ctx, doc, 2, 1, &st);
   CU_ASSERT_EQUAL_FATAL(st, FT_OK);
   CU_ASSERT_EQUAL_FATAL(xml_open(&x, svg), 0);
-  CU_ASSERT_STRING_EQUAL(str(&x, "//s:rect/@id"), "scalebar");
-  CU_ASSERT_STRING_EQUAL(str(&x, "//s:rect/@x"), "400.5");
-  CU_ASSERT_STRING_EQUAL(str(&x, "//s:rect/@width"), "76.923");
-  CU_ASSERT_STRING_EQUAL(str(&x, "//s:rect/@fill"), "#ffffff");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[1]/@id"), "scalebar");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[1]/@x"), "400.5");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[1]/@width"), "76.923");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[1]/@fill"), "#ffffff");
+  /* a rect given with a negative height covers the same area */
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[2]/@y"), "6");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[2]/@height"), "4");
+  CU_ASSERT_STRING_EQUAL(str(&x, "(//s:rect)[2]/@fill-opacity"), "0.25");
   CU_ASSERT_EQUAL(count(&x, "/s:svg/s:metadata"), 1);
   CU_ASSERT_STRING_EQUAL(str(&x, "//dc:source"), "cells & nuclei.tif");
   CU_ASSERT_STRING_EQUAL(str(&x, "//figtrace:preset"), "nature");
@@ -763,15 +782,25 @@ static int failing_write(void *user, const void *buf, size_t len) {
 }
 
 static void test_sink_failure(void) {
-  static const size_t budgets[] = {0, 100, 5000, 20000};
+  size_t budgets[4];
   ft_ctx *ctx = ft_ctx_new();
   ft_doc *doc = NULL;
   ft_paths *ps = NULL;
+  ft_status st;
+  char *svg;
   int b, k;
   CU_ASSERT_EQUAL_FATAL(ft_doc_new(ctx, 1000, 1000, &doc), FT_OK);
   CU_ASSERT_EQUAL_FATAL(ft_paths_new(ctx, 1000, 1000, &ps), FT_OK);
   for (k = 0; k < 500; k++) add_box(ps, k, k, k + 1.5, k + 2.25, 0, -1, k + 1);
   CU_ASSERT_EQUAL_FATAL(ft_doc_add_layer(ctx, doc, "ink", "Ink", ps, NULL), FT_OK);
+  /* fail at the first byte, early, half way and at the very last byte */
+  svg = render(ctx, doc, 2, 1, &st);
+  CU_ASSERT_EQUAL_FATAL(st, FT_OK);
+  budgets[0] = 0;
+  budgets[1] = 100;
+  budgets[2] = strlen(svg) / 2;
+  budgets[3] = strlen(svg) - 1;
+  free(svg);
   for (b = 0; b < (int)(sizeof budgets / sizeof budgets[0]); b++) {
     failing f = {budgets[b], 0, 0, 0};
     ft_sink sink = {failing_write, &f};
@@ -791,6 +820,11 @@ static int cancel_cb(void *user, double f) {
   return ++*(int *)user > 3;
 }
 
+static int record_cb(void *user, double f) {
+  *(double *)user = f;
+  return 0;
+}
+
 static void test_cancel_and_bad_coordinates(void) {
   ft_ctx *ctx = ft_ctx_new();
   ft_doc *doc = NULL;
@@ -806,6 +840,15 @@ static void test_cancel_and_bad_coordinates(void) {
   CU_ASSERT_EQUAL(ft_write_svg(ctx, doc, NULL, sink), FT_ERR_CANCELLED);
   CU_ASSERT(calls > 3 && calls < 50);
   CU_ASSERT_EQUAL(ft_sink_close(ctx, sink, 0), FT_OK);
+  /* uncancelled, progress runs to the end */
+  {
+    double last = -1.0;
+    ft_ctx_set_progress(ctx, record_cb, &last);
+    CU_ASSERT_EQUAL_FATAL(ft_sink_open_memory(ctx, &sink), FT_OK);
+    CU_ASSERT_EQUAL(ft_write_svg(ctx, doc, NULL, sink), FT_OK);
+    CU_ASSERT_DOUBLE_EQUAL(last, 1.0, 1e-12);
+    CU_ASSERT_EQUAL(ft_sink_close(ctx, sink, 1), FT_OK);
+  }
   ft_ctx_set_progress(ctx, NULL, NULL);
   /* a NaN coordinate is refused with the layer and path named */
   ps->path[42].seg[1].c[2].y = NAN;
