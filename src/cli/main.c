@@ -62,6 +62,8 @@ static volatile sig_atomic_t stop_signal = 0;
 
 /* ---- messages ---- */
 
+/* A usage error: "figtrace: PROBLEM" and a pointer to --help, on stderr.
+ * The caller returns EXIT_USAGE. */
 static void usage_error(const char *fmt, ...) {
   va_list ap;
   fputs("figtrace: ", stderr);
@@ -71,6 +73,8 @@ static void usage_error(const char *fmt, ...) {
   fputs("\nTry 'figtrace --help' for more information.\n", stderr);
 }
 
+/* --help: every option, the exit status and a few examples.  Keep in step
+ * with man/figtrace.1 (tests/e2e/errors.sh checks both list each option). */
 static void print_help(FILE *fp) {
   ft_read_params rd;
   ft_read_params_init(&rd);
@@ -129,6 +133,8 @@ static int names_input(const char *msg, const char *input) {
   return 0;
 }
 
+/* One line for a failed input: the context's detail, or the status text
+ * when a stage left none. */
 static void report_failure(ft_ctx *ctx, const char *input, ft_status st) {
   const char *msg = ft_ctx_errmsg(ctx);
   if (!msg || !*msg) msg = ft_status_str(st);
@@ -167,6 +173,7 @@ static void install_signal_handlers(void) {
   for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
 }
 
+/* Progress callback: non-zero (cancel) once a signal has arrived. */
 static int progress_cb(void *user, double fraction) { return stop_signal != 0; }
 
 /* ---- option parsing ---- */
@@ -273,6 +280,7 @@ static int parse_args(cli *c, int argc, char **argv) {
 
 /* ---- output names ---- */
 
+/* 1 when path names a directory (following symbolic links). */
 static int is_directory(const char *path) {
   struct stat sb;
   return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
@@ -364,6 +372,7 @@ typedef struct key_entry {
   int is_input; /* 1: the key names an input, 0: an output */
 } key_entry;
 
+/* qsort order: by key; within equal keys outputs first, then by position. */
 static int key_cmp(const void *a, const void *b) {
   const key_entry *x = a, *y = b;
   int r = strcmp(x->key, y->key);
@@ -481,6 +490,7 @@ static int plan(const cli *c, job *jobs, const char **dir_out) {
 
 /* ---- conversion ---- */
 
+/* Monotonic clock in seconds, for the -v report only. */
 static double now_seconds(void) {
   struct timespec ts;
   if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return 0.0;
