@@ -87,15 +87,15 @@ static void bias_relu(float *out, int cout, size_t stride, size_t n, const float
   }
 }
 
-/* Direct 3x3 stencil for one input channel: out[co] = sum of 9 shifted rows. */
+/* Direct 3x3 stencil for one input channel over output rows [r0, r1). */
 static void conv3x3_c1(const float *in, int h, int w, const float *wt, const float *bias,
-                       int cout, int relu, float *out) {
+                       int cout, int relu, float *out, int r0, int r1) {
   int co, y, ky, x;
   size_t hw = (size_t)h * w;
   for (co = 0; co < cout; co++) {
     const float *k = wt + (size_t)co * 9;
     float *o = out + (size_t)co * hw;
-    for (y = 0; y < h; y++) {
+    for (y = r0; y < r1; y++) {
       float *orow = o + (size_t)y * w;
       memset(orow, 0, sizeof(float) * (size_t)w);
       for (ky = 0; ky < 3; ky++) {
@@ -114,37 +114,46 @@ static void conv3x3_c1(const float *in, int h, int w, const float *wt, const flo
       }
     }
   }
-  bias_relu(out, cout, hw, hw, bias, relu);
+  bias_relu(out + (size_t)r0 * w, cout, hw, (size_t)(r1 - r0) * w, bias, relu);
+}
+
+int ft__conv3x3_band(int cin, int h, int w) { return band_rows(cin, h, w); }
+
+void ft__conv3x3_rows(const float *in, int cin, int h, int w, const float *wt, const float *bias,
+                      int cout, int relu, float *out, float *col, int r0, int r1) {
+  size_t hw = (size_t)h * w;
+  int k = cin * 9, ncols = (r1 - r0) * w;
+  float *ob = out + (size_t)r0 * w;
+  if (cin == 1) {
+    conv3x3_c1(in, h, w, wt, bias, cout, relu, out, r0, r1);
+    return;
+  }
+  im2col_band(in, cin, h, w, r0, r1, col);
+  /* out band [cout][ncols] (row stride hw) = wt [cout][k] x col [k][ncols] */
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, ncols, k, 1.0f, wt, k, col, ncols,
+              0.0f, ob, (int)hw);
+  bias_relu(ob, cout, hw, (size_t)ncols, bias, relu);
 }
 
 void ft__conv3x3(const float *in, int cin, int h, int w, const float *wt, const float *bias,
                  int cout, int relu, float *out, float *col) {
-  int rows, r0;
-  size_t hw = (size_t)h * w;
-  int k = cin * 9;
-  if (cin == 1) {
-    conv3x3_c1(in, h, w, wt, bias, cout, relu, out);
-    return;
-  }
-  rows = band_rows(cin, h, w);
-  for (r0 = 0; r0 < h; r0 += rows) {
-    int r1 = r0 + rows < h ? r0 + rows : h;
-    int ncols = (r1 - r0) * w;
-    float *ob = out + (size_t)r0 * w;
-    im2col_band(in, cin, h, w, r0, r1, col);
-    /* out band [cout][ncols] (row stride hw) = wt [cout][k] x col [k][ncols] */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, ncols, k, 1.0f, wt, k, col,
-                ncols, 0.0f, ob, (int)hw);
-    bias_relu(ob, cout, hw, (size_t)ncols, bias, relu);
-  }
+  int rows = cin == 1 ? h : band_rows(cin, h, w), r0;
+  for (r0 = 0; r0 < h; r0 += rows)
+    ft__conv3x3_rows(in, cin, h, w, wt, bias, cout, relu, out, col, r0,
+                     r0 + rows < h ? r0 + rows : h);
+}
+
+void ft__conv1x1_cols(const float *in, int cin, int hw, const float *wt, const float *bias,
+                      int cout, int relu, float *out, int p0, int p1) {
+  /* out [cout][p0:p1] (row stride hw) = wt [cout][cin] x in [cin][p0:p1] */
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, p1 - p0, cin, 1.0f, wt, cin,
+              in + p0, hw, 0.0f, out + p0, hw);
+  bias_relu(out + p0, cout, (size_t)hw, (size_t)(p1 - p0), bias, relu);
 }
 
 void ft__conv1x1(const float *in, int cin, int hw, const float *wt, const float *bias, int cout,
                  int relu, float *out) {
-  /* out [cout][hw] = wt [cout][cin] x in [cin][hw] */
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, hw, cin, 1.0f, wt, cin, in, hw,
-              0.0f, out, hw);
-  bias_relu(out, cout, (size_t)hw, (size_t)hw, bias, relu);
+  ft__conv1x1_cols(in, cin, hw, wt, bias, cout, relu, out, 0, hw);
 }
 
 void ft__maxpool2(const float *in, int c, int h, int w, float *out) {
@@ -172,25 +181,30 @@ void ft__convt_weight_pack(const float *pt, int cin, int cout, float *packed) {
         packed[((size_t)co * 4 + t) * cin + ci] = pt[((size_t)ci * cout + co) * 4 + t];
 }
 
-void ft__convt2x2(const float *in, int cin, int h, int w, const float *wt, const float *bias,
-                  int cout, float *out, float *tmp) {
-  int hw = h * w, co, t, y, x, ow = 2 * w;
-  /* tmp [cout*4][hw] = wt [cout*4][cin] x in [cin][hw] */
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout * 4, hw, cin, 1.0f, wt, cin, in,
-              hw, 0.0f, tmp, hw);
+void ft__convt2x2_rows(const float *in, int cin, int h, int w, const float *wt,
+                       const float *bias, int cout, float *out, float *tmp, int y0, int y1) {
+  int hw = h * w, co, t, y, x, ow = 2 * w, n = (y1 - y0) * w;
+  /* tmp [cout*4][y0*w : y1*w] (row stride hw) = wt [cout*4][cin] x in [cin][y0*w : y1*w] */
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout * 4, n, cin, 1.0f, wt, cin,
+              in + (size_t)y0 * w, hw, 0.0f, tmp + (size_t)y0 * w, hw);
   for (co = 0; co < cout; co++) {
     float b = bias ? bias[co] : 0.0f;
     float *o = out + (size_t)co * 4 * hw;
     for (t = 0; t < 4; t++) {
       const float *s = tmp + ((size_t)co * 4 + t) * hw;
       int dy = t >> 1, dx = t & 1;
-      for (y = 0; y < h; y++) {
+      for (y = y0; y < y1; y++) {
         float *orow = o + (size_t)(2 * y + dy) * ow + dx;
         const float *srow = s + (size_t)y * w;
         for (x = 0; x < w; x++) orow[2 * x] = srow[x] + b;
       }
     }
   }
+}
+
+void ft__convt2x2(const float *in, int cin, int h, int w, const float *wt, const float *bias,
+                  int cout, float *out, float *tmp) {
+  ft__convt2x2_rows(in, cin, h, w, wt, bias, cout, out, tmp, 0, h);
 }
 
 void ft__upsample_nearest2(const float *in, int c, int h, int w, float *out) {
@@ -207,13 +221,15 @@ void ft__upsample_nearest2(const float *in, int c, int h, int w, float *out) {
   }
 }
 
-void ft__softmax_channels(float *x, int c, size_t hw) {
+void ft__softmax_channels(float *x, int c, size_t hw) { ft__softmax_range(x, c, hw, 0, hw); }
+
+void ft__softmax_range(float *x, int c, size_t hw, size_t q0, size_t q1) {
   enum { BLOCK = 256 };
   float mx[BLOCK], sum[BLOCK];
   size_t p0, i;
   int ch;
-  for (p0 = 0; p0 < hw; p0 += BLOCK) {
-    size_t n = hw - p0 < BLOCK ? hw - p0 : BLOCK;
+  for (p0 = q0; p0 < q1; p0 += BLOCK) {
+    size_t n = q1 - p0 < BLOCK ? q1 - p0 : BLOCK;
     for (i = 0; i < n; i++) {
       mx[i] = -FLT_MAX;
       sum[i] = 0.0f;

@@ -81,14 +81,17 @@ typedef struct workspace {
   float *in;                         /* [in_channels][th][tw] */
   float *a, *b;                      /* ping-pong, base*th*tw each */
   float *cat[FT__NN_MAX_DEPTH];      /* [2 C(l)][th>>l][tw>>l] */
-  float *col;                        /* im2col scratch */
+  float *col;                        /* im2col scratch, col_stride floats per pool thread */
+  size_t col_stride;
   float *out;                        /* [classes][th][tw] */
+  ft__pool *pool;                    /* threads for the operators; NULL: this thread only */
 } workspace;
 
 static size_t round16(size_t n) { return (n + 15) & ~(size_t)15; }
 
-/* Floats needed for a th x tw tile, and (when ws != NULL) carve the block. */
-static size_t plan_tile(const ft_model *m, int th, int tw, workspace *ws) {
+/* Floats needed for a th x tw tile run by nthreads operator threads, and
+ * (when ws != NULL) carve ws->block into the buffers. */
+static size_t plan_tile(const ft_model *m, int th, int tw, int nthreads, workspace *ws) {
   const ft_model_info *a = &m->info;
   size_t hw = (size_t)th * tw, total = 0, col = 0, s;
   int l;
@@ -120,52 +123,158 @@ static size_t plan_tile(const ft_model *m, int th, int tw, workspace *ws) {
   }
   s = ft__conv3x3_scratch(m->mid[1].cin, th >> a->depth, tw >> a->depth);
   if (s > col) col = s;
-  CARVE(ws->col, col);
+  col = round16(col);
+  if (ws) ws->col_stride = col;
+  CARVE(ws->col, col * (size_t)nthreads);
 #undef CARVE
   return total;
 }
 
-static void conv(const ft__conv *c, const float *in, int h, int w, float *out, float *col) {
-  if (c->k == 3)
-    ft__conv3x3(in, c->cin, h, w, c->w, c->b, c->cout, 1, out, col);
-  else
-    ft__conv1x1(in, c->cin, h * w, c->w, c->b, c->cout, 0, out);
+/* One operator split into items for ft__pool_run. */
+typedef enum op_kind { OP_CONV3, OP_CONV1, OP_CONVT, OP_POOL, OP_UP, OP_SOFTMAX, OP_SIGMOID } op_kind;
+
+typedef struct op {
+  op_kind kind;
+  const ft__conv *c; /* convolutions */
+  const float *in;
+  float *out;
+  float *scratch;    /* OP_CONV3: col of thread 0; OP_CONVT: tmp */
+  size_t col_stride; /* OP_CONV3: floats of col per thread */
+  int channels;      /* OP_POOL, OP_UP, OP_SOFTMAX: channel count */
+  int h, w;          /* input size */
+  int chunk;         /* rows (conv3, convt) or positions (conv1, softmax, sigmoid) per item */
+  int relu;
+} op;
+
+static void op_item(void *arg, int i, int t) {
+  const op *o = arg;
+  int hw = o->h * o->w, lo = i * o->chunk, hi;
+  switch (o->kind) {
+  case OP_CONV3:
+    hi = lo + o->chunk < o->h ? lo + o->chunk : o->h;
+    ft__conv3x3_rows(o->in, o->c->cin, o->h, o->w, o->c->w, o->c->b, o->c->cout, o->relu, o->out,
+                     o->scratch + (size_t)t * o->col_stride, lo, hi);
+    break;
+  case OP_CONV1:
+    hi = lo + o->chunk < hw ? lo + o->chunk : hw;
+    ft__conv1x1_cols(o->in, o->c->cin, hw, o->c->w, o->c->b, o->c->cout, o->relu, o->out, lo, hi);
+    break;
+  case OP_CONVT:
+    hi = lo + o->chunk < o->h ? lo + o->chunk : o->h;
+    ft__convt2x2_rows(o->in, o->c->cin, o->h, o->w, o->c->w, o->c->b, o->c->cout, o->out,
+                      o->scratch, lo, hi);
+    break;
+  case OP_POOL:
+    ft__maxpool2(o->in + (size_t)i * hw, 1, o->h, o->w, o->out + (size_t)i * hw / 4);
+    break;
+  case OP_UP:
+    ft__upsample_nearest2(o->in + (size_t)i * hw, 1, o->h, o->w, o->out + (size_t)i * hw * 4);
+    break;
+  case OP_SOFTMAX:
+    hi = lo + o->chunk < hw ? lo + o->chunk : hw;
+    ft__softmax_range(o->out, o->channels, (size_t)hw, (size_t)lo, (size_t)hi);
+    break;
+  case OP_SIGMOID:
+    hi = lo + o->chunk < hw ? lo + o->chunk : hw;
+    ft__sigmoid(o->out + lo, (size_t)(hi - lo));
+    break;
+  }
+}
+
+static int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+/* Run o over the pool: items small enough that every thread gets a few. */
+static void run_op(workspace *ws, op *o) {
+  int n = ft__pool_size(ws->pool), items, hw = o->h * o->w;
+  switch (o->kind) {
+  case OP_CONV3: {
+    int band = o->c->cin == 1 ? o->h : ft__conv3x3_band(o->c->cin, o->h, o->w);
+    int want = n > 1 ? ceil_div(o->h, 4 * n) : o->h;
+    o->chunk = want < band ? want : band;
+    if (o->chunk < 1) o->chunk = 1;
+    items = ceil_div(o->h, o->chunk);
+    break;
+  }
+  case OP_CONVT:
+    o->chunk = n > 1 ? ceil_div(o->h, 4 * n) : o->h;
+    items = ceil_div(o->h, o->chunk);
+    break;
+  case OP_POOL:
+  case OP_UP:
+    o->chunk = 1;
+    items = o->channels;
+    break;
+  default: /* per position */
+    o->chunk = n > 1 ? ceil_div(hw, 4 * n) : hw;
+    if (o->chunk < 256) o->chunk = 256;
+    items = ceil_div(hw, o->chunk);
+    break;
+  }
+  ft__pool_run(ws->pool, op_item, o, items);
+}
+
+static void conv(workspace *ws, const ft__conv *c, const float *in, int h, int w, float *out,
+                 int relu) {
+  op o;
+  memset(&o, 0, sizeof o);
+  o.kind = c->k == 3 ? OP_CONV3 : OP_CONV1;
+  o.c = c;
+  o.in = in;
+  o.out = out;
+  o.scratch = ws->col;
+  o.col_stride = ws->col_stride;
+  o.h = h;
+  o.w = w;
+  o.relu = relu;
+  run_op(ws, &o);
+}
+
+static void simple(workspace *ws, op_kind kind, const ft__conv *c, const float *in, int channels,
+                   int h, int w, float *out, float *scratch) {
+  op o;
+  memset(&o, 0, sizeof o);
+  o.kind = kind;
+  o.c = c;
+  o.in = in;
+  o.out = out;
+  o.channels = channels;
+  o.h = h;
+  o.w = w;
+  o.scratch = scratch;
+  run_op(ws, &o);
 }
 
 /* The forward pass over ws->in, leaving probabilities in ws->out. */
 static void forward(const ft_model *m, workspace *ws) {
   const ft_model_info *a = &m->info;
-  int l, d = a->depth;
+  int l, d = a->depth, hd = ws->th >> d, wd = ws->tw >> d;
   const float *src = ws->in;
-  size_t hw = (size_t)ws->th * ws->tw;
   for (l = 0; l < d; l++) {
     int h = ws->th >> l, w = ws->tw >> l;
-    conv(&m->enc[l][0], src, h, w, ws->b, ws->col);  /* [C(l)][h][w] */
-    conv(&m->enc[l][1], ws->b, h, w, ws->cat[l], ws->col); /* skip = cat[l][0:C(l)] */
-    ft__maxpool2(ws->cat[l], m->enc[l][1].cout, h, w, ws->a); /* [C(l)][h/2][w/2] */
+    conv(ws, &m->enc[l][0], src, h, w, ws->b, 1);       /* [C(l)][h][w] */
+    conv(ws, &m->enc[l][1], ws->b, h, w, ws->cat[l], 1); /* skip = cat[l][0:C(l)] */
+    simple(ws, OP_POOL, NULL, ws->cat[l], m->enc[l][1].cout, h, w, ws->a, NULL); /* [C(l)][h/2][w/2] */
     src = ws->a;
   }
-  conv(&m->mid[0], ws->a, ws->th >> d, ws->tw >> d, ws->b, ws->col);
-  conv(&m->mid[1], ws->b, ws->th >> d, ws->tw >> d, ws->a, ws->col); /* [C(d)][..] */
+  conv(ws, &m->mid[0], ws->a, hd, wd, ws->b, 1);
+  conv(ws, &m->mid[1], ws->b, hd, wd, ws->a, 1); /* [C(d)][hd][wd] */
   for (l = d - 1; l >= 0; l--) {
     int h = ws->th >> l, w = ws->tw >> l;
     const ft__conv *u = &m->up[l];
     float *upper = ws->cat[l] + (size_t)u->cout * h * w; /* cat[l][C(l):2C(l)] */
     if (u->k == 2) {
-      ft__convt2x2(ws->a, u->cin, h / 2, w / 2, u->w, u->b, u->cout, upper, ws->b);
+      simple(ws, OP_CONVT, u, ws->a, 0, h / 2, w / 2, upper, ws->b);
     } else {
       /* a 1x1 conv commutes with nearest up-sampling: run it at the low resolution */
-      ft__conv1x1(ws->a, u->cin, (h / 2) * (w / 2), u->w, u->b, u->cout, 0, ws->b);
-      ft__upsample_nearest2(ws->b, u->cout, h / 2, w / 2, upper);
+      conv(ws, u, ws->a, h / 2, w / 2, ws->b, 0);
+      simple(ws, OP_UP, NULL, ws->b, u->cout, h / 2, w / 2, upper, NULL);
     }
-    conv(&m->dec[l][0], ws->cat[l], h, w, ws->b, ws->col);
-    conv(&m->dec[l][1], ws->b, h, w, ws->a, ws->col); /* [C(l)][h][w] */
+    conv(ws, &m->dec[l][0], ws->cat[l], h, w, ws->b, 1);
+    conv(ws, &m->dec[l][1], ws->b, h, w, ws->a, 1); /* [C(l)][h][w] */
   }
-  ft__conv1x1(ws->a, m->head.cin, (int)hw, m->head.w, m->head.b, m->head.cout, 0, ws->out);
-  if (a->classes == 1)
-    ft__sigmoid(ws->out, hw);
-  else
-    ft__softmax_channels(ws->out, a->classes, hw);
+  conv(ws, &m->head, ws->a, ws->th, ws->tw, ws->out, 0); /* [classes][th][tw] */
+  simple(ws, a->classes == 1 ? OP_SIGMOID : OP_SOFTMAX, NULL, NULL, a->classes, ws->th, ws->tw,
+         ws->out, NULL);
 }
 
 /* ---- tiling ---- */
@@ -371,6 +480,7 @@ ft_status ft_model_run(ft_ctx *ctx, const ft_model *m, const ft_image *image,
   size_t floats;
   float *img = NULL;
   ft_tensor *res = NULL;
+  ft__pool *pool = NULL;
   ft_status st;
   *out = NULL;
   if (!m || !image || !image->data) return ft__fail(ctx, FT_ERR_INVAL, "unet: no model or image");
@@ -410,7 +520,12 @@ ft_status ft_model_run(ft_ctx *ctx, const ft_model *m, const ft_image *image,
     st = ft__nomem(ctx, "unet");
     goto fail;
   }
-  floats = plan_tile(m, J.ay.size, J.ax.size, NULL);
+  /* fewer tiles than threads: one worker whose operators use all the threads */
+  if (nworkers < nthreads) {
+    nworkers = 1;
+    if ((st = ft__pool_new(ctx, nthreads, &pool))) goto fail;
+  }
+  floats = plan_tile(m, J.ay.size, J.ax.size, ft__pool_size(pool), NULL);
   for (i = 0; i < nworkers; i++) {
     W[i].J = &J;
     if (!(W[i].ws.block = ft__malloc_n(floats, sizeof(float)))) {
@@ -418,16 +533,17 @@ ft_status ft_model_run(ft_ctx *ctx, const ft_model *m, const ft_image *image,
                     J.ax.size);
       goto fail;
     }
-    plan_tile(m, J.ay.size, J.ax.size, &W[i].ws);
+    plan_tile(m, J.ay.size, J.ax.size, ft__pool_size(pool), &W[i].ws);
+    W[i].ws.pool = pool;
   }
   W[0].ctx = ctx;
   if (pthread_mutex_init(&J.lock, NULL)) {
     st = ft__fail(ctx, FT_ERR_INTERNAL, "unet: cannot create a mutex");
     goto fail;
   }
-  /* OpenBLAS's thread count is process-wide: one thread per worker, or all of them for one. */
+  /* OpenBLAS's thread count is process-wide; every GEMM here is one thread's share. */
   blas_prev = openblas_get_num_threads();
-  openblas_set_num_threads(nworkers > 1 ? 1 : nthreads);
+  openblas_set_num_threads(1);
   for (i = 1; i < nworkers; i++, started++)
     if (pthread_create(&W[i].tid, NULL, work, &W[i])) break;
   work(&W[0]);
@@ -440,6 +556,7 @@ ft_status ft_model_run(ft_ctx *ctx, const ft_model *m, const ft_image *image,
   for (i = 0; i < nworkers; i++) free(W[i].ws.block);
   free(W);
   free(img);
+  ft__pool_free(pool);
   *out = res;
   return FT_OK;
 fail:
@@ -447,6 +564,7 @@ fail:
     for (i = 0; i < nworkers; i++) free(W[i].ws.block);
   free(W);
   free(img);
+  ft__pool_free(pool);
   ft_tensor_free(res);
   return st;
 }

@@ -55,6 +55,11 @@ def write(outdir, name, model, img, normalize):
     save_safetensors(model, os.path.join(outdir, name + ".safetensors"),
                      input_norm="percentile" if normalize else "none",
                      object_size=12.0, train_scale=1.0)
+    write_vectors(outdir, name, model, img, normalize)
+
+
+def write_vectors(outdir, name, model, img, normalize):
+    """NAME.input.f32 and NAME.output.f32 for model (float64) on img [h][w][c]."""
     h, w, c = img.shape
     with open(os.path.join(outdir, name + ".input.f32"), "wb") as f:
         f.write(struct.pack("<3i", h, w, c))
