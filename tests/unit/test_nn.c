@@ -456,6 +456,8 @@ static void test_tiled_equals_whole(void) {
   printf("[tiled vs whole: %.2g, %.2g] ", e, e2);
   CU_ASSERT(e <= 1e-4);
   CU_ASSERT(e2 <= 1e-4);
+  ft_tensor_free(t2);
+  t2 = NULL;
   /* a tile that leaves no room inside its margins is refused */
   p.tile = 56;
   CU_ASSERT_EQUAL(ft_model_run(ctx, m, im, &p, &t2), FT_ERR_INVAL);
