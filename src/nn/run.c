@@ -505,6 +505,9 @@ ft_status ft_model_run(ft_ctx *ctx, const ft_model *m, const ft_image *image,
     return ft__fail(ctx, FT_ERR_INVAL,
                     "unet: tile %d too small for margin %d", P.tile,
                     margin);
+  if ((long long)J.ay.n * J.ax.n > 1 << 24)
+    return ft__fail(ctx, FT_ERR_TOOBIG, "unet: %dx%d needs too many %d-pixel tiles",
+                    image->width, image->height, P.tile);
   ntiles = J.ay.n * J.ax.n;
   nthreads = P.threads ? P.threads : ft_ctx_threads(ctx);
   nworkers = nthreads < ntiles ? nthreads : ntiles;
