@@ -78,8 +78,8 @@ static ft_status parse_entries(loader *L, const unsigned char *data, uint64_t da
   json_object_object_foreach(L->root, key, val) {
     json_object *dt, *sh, *off, *o0, *o1;
     entry *t;
-    uint64_t b, en, bytes = 4;
-    size_t i, nd;
+    uint64_t b, en;
+    size_t i, nd, bytes = 4;
     if (!strcmp(key, "__metadata__")) {
       if (!json_object_is_type(val, json_type_object)) return bad(L, "__metadata__ is not an object");
       L->meta = val;
@@ -108,7 +108,7 @@ static ft_status parse_entries(loader *L, const unsigned char *data, uint64_t da
       v = json_object_get_int64(d);
       if (v < 0 || v > (int64_t)1 << 31) return bad(L, "tensor '%s' has a bad shape", key);
       t->shape[i] = v;
-      if (ft__mul_overflow((size_t)bytes, (size_t)v, (size_t *)&bytes))
+      if (ft__mul_overflow(bytes, (size_t)v, &bytes))
         return bad(L, "tensor '%s' is too large", key);
     }
     o0 = json_object_array_get_idx(off, 0);
@@ -122,7 +122,7 @@ static ft_status parse_entries(loader *L, const unsigned char *data, uint64_t da
       return bad(L, "tensor '%s' data [%llu, %llu) lies outside the %llu data bytes (truncated?)",
                  key, (unsigned long long)b, (unsigned long long)en,
                  (unsigned long long)data_len);
-    if (en - b != bytes)
+    if (en - b != (uint64_t)bytes)
       return bad(L, "tensor '%s' holds %llu bytes, its shape needs %llu", key,
                  (unsigned long long)(en - b), (unsigned long long)bytes);
     t->data = data + b;

@@ -458,6 +458,16 @@ static void test_tiled_equals_whole(void) {
   CU_ASSERT(e2 <= 1e-4);
   ft_tensor_free(t2);
   t2 = NULL;
+  /* more threads than tiles: tiles one after another, operators split over 64 threads */
+  p.tile = 96;
+  p.threads = 64;
+  CU_ASSERT_EQUAL_FATAL(ft_model_run(ctx, m, im, &p, &t2), FT_OK);
+  e2 = 0.0;
+  for (i = 0; i < n; i++)
+    if (fabs(whole->data[i] - t2->data[i]) > e2) e2 = fabs(whole->data[i] - t2->data[i]);
+  CU_ASSERT(e2 <= 1e-4);
+  ft_tensor_free(t2);
+  t2 = NULL;
   /* a tile that leaves no room inside its margins is refused */
   p.tile = 56;
   CU_ASSERT_EQUAL(ft_model_run(ctx, m, im, &p, &t2), FT_ERR_INVAL);
