@@ -97,6 +97,10 @@ FT_API void ft_model_params_init(ft_model_params *p);
  * to the image, holding probabilities (softmax over classes, or a sigmoid when
  * the model has one class).  Returns FT_ERR_INVAL for bad params,
  * FT_ERR_NOMEM, FT_ERR_CANCELLED when the progress callback stops it.
+ * Threads: tiles run in parallel when there are at least as many tiles as
+ * threads, otherwise each operator is split over the threads; OpenBLAS is
+ * set to one thread for the duration of the call (a process-wide setting,
+ * restored on return).  Progress is reported per finished tile.
  * OUT: *out, caller frees with ft_tensor_free(). */
 FT_API FT_USERESULT ft_status ft_model_run(ft_ctx *ctx, const ft_model *m, const ft_image *image,
                                            const ft_model_params *params, ft_tensor **out);

@@ -15,7 +15,9 @@
 
 /* Floats of im2col scratch a 3x3 convolution works through at a time: the
  * columns are built in bands of whole rows that fit this budget. */
+#ifndef FT__NN_COL_BUDGET
 #define FT__NN_COL_BUDGET ((size_t)1 << 18)
+#endif
 
 /* Scratch floats ft__conv3x3 needs for cin input channels and width w. */
 size_t ft__conv3x3_scratch(int cin, int h, int w);
