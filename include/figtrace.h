@@ -22,5 +22,6 @@
 #include "figtrace/io.h"
 #include "figtrace/stages.h"
 #include "figtrace/pipeline.h"
+#include "figtrace/nn.h"
 
 #endif
