@@ -65,6 +65,8 @@ typedef struct ft_doc {
   char *preset;               /* preset the pipeline ran; may be NULL */
   double pixel_w, pixel_h;    /* micrometres per pixel, 0 unknown */
   int incomplete;             /* 1 when a stage gave up on part of the input */
+  double scale_bar_um;        /* length of the scale bar drawn, micrometres; 0 none */
+  double min_stroke_pt;       /* thinnest stroke the style allowed, points; 0 no limit */
 } ft_doc;
 
 /* An empty document of width x height user units.  OUT: free with ft_doc_free(). */

@@ -130,20 +130,88 @@ FT_API FT_USERESULT ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_f
 
 /* ---- style: paths -> doc ---- */
 
+/* One journal's artwork rules (see src/style/journals.c for the sources).
+ * Lengths in mm, line widths and font sizes in points (1 pt = 1/72 in). */
+typedef struct ft_journal {
+  const char *name;     /* key for --journal: "nature", "cell", ... "none" */
+  const char *title;    /* display name, "Nature" */
+  double single_mm;     /* single-column figure width */
+  double mid_mm;        /* 1.5-column width */
+  double double_mm;     /* full-page (double-column) width; the widest allowed */
+  double max_height_mm; /* tallest figure; 0 = no limit */
+  double min_stroke_pt; /* thinnest line; 0 = no limit */
+  const char *fonts;    /* allowed families, comma-separated ("Arial, Helvetica") */
+  const char *font;     /* font-family list written into the SVG */
+  double font_min_pt;   /* smallest allowed text; 0 = no limit */
+  double font_max_pt;   /* largest allowed text; 0 = no limit */
+  double label_pt;      /* size figtrace uses for its own labels (scale bar) */
+  const char *color;    /* colour mode asked for in submitted artwork: "RGB" or "CMYK" */
+} ft_journal;
+
+/* The journal called name (case-insensitive), NULL when unknown.  "none"
+ * names the neutral entry with generic widths and no limits.  Borrowed:
+ * static storage. */
+FT_API const ft_journal *ft_journal_find(const char *name);
+
+/* Entry i of the table (0..), NULL past the end; for listings. */
+FT_API const ft_journal *ft_journal_at(int i);
+
+/* Which width of the journal the figure gets. */
+typedef enum ft_column {
+  FT_COLUMN_NONE = 0,   /* use width_mm (0: 96 pixels per inch) */
+  FT_COLUMN_SINGLE = 1, /* the journal's single-column width */
+  FT_COLUMN_MID = 2,    /* 1.5 columns */
+  FT_COLUMN_DOUBLE = 3  /* full page width */
+} ft_column;
+
+/* Colours of the class layers. */
+typedef enum ft_palette {
+  FT_PALETTE_OKABE_ITO = 0, /* colour-blind safe (Okabe & Ito 2008): regions and nuclei */
+  FT_PALETTE_GRAYSCALE = 1, /* regions get the luminance of their source colour */
+  FT_PALETTE_SOURCE = 2,    /* regions keep their mean source colour */
+  FT_PALETTE_CUSTOM = 3     /* colours[] in order, cycling */
+} ft_palette;
+
+typedef enum ft_scale_bar {
+  FT_SCALE_BAR_AUTO = 0, /* a round length near 1/5 of the width, when the pixel size is known */
+  FT_SCALE_BAR_OFF = 1,
+  FT_SCALE_BAR_FIXED = 2 /* scale_bar_um long */
+} ft_scale_bar;
+
 typedef struct ft_style_params {
-  double width_mm; /* physical width of the figure; 0 = 96 pixels per inch; default 0 */
-  ft_rgba ink;     /* fill of FT_CLASS_INK regions; default opaque black */
-  int fill_rule;   /* ft_fill_rule; default FT_FILL_NONZERO */
+  double width_mm;      /* physical width when column is NONE; 0 = 96 pixels per inch; default 0 */
+  ft_rgba ink;          /* fill of FT_CLASS_INK regions and strokes; default opaque black */
+  int fill_rule;        /* ft_fill_rule; default FT_FILL_NONZERO */
+  const char *journal;  /* journal rules to follow (ft_journal_find); NULL = "none"; borrowed */
+  int column;           /* ft_column; default FT_COLUMN_NONE */
+  int palette;          /* ft_palette; default FT_PALETTE_OKABE_ITO */
+  const ft_rgba *colors; /* [ncolors] for FT_PALETTE_CUSTOM; borrowed */
+  int ncolors;
+  int scale_bar;        /* ft_scale_bar; default FT_SCALE_BAR_AUTO */
+  double scale_bar_um;  /* length for FT_SCALE_BAR_FIXED, micrometres, > 0 */
+  double pixel_um;      /* pixel size overriding the file's, micrometres; 0 = the file's */
 } ft_style_params;
 
 FT_API void ft_style_params_init(ft_style_params *p);
 
-/* Build a document from traced paths: one layer per class present (ink,
- * regions, nuclei, strokes) with fills from the params, physical size from
- * the params, metadata copied from paths.  The paths are copied.
- * OUT: caller frees with ft_doc_free(). */
+/* Build a document from traced paths: one layer per class present (colour
+ * regions, ink, nuclei, strokes; ids "color-N", "ink", "nuclei", "strokes")
+ * with colours from the palette and the presentation on the layer group.
+ * Physical size: the journal's column width (or width_mm), height from the
+ * aspect; a figure taller than the journal allows is shrunk to fit (logged
+ * as a warning).  Every stroke thinner than the journal minimum at that
+ * size is widened to it (logged at INFO).  With a known pixel size a scale
+ * bar (rect "scale-bar" and text "scale-bar-label" in layer-free annotations,
+ * journal font and label size) goes into the emptiest corner.  title/desc
+ * describe the figure; the pipeline completes them with the source name.
+ * The paths are copied.  OUT: caller frees with ft_doc_free(). */
 FT_API FT_USERESULT ft_status ft_style(ft_ctx *ctx, const ft_paths *in, const ft_style_params *p,
                                        ft_doc **out);
+
+/* The scale-bar length ft_style picks for a figure span_um micrometres wide:
+ * the largest of 1, 2, 5 x 10^k (k any integer) not above span_um / 5.
+ * 0 when span_um is not positive and finite. */
+FT_API double ft_scale_bar_length(double span_um);
 
 #ifdef __cplusplus
 }

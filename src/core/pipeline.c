@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "core/internal.h"
+#include "style/internal.h"
 
 void ft_options_init(ft_options *opt) {
   ft_read_params_init(&opt->read);
@@ -42,6 +43,7 @@ ft_status ft_pipeline_run(ft_ctx *ctx, const ft_options *opt, const ft_image *in
   ft__progress_slice(ctx, 0.9, 1.0);
   if ((st = ft_style(ctx, fitted, &opt->style, &doc))) goto done;
   if ((st = ft_doc_set_string(ctx, &doc->source, in->name))) goto done;
+  if ((st = ft__style_describe(ctx, doc))) goto done;
   if ((st = ft__progress(ctx, 1.0))) goto done;
   *out = doc;
   doc = NULL;

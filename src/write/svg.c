@@ -398,6 +398,11 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
   for (i = 0; i < doc->nlayers; i++)
     if ((st = write_layer(w, &doc->layer[i]))) return st;
 
+  /* Scale bars and labels go into their own layer above the drawing. */
+  if ((doc->nrects > 0 || doc->ntexts > 0) &&
+      (start(w, "g") < 0 || attr(w, "id", "annotations") < 0 ||
+       attr(w, "inkscape:groupmode", "layer") < 0 || attr(w, "inkscape:label", "Annotations") < 0))
+    return XMLFAIL;
   for (i = 0; i < doc->nrects; i++) {
     const ft_rect *r = &doc->rect[i];
     /* SVG forbids a negative width or height: span the same area instead */
@@ -421,6 +426,7 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
     if (!(v = clean(w, t->text)) || xmlTextWriterWriteString(w->w, v) < 0 || end(w) < 0)
       return XMLFAIL;
   }
+  if ((doc->nrects > 0 || doc->ntexts > 0) && end(w) < 0) return XMLFAIL;
   if (xmlTextWriterEndDocument(w->w) < 0 || xmlTextWriterFlush(w->w) < 0) return XMLFAIL;
   return FT_OK;
 }
