@@ -11,6 +11,8 @@
 #include "figtrace/common.h"
 #include "figtrace/paths.h"
 
+struct ft_sink;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -90,6 +92,39 @@ FT_API FT_USERESULT ft_status ft_doc_add_text(ft_ctx *ctx, ft_doc *doc, double x
 
 /* Set one of the document's strings (a copy of value; NULL clears). */
 FT_API FT_USERESULT ft_status ft_doc_set_string(ft_ctx *ctx, char **field, const char *value);
+
+/* ---- PDF, EPS and PNG through Cairo ---- */
+
+typedef enum ft_out_format {
+  FT_OUT_SVG = 0, /* ft_write_svg (the editable master) */
+  FT_OUT_PDF = 1, /* one page of exactly width_mm x height_mm, text kept with embedded fonts */
+  FT_OUT_EPS = 2, /* Encapsulated PostScript, bounding box of the figure */
+  FT_OUT_PNG = 3  /* RGBA raster at dpi, white background */
+} ft_out_format;
+
+typedef struct ft_cairo_params {
+  int format;       /* FT_OUT_PDF, _EPS or _PNG; default FT_OUT_PDF */
+  double dpi;       /* raster resolution for PNG, 10..10000; default 300 */
+  int outline_text; /* 1: draw text as filled outlines instead of font text; default 0 */
+} ft_cairo_params;
+
+FT_API void ft_cairo_params_init(ft_cairo_params *p);
+
+/* The format named by a file name's extension (".pdf", ".eps", ".png",
+ * ".svg", any case), or -1 when there is none of these. */
+FT_API int ft_out_format_from_name(const char *name);
+
+/* Write doc through Cairo to sink (a write-func stream, so the sink's atomic
+ * temporary-and-rename applies).  The page is width_mm x height_mm
+ * (96 user units per inch when the doc gives 0) and the drawing the same as
+ * the SVG: layers back to front, then rects and texts.  Text uses the first
+ * family of each text's font list through fontconfig.  p may be NULL.
+ * Returns FT_ERR_INVAL for bad params or an undrawable document
+ * (FT_OUT_SVG included: use ft_write_svg), FT_ERR_IO when the sink
+ * fails, FT_ERR_NOMEM, FT_ERR_CANCELLED from the progress callback.  The
+ * sink is not closed. */
+FT_API FT_USERESULT ft_status ft_write_cairo(ft_ctx *ctx, const ft_doc *doc,
+                                             const ft_cairo_params *p, struct ft_sink *sink);
 
 #ifdef __cplusplus
 }

@@ -9,3 +9,13 @@ TESTS += tests/unit/test_style
 tests_unit_test_style_SOURCES = tests/unit/test_style.c tests/unit/testutil.h
 tests_unit_test_style_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_style_LDADD = $(TEST_LDADD)
+
+## The Cairo writer (PDF, EPS, PNG) lives with the writers but is this
+## area's work; listed here to keep src/write/local.mk untouched.
+libfigtrace_impl_la_SOURCES += src/write/cairo.c
+
+check_PROGRAMS += tests/unit/test_cairo
+TESTS += tests/unit/test_cairo
+tests_unit_test_cairo_SOURCES = tests/unit/test_cairo.c tests/unit/testutil.h
+tests_unit_test_cairo_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_cairo_LDADD = $(TEST_LDADD)
