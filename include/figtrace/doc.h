@@ -99,7 +99,7 @@ typedef enum ft_out_format {
   FT_OUT_SVG = 0, /* ft_write_svg (the editable master) */
   FT_OUT_PDF = 1, /* one page of exactly width_mm x height_mm, text kept with embedded fonts */
   FT_OUT_EPS = 2, /* Encapsulated PostScript, bounding box of the figure */
-  FT_OUT_PNG = 3  /* RGBA raster at dpi, white background */
+  FT_OUT_PNG = 3  /* 8-bit raster at dpi on a white background */
 } ft_out_format;
 
 typedef struct ft_cairo_params {

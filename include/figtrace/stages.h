@@ -183,7 +183,8 @@ typedef struct ft_style_params {
   ft_rgba ink;          /* fill of FT_CLASS_INK regions and strokes; default opaque black */
   int fill_rule;        /* ft_fill_rule; default FT_FILL_NONZERO */
   const char *journal;  /* journal rules to follow (ft_journal_find); NULL = "none"; borrowed */
-  int column;           /* ft_column; default FT_COLUMN_NONE */
+  int column;           /* ft_column; default FT_COLUMN_NONE, which with a journal and no
+                           width_mm means FT_COLUMN_SINGLE */
   int palette;          /* ft_palette; default FT_PALETTE_OKABE_ITO */
   const ft_rgba *colors; /* [ncolors] for FT_PALETTE_CUSTOM; borrowed */
   int ncolors;
@@ -207,6 +208,45 @@ FT_API void ft_style_params_init(ft_style_params *p);
  * The paths are copied.  OUT: caller frees with ft_doc_free(). */
 FT_API FT_USERESULT ft_status ft_style(ft_ctx *ctx, const ft_paths *in, const ft_style_params *p,
                                        ft_doc **out);
+
+/* ---- check: lint an SVG against a journal's rules ---- */
+
+typedef enum ft_check_rule {
+  FT_CHECK_SIZE = 1,      /* no physical width/height, wider or taller than allowed */
+  FT_CHECK_VIEWBOX = 2,   /* the root has no viewBox */
+  FT_CHECK_STROKE = 3,    /* a stroke thinner than the minimum at final size */
+  FT_CHECK_FONT = 4,      /* a font family the journal does not list */
+  FT_CHECK_FONT_SIZE = 5, /* text smaller or larger than allowed at final size */
+  FT_CHECK_RASTER = 6     /* an embedded or linked raster <image> */
+} ft_check_rule;
+
+/* One broken rule, valid only during the callback. */
+typedef struct ft_check_finding {
+  int rule;            /* an ft_check_rule */
+  const char *element; /* element name, "path" */
+  const char *id;      /* its id attribute, or NULL */
+  long line;           /* line in the file, 0 when unknown */
+  double value;        /* what was measured (mm for sizes, pt for strokes and text), 0 n/a */
+  double limit;        /* the limit it breaks, same unit, 0 n/a */
+  const char *message; /* a sentence: "stroke 0.12 pt is thinner than 0.25 pt" */
+} ft_check_finding;
+
+typedef void (*ft_check_fn)(void *user, const ft_check_finding *f);
+
+/* Lint the SVG document data[0..len) (name is used in messages) against
+ * journal j (NULL: "none", which checks only viewBox, physical size and
+ * raster images).  Lengths are converted to their final size through the
+ * root's width/height and viewBox and every transform (translate, scale,
+ * rotate, skewX, skewY, matrix) on the element and its ancestors; stroke
+ * and font properties are read from presentation attributes and style=""
+ * with inheritance.  A stroke counts at its thinnest (the smaller singular
+ * value of the transform); values within 0.5% of a limit pass, for rounding
+ * in files.  fn (may be NULL) is called for each finding in document order;
+ * *nfindings (may be NULL) receives their number.  Returns FT_ERR_FORMAT
+ * when data is not well-formed XML with an <svg> root, FT_ERR_NOMEM. */
+FT_API FT_USERESULT ft_status ft_check_svg(ft_ctx *ctx, const char *data, size_t len,
+                                           const char *name, const ft_journal *j,
+                                           ft_check_fn fn, void *user, int *nfindings);
 
 /* The scale-bar length ft_style picks for a figure span_um micrometres wide:
  * the largest of 1, 2, 5 x 10^k (k any integer) not above span_um / 5.

@@ -2,6 +2,9 @@
 ## and exits).  options.c is shared with tests/tools/rasterdiff.
 figtrace_SOURCES += \
 	src/cli/main.c \
+	src/cli/figure.c \
+	src/cli/figure.h \
+	src/cli/check.c \
 	src/cli/options.c \
 	src/cli/options.h
 

@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "figtrace.h"
+#include "cli/figure.h"
 #include "cli/options.h"
 
 #define EXIT_USAGE 2
@@ -99,6 +100,21 @@ static void print_help(FILE *fp) {
           "      --max-pixels=N     refuse images with more than N pixels before\n"
           "                         decoding them; N may end in k, M or G\n"
           "                         (default %llu)\n"
+          "\n"
+          "Figure options:\n"
+          "      --journal=NAME     follow a journal's artwork rules: nature, cell,\n"
+          "                         science, plos, elife or none (default none)\n"
+          "      --width=W          figure width: single, 1.5, double (the journal's\n"
+          "                         columns; default single with --journal) or MM\n"
+          "      --palette=P        colours of regions and nuclei: okabe-ito (default),\n"
+          "                         grayscale, source, or a FILE of #RRGGBB lines\n"
+          "      --pixel-size=UM    micrometres per pixel (default: from the file)\n"
+          "      --scale-bar=LEN    auto (default), off, or a length such as 10um\n"
+          "      --format=FMT       svg, pdf, eps or png (default: from the -o name,\n"
+          "                         else svg)\n"
+          "      --dpi=N            resolution of png output (default 300)\n"
+          "      --outline-text     draw text as outlines in pdf, eps and png\n"
+          "\n"
           "  -q, --quiet            print errors only, no warnings\n"
           "  -v, --verbose          report each conversion and the library's log;\n"
           "                         twice for debugging detail\n"
@@ -111,6 +127,8 @@ static void print_help(FILE *fp) {
           "Examples:\n"
           "  figtrace samples/diagram.png                writes samples/diagram.svg\n"
           "  figtrace -o out/ scans/*.png                writes out/NAME.svg for each\n"
+          "  figtrace --journal nature -o fig1.pdf cells.tif\n"
+          "  figtrace check --journal nature fig1.svg    lint an SVG against the rules\n"
           "  convert photo.heic png:- | figtrace - > photo.svg\n"
           "\n"
           "See figtrace(1) for details.\n",
@@ -193,6 +211,7 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
+      CLI_FIGURE_LONGOPTS,
       {NULL, 0, NULL, 0},
   };
   int ch;
@@ -202,6 +221,14 @@ static int parse_args(cli *c, int argc, char **argv) {
   ft_options_init(&c->opt);
   opterr = 0;
   while ((ch = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+    if (ch >= CLI_FIG_FIRST && ch <= CLI_FIG_LAST) { /* figure options: src/cli/figure.c */
+      char why[512];
+      if (cli_figure_option(ch, optarg, &c->opt, why, sizeof why)) {
+        usage_error("%s", why);
+        return EXIT_USAGE;
+      }
+      continue;
+    }
     switch (ch) {
       case 'o':
         if (c->out_arg) {
@@ -320,7 +347,11 @@ static char *output_name(const char *input, const char *dir) {
   size_t n, b, e;
   if (strcmp(input, "-") == 0) {
     n = trimmed_len(dir);
-    return concat3(dir, n, "/", dir[n - 1] == '/' ? 0 : 1, "stdin.svg");
+    char *head = concat3(dir, n, "/", dir[n - 1] == '/' ? 0 : 1, "stdin"), *s;
+    if (!head) return NULL;
+    s = concat3(head, strlen(head), "", 0, cli_figure_ext());
+    free(head);
+    return s;
   }
   n = trimmed_len(input);
   b = base_offset(input, n);
@@ -328,13 +359,13 @@ static char *output_name(const char *input, const char *dir) {
   while (e > b + 1 && input[e - 1] != '.') e--;
   if (e <= b + 1) e = n + 1; /* no extension: keep the whole name */
   e--;                       /* drop the dot itself */
-  if (!dir) return concat3(input, e, "", 0, ".svg");
+  if (!dir) return concat3(input, e, "", 0, cli_figure_ext());
   n = trimmed_len(dir);
   {
     char *head = concat3(dir, n, "/", dir[n - 1] == '/' ? 0 : 1, "");
     char *s;
     if (!head) return NULL;
-    s = concat3(head, strlen(head), input + b, e - b, ".svg");
+    s = concat3(head, strlen(head), input + b, e - b, cli_figure_ext());
     free(head);
     return s;
   }
@@ -520,7 +551,7 @@ static int convert(ft_ctx *ctx, const cli *c, const job *j) {
     fprintf(stderr, "figtrace: %s: warning: conversion incomplete, part of the image was skipped\n",
             name);
   if ((st = ft_sink_open_file(ctx, j->output, &sink))) goto fail;
-  st = ft_write_svg(ctx, doc, &c->opt.svg, sink);
+  st = cli_figure_write(ctx, doc, &c->opt, j->output, sink);
   if (st == FT_OK && stop_signal) st = FT_ERR_CANCELLED;
   /* Commit only a complete document; otherwise the temporary is removed. */
   cst = ft_sink_close(ctx, sink, st == FT_OK);
@@ -559,6 +590,7 @@ int main(int argc, char **argv) {
   log_state ls = {NULL};
   int status, i, failed = 0;
 
+  if (argc > 1 && strcmp(argv[1], "check") == 0) return cli_check_main(argc - 1, argv + 1);
   if ((status = parse_args(&c, argc, argv)) >= 0) return status;
 
   jobs = calloc((size_t)c.ninputs, sizeof *jobs);

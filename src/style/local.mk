@@ -2,7 +2,8 @@
 libfigtrace_impl_la_SOURCES += \
 	src/style/internal.h \
 	src/style/journals.c \
-	src/style/style.c
+	src/style/style.c \
+	src/style/check.c
 
 check_PROGRAMS += tests/unit/test_style
 TESTS += tests/unit/test_style

@@ -375,7 +375,10 @@ ft_status ft_style(ft_ctx *ctx, const ft_paths *in, const ft_style_params *p, ft
   if (in->width < 1 || in->height < 1)
     return ft__fail(ctx, FT_ERR_INVAL, "style: empty drawing %dx%d", in->width, in->height);
   if ((st = ft_doc_new(ctx, in->width, in->height, &doc))) return st;
-  switch (p->column) {
+  /* a journal without a width: its single column */
+  switch (p->column == FT_COLUMN_NONE && !(p->width_mm > 0.0) && strcmp(j->name, "none") != 0
+              ? FT_COLUMN_SINGLE
+              : p->column) {
     case FT_COLUMN_SINGLE: doc->width_mm = j->single_mm; break;
     case FT_COLUMN_MID: doc->width_mm = j->mid_mm; break;
     case FT_COLUMN_DOUBLE: doc->width_mm = j->double_mm; break;
