@@ -169,7 +169,7 @@ typedef enum ft_palette {
   FT_PALETTE_OKABE_ITO = 0, /* colour-blind safe (Okabe & Ito 2008): regions and nuclei */
   FT_PALETTE_GRAYSCALE = 1, /* regions get the luminance of their source colour */
   FT_PALETTE_SOURCE = 2,    /* regions keep their mean source colour */
-  FT_PALETTE_CUSTOM = 3     /* colours[] in order, cycling */
+  FT_PALETTE_CUSTOM = 3     /* colours[] given to the layers in paint order, cycling */
 } ft_palette;
 
 typedef enum ft_scale_bar {

@@ -20,3 +20,12 @@ TESTS += tests/unit/test_cairo
 tests_unit_test_cairo_SOURCES = tests/unit/test_cairo.c tests/unit/testutil.h
 tests_unit_test_cairo_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_cairo_LDADD = $(TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_check
+TESTS += tests/unit/test_check
+tests_unit_test_check_SOURCES = tests/unit/test_check.c tests/unit/testutil.h
+tests_unit_test_check_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_check_LDADD = $(TEST_LDADD)
+
+## End to end: journals, scale bar, PDF/EPS/PNG, figtrace check.
+TESTS += tests/e2e/journal.sh

@@ -154,17 +154,23 @@ static ft_rgba region_color(const ft_style_params *p, int k, const float c[3]) {
       return out;
     }
     case FT_PALETTE_CUSTOM:
-      return p->colors[k % p->ncolors];
+      return p->colors[k % p->ncolors]; /* k counts all layers here */
     default:
       return out;
   }
 }
 
-/* Colour of the nuclei layer. */
-static ft_rgba nucleus_color(const ft_style_params *p) {
+/* Colour of the class layer painted as number k (0-based) that the
+ * palette would otherwise give `base`: a custom palette colours every layer
+ * in paint order; the others keep base. */
+static ft_rgba layer_color(const ft_style_params *p, int k, ft_rgba base) {
+  return p->palette == FT_PALETTE_CUSTOM ? p->colors[k % p->ncolors] : base;
+}
+
+/* Colour of the nuclei layer, painted as number k. */
+static ft_rgba nucleus_color(const ft_style_params *p, int k) {
   if (p->palette == FT_PALETTE_OKABE_ITO) return okabe_ito[OKABE_ITO_BLUE];
-  if (p->palette == FT_PALETTE_CUSTOM) return p->colors[0];
-  return p->ink;
+  return layer_color(p, k, p->ink);
 }
 
 /* Widen every stroke below min_uu user units; returns how many were. */
@@ -368,7 +374,7 @@ ft_status ft_style(ft_ctx *ctx, const ft_paths *in, const ft_style_params *p, ft
   ft_doc *doc = NULL;
   ft_status st;
   double um_px;
-  int lab, nregion = 0, raised;
+  int lab, raised;
   *out = NULL;
   if (!p) p = &style_defaults;
   if (!(j = check_params(ctx, p, &st))) return st;
@@ -405,17 +411,17 @@ ft_status ft_style(ft_ctx *ctx, const ft_paths *in, const ft_style_params *p, ft
     if (in->info[lab].class_id != FT_CLASS_REGION) continue;
     snprintf(id, sizeof id, "color-%d", lab);
     if ((st = add_class_layer(ctx, doc, in, FT_CLASS_REGION, lab, id, id,
-                              region_color(p, nregion++, in->info[lab].color), p->fill_rule,
-                              NULL)))
+                              region_color(p, doc->nlayers, in->info[lab].color),
+                              p->fill_rule, NULL)))
       goto fail;
   }
   if (has_class(in, FT_CLASS_INK) &&
-      (st = add_class_layer(ctx, doc, in, FT_CLASS_INK, -1, "ink", "Ink", p->ink, p->fill_rule,
-                            NULL)))
+      (st = add_class_layer(ctx, doc, in, FT_CLASS_INK, -1, "ink", "Ink",
+                            layer_color(p, doc->nlayers, p->ink), p->fill_rule, NULL)))
     goto fail;
   if (has_class(in, FT_CLASS_NUCLEUS) &&
       (st = add_class_layer(ctx, doc, in, FT_CLASS_NUCLEUS, -1, "nuclei", "Nuclei",
-                            nucleus_color(p), p->fill_rule, "nucleus")))
+                            nucleus_color(p, doc->nlayers), p->fill_rule, "nucleus")))
     goto fail;
   if (has_class(in, FT_CLASS_STROKE)) {
     ft_rgba none = {0, 0, 0, 0};
@@ -424,7 +430,7 @@ ft_status ft_style(ft_ctx *ctx, const ft_paths *in, const ft_style_params *p, ft
                               p->fill_rule, NULL)))
       goto fail;
     k = doc->nlayers - 1;
-    doc->layer[k].stroke = p->ink;
+    doc->layer[k].stroke = layer_color(p, k, p->ink);
     doc->layer[k].stroke_width = 1.0;
   }
   if (j->min_stroke_pt > 0.0 &&
