@@ -69,6 +69,12 @@ typedef struct ft_doc {
   int incomplete;             /* 1 when a stage gave up on part of the input */
   double scale_bar_um;        /* length of the scale bar drawn, micrometres; 0 none */
   double min_stroke_pt;       /* thinnest stroke the style allowed, points; 0 no limit */
+  /* Underlay: the source image, drawn under the layers over the whole
+   * 0..width x 0..height frame, one image pixel per user unit. */
+  unsigned char *underlay_png; /* owned 8-bit PNG of the display-mapped image; NULL none */
+  size_t underlay_len;         /* bytes in underlay_png */
+  double window_lo, window_hi; /* display window in source units: lo black, hi full */
+  double gamma;                /* display gamma applied after the window; 1 linear */
 } ft_doc;
 
 /* An empty document of width x height user units.  OUT: free with ft_doc_free(). */

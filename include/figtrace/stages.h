@@ -191,6 +191,12 @@ typedef struct ft_style_params {
   int scale_bar;        /* ft_scale_bar; default FT_SCALE_BAR_AUTO */
   double scale_bar_um;  /* length for FT_SCALE_BAR_FIXED, micrometres, > 0 */
   double pixel_um;      /* pixel size overriding the file's, micrometres; 0 = the file's */
+  int underlay;         /* 1: embed the source image under the vectors (ft_style_underlay); default 0 */
+  double window_lo, window_hi; /* display window in source units (0..2^bits-1, or 0..1 for
+                                  float); lo >= hi (default 0, 0) = percentiles below */
+  double pct_lo, pct_hi; /* percentiles for the automatic window; default 0.1, 99.9 */
+  double gamma;         /* display gamma; default 1 (linear); other values need allow_nonlinear */
+  int allow_nonlinear;  /* 1 permits gamma != 1; default 0 */
 } ft_style_params;
 
 FT_API void ft_style_params_init(ft_style_params *p);
@@ -247,6 +253,21 @@ typedef void (*ft_check_fn)(void *user, const ft_check_finding *f);
 FT_API FT_USERESULT ft_status ft_check_svg(ft_ctx *ctx, const char *data, size_t len,
                                            const char *name, const ft_journal *j,
                                            ft_check_fn fn, void *user, int *nfindings);
+
+/* Embed img (the image the paths were traced from, same size as doc) under
+ * doc's layers, never resampled: each channel mapped through one global
+ * linear display window (p->window_lo..window_hi, or the p->pct_lo and
+ * pct_hi percentiles of all samples), then gamma when allowed, and encoded
+ * as an 8-bit PNG into doc->underlay_png.  Gray stays gray; an RGB image
+ * whose blue channel is empty (a two-channel overlay) is shown as magenta
+ * (red channel) and green, colour-blind safe.  Alpha is dropped.  The
+ * window and gamma are recorded in the doc and in its description.  Filled
+ * layers become outlines (black ones in yellow) of at least 0.5 pt, and the
+ * scale bar and labels turn white where the image under them is dark.
+ * FT_ERR_INVAL for a size mismatch, gamma != 1 without allow_nonlinear or a
+ * bad window; on failure doc is unchanged. */
+FT_API FT_USERESULT ft_status ft_style_underlay(ft_ctx *ctx, ft_doc *doc, const ft_image *img,
+                                                const ft_style_params *p);
 
 /* The scale-bar length ft_style picks for a figure span_um micrometres wide:
  * the largest of 1, 2, 5 x 10^k (k any integer) not above span_um / 5.

@@ -199,6 +199,43 @@ int cli_figure_option(int id, const char *arg, ft_options *opt, char *why, size_
       ensure_cairo();
       fig.cairo.outline_text = 1;
       return 0;
+    case CLI_FIG_UNDERLAY:
+      if (strcmp(arg, "image") == 0) {
+        st->underlay = 1;
+      } else if (strcmp(arg, "none") == 0) {
+        st->underlay = 0;
+      } else {
+        snprintf(why, n, "invalid underlay '%s' (image or none)", arg);
+        return -1;
+      }
+      return 0;
+    case CLI_FIG_WINDOW: {
+      const char *colon = strchr(arg, ':');
+      char lo[64];
+      double a, b;
+      size_t k = colon ? (size_t)(colon - arg) : 0;
+      if (!colon || k >= sizeof lo) goto bad_window;
+      memcpy(lo, arg, k);
+      lo[k] = '\0';
+      if (parse_number(lo, NULL, &a) || parse_number(colon + 1, NULL, &b) || a < 0.0 || b <= a)
+        goto bad_window;
+      st->window_lo = a;
+      st->window_hi = b;
+      return 0;
+    bad_window:
+      snprintf(why, n, "invalid window '%s' (LO:HI in the image's sample values, LO < HI)", arg);
+      return -1;
+    }
+    case CLI_FIG_GAMMA:
+      if (parse_number(arg, NULL, &v) || !(v > 0.0) || v > 10.0) {
+        snprintf(why, n, "invalid gamma '%s' (above 0, at most 10)", arg);
+        return -1;
+      }
+      st->gamma = v;
+      return 0;
+    case CLI_FIG_ALLOW_NONLINEAR:
+      st->allow_nonlinear = 1;
+      return 0;
     default:
       snprintf(why, n, "internal error: figure option %d", id);
       return -1;
@@ -222,4 +259,19 @@ ft_status cli_figure_write(ft_ctx *ctx, const ft_doc *doc, const ft_options *opt
   ensure_cairo();
   fig.cairo.format = format;
   return ft_write_cairo(ctx, doc, &fig.cairo, sink);
+}
+
+int cli_figure_finish(const ft_options *opt, char *why, size_t n) {
+  const ft_style_params *st = &opt->style;
+  if (st->gamma != 1.0 && !st->allow_nonlinear) {
+    snprintf(why, n,
+             "--gamma changes the display non-linearly; add --allow-nonlinear and state it "
+             "in the figure legend");
+    return -1;
+  }
+  if ((st->gamma != 1.0 || st->window_hi > st->window_lo) && !st->underlay) {
+    snprintf(why, n, "--window and --gamma apply to the underlay: add --underlay image");
+    return -1;
+  }
+  return 0;
 }

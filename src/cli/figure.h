@@ -24,7 +24,11 @@ enum {
   CLI_FIG_FORMAT,
   CLI_FIG_DPI,
   CLI_FIG_OUTLINE_TEXT,
-  CLI_FIG_LAST = CLI_FIG_OUTLINE_TEXT
+  CLI_FIG_UNDERLAY,
+  CLI_FIG_WINDOW,
+  CLI_FIG_GAMMA,
+  CLI_FIG_ALLOW_NONLINEAR,
+  CLI_FIG_LAST = CLI_FIG_ALLOW_NONLINEAR
 };
 
 #define CLI_FIGURE_LONGOPTS                                         \
@@ -35,11 +39,19 @@ enum {
       {"scale-bar", required_argument, NULL, CLI_FIG_SCALE_BAR},    \
       {"format", required_argument, NULL, CLI_FIG_FORMAT},          \
       {"dpi", required_argument, NULL, CLI_FIG_DPI},                \
-      {"outline-text", no_argument, NULL, CLI_FIG_OUTLINE_TEXT}
+      {"outline-text", no_argument, NULL, CLI_FIG_OUTLINE_TEXT},    \
+      {"underlay", required_argument, NULL, CLI_FIG_UNDERLAY},      \
+      {"window", required_argument, NULL, CLI_FIG_WINDOW},          \
+      {"gamma", required_argument, NULL, CLI_FIG_GAMMA},            \
+      {"allow-nonlinear", no_argument, NULL, CLI_FIG_ALLOW_NONLINEAR}
 
 /* Apply option id with argument arg (NULL for flags) to opt.  Returns 0, or
  * -1 after writing the reason (no "figtrace: " prefix) into why[n]. */
 int cli_figure_option(int id, const char *arg, ft_options *opt, char *why, size_t n);
+
+/* Checks across options once all are parsed (--gamma needs
+ * --allow-nonlinear and --underlay image).  Returns 0 or -1 with why. */
+int cli_figure_finish(const ft_options *opt, char *why, size_t n);
 
 /* The extension of output files named after their input: ".svg", or that
  * of the --format given. */

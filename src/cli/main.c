@@ -114,6 +114,12 @@ static void print_help(FILE *fp) {
           "                         else svg)\n"
           "      --dpi=N            resolution of png output (default 300)\n"
           "      --outline-text     draw text as outlines in pdf, eps and png\n"
+          "      --underlay=WHAT    image: embed the original under the vectors, at\n"
+          "                         native resolution; none (default)\n"
+          "      --window=LO:HI     linear display window of the underlay in sample\n"
+          "                         values (default: 0.1 and 99.9 percentiles)\n"
+          "      --gamma=G          display gamma of the underlay; needs\n"
+          "      --allow-nonlinear  (and is written into the description)\n"
           "\n"
           "  -q, --quiet            print errors only, no warnings\n"
           "  -v, --verbose          report each conversion and the library's log;\n"
@@ -294,6 +300,13 @@ static int parse_args(cli *c, int argc, char **argv) {
         else
           usage_error("unknown option '%s'", argv[optind - 1]);
         return EXIT_USAGE;
+    }
+  }
+  {
+    char why[512];
+    if (cli_figure_finish(&c->opt, why, sizeof why)) {
+      usage_error("%s", why);
+      return EXIT_USAGE;
     }
   }
   c->inputs = argv + optind;

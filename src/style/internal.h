@@ -14,4 +14,7 @@ double ft__style_pt_to_user(const ft_doc *doc);
  * a few sentences for the figure legend. */
 ft_status ft__style_describe(ft_ctx *ctx, ft_doc *doc);
 
+/* The static defaults of ft_style_params. */
+const ft_style_params *ft__style_defaults(void);
+
 #endif

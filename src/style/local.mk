@@ -3,7 +3,8 @@ libfigtrace_impl_la_SOURCES += \
 	src/style/internal.h \
 	src/style/journals.c \
 	src/style/style.c \
-	src/style/check.c
+	src/style/check.c \
+	src/style/underlay.c
 
 check_PROGRAMS += tests/unit/test_style
 TESTS += tests/unit/test_style

@@ -42,7 +42,16 @@ static const ft_style_params style_defaults = {
     .scale_bar = FT_SCALE_BAR_AUTO,
     .scale_bar_um = 0.0,
     .pixel_um = 0.0,
+    .underlay = 0,
+    .window_lo = 0.0,
+    .window_hi = 0.0,
+    .pct_lo = 0.1,
+    .pct_hi = 99.9,
+    .gamma = 1.0,
+    .allow_nonlinear = 0,
 };
+
+const ft_style_params *ft__style_defaults(void) { return &style_defaults; }
 
 void ft_style_params_init(ft_style_params *p) { *p = style_defaults; }
 
@@ -329,6 +338,15 @@ ft_status ft__style_describe(ft_ctx *ctx, ft_doc *doc) {
   if (n < sizeof desc && doc->scale_bar_um > 0.0)
     n += (size_t)snprintf(desc + n, sizeof desc - n, " Scale bar %g \xC2\xB5m.",
                           doc->scale_bar_um);
+  if (n < sizeof desc && doc->underlay_png)
+    n += (size_t)snprintf(desc + n, sizeof desc - n,
+                          " Underlay: the original image at native resolution, one linear"
+                          " display window %g to %g applied to the whole image.",
+                          doc->window_lo, doc->window_hi);
+  if (n < sizeof desc && doc->underlay_png && doc->gamma != 1.0)
+    n += (size_t)snprintf(desc + n, sizeof desc - n,
+                          " A non-linear display gamma of %g was applied to the underlay.",
+                          doc->gamma);
   if ((st = ft_doc_set_string(ctx, &doc->title, title))) return st;
   return ft_doc_set_string(ctx, &doc->desc, desc);
 }

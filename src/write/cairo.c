@@ -193,9 +193,45 @@ static void draw_text(cairo_t *cr, const ft_text *t, int outline) {
   }
 }
 
+/* Reading the underlay PNG from memory. */
+typedef struct png_reader {
+  const unsigned char *data;
+  size_t len, pos;
+} png_reader;
+
+static cairo_status_t png_read(void *closure, unsigned char *out, unsigned int n) {
+  png_reader *r = closure;
+  if (n > r->len - r->pos) return CAIRO_STATUS_READ_ERROR;
+  memcpy(out, r->data + r->pos, n);
+  r->pos += n;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* The underlay, one image pixel per user unit, without smoothing. */
+static ft_status draw_underlay(ft_ctx *ctx, cairo_t *cr, const ft_doc *doc) {
+  png_reader r = {doc->underlay_png, doc->underlay_len, 0};
+  cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &r);
+  cairo_status_t cs = cairo_surface_status(img);
+  if (cs != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(img);
+    return cs == CAIRO_STATUS_NO_MEMORY ? ft__nomem(ctx, "cairo")
+                                        : ft__fail(ctx, FT_ERR_INVAL, "cairo: bad underlay image");
+  }
+  cairo_save(cr);
+  cairo_scale(cr, doc->width / cairo_image_surface_get_width(img),
+              doc->height / cairo_image_surface_get_height(img));
+  cairo_set_source_surface(cr, img, 0, 0);
+  cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+  cairo_paint(cr);
+  cairo_restore(cr);
+  cairo_surface_destroy(img);
+  return FT_OK;
+}
+
 static ft_status draw_doc(ft_ctx *ctx, cairo_t *cr, const ft_doc *doc, int outline) {
   ft_status st;
   int i;
+  if (doc->underlay_png && doc->underlay_len > 0 && (st = draw_underlay(ctx, cr, doc))) return st;
   for (i = 0; i < doc->nlayers; i++) {
     if ((st = draw_layer(ctx, cr, &doc->layer[i]))) return st;
     if ((st = ft__progress(ctx, 0.9 * (i + 1) / doc->nlayers))) return st;

@@ -120,9 +120,30 @@ ft --format pdf fmt/cells.tif
 expect_rc 0 "--format pdf without -o"
 expect "written beside the input as cells.pdf" -s fmt/cells.pdf
 
+# ---- underlay ----
+ft --underlay image --journal nature -o u.svg "$NUC"
+expect_rc 0 "--underlay image"
+expect "underlay: one embedded PNG" "$(grep -c 'xlink:href="data:image/png;base64,' u.svg)" -eq 1
+expect "underlay: at native size" "$(grep -c '<image x="0" y="0" width="256" height="256"' u.svg)" -eq 1
+expect "underlay: window in the metadata" "$(grep -c 'figtrace:displayWindow mapping="linear"' u.svg)" -eq 1
+checks=$((checks + 1))
+if rsvg-convert -o u.png u.svg 2>/dev/null; then ok "underlay renders"; else fail "underlay does not render"; fi
+ft check --journal nature u.svg
+expect_rc 1 "check flags the raster underlay"
+ft --underlay image --window 1000:30000 -o w.svg "$NUC"
+expect "--window recorded" "$(grep -c 'displayWindow mapping="linear">1000 30000<' w.svg)" -eq 1
+ft --underlay image --gamma 0.7 "$NUC"
+expect_rc 2 "--gamma refused without --allow-nonlinear"
+ft --underlay image --gamma 0.7 --allow-nonlinear -o g.svg "$NUC"
+expect_rc 0 "--gamma with --allow-nonlinear"
+expect "gamma stated in desc" "$(grep -c '<desc>.*gamma of 0.7' g.svg)" -eq 1
+ft --underlay image -o u.pdf "$NUC"
+expect_rc 0 "underlay in pdf"
+
 # ---- usage errors ----
 for bad in "--journal lancet" "--width 0" "--width triple" "--palette nosuch.txt" \
-    "--pixel-size -1" "--scale-bar 5furlongs" "--format gif" "--dpi 5"; do
+    "--pixel-size -1" "--scale-bar 5furlongs" "--format gif" "--dpi 5" "--underlay maybe" \
+    "--window 5:1" "--gamma 0" "--window 1:5"; do
   # shellcheck disable=SC2086
   ft $bad "$NUC"
   expect_rc 2 "usage: $bad"
@@ -168,7 +189,8 @@ stderr_has "not well-formed" "check: says why"
 
 # ---- --help and the man page list the figure options ----
 ft --help
-for opt in --journal --width --palette --pixel-size --scale-bar --format --dpi --outline-text; do
+for opt in --journal --width --palette --pixel-size --scale-bar --format --dpi --outline-text \
+    --underlay --window --gamma --allow-nonlinear; do
   checks=$((checks + 1))
   if grep -qE -- "(^|[ ,])$opt([ =,]|\$)" ft.out; then ok "--help lists $opt"; else fail "--help lacks $opt"; fi
   checks=$((checks + 1))

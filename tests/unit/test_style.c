@@ -333,6 +333,111 @@ static void test_describe(void) {
   ft_paths_free(ps);
 }
 
+/* Decode an 8-bit PNG from memory with libpng's simplified API. */
+#include <png.h>
+static unsigned char *decode(const unsigned char *data, size_t len, int *w, int *h, int *ch) {
+  png_image im;
+  unsigned char *buf;
+  memset(&im, 0, sizeof im);
+  im.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_memory(&im, data, len)) return NULL;
+  *ch = PNG_IMAGE_SAMPLE_CHANNELS(im.format);
+  buf = malloc(PNG_IMAGE_SIZE(im));
+  if (!buf || !png_image_finish_read(&im, NULL, buf, 0, NULL)) {
+    free(buf);
+    png_image_free(&im);
+    return NULL;
+  }
+  *w = (int)im.width;
+  *h = (int)im.height;
+  return buf;
+}
+
+/* The underlay: native size, one linear window, gamma only when allowed,
+ * filled layers turned into outlines. */
+static void test_underlay(void) {
+  ft_paths *ps = fixture(4, 2);
+  ft_image *img = NULL;
+  ft_style_params p;
+  ft_doc *d = NULL;
+  ft_ctx *ctx = ft_ctx_new();
+  unsigned char *px;
+  int w = 0, h = 0, ch = 0, i;
+  add_square(ps, FT_CLASS_INK, 1, 0, 0, 1);
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(NULL, 4, 2, 1, &img), FT_OK);
+  img->bit_depth = 8;
+  for (i = 0; i < 8; i++) img->data[i] = (float)(i * 10) / 255.0f; /* 0, 10, ... 70 */
+  ft_style_params_init(&p);
+  CU_ASSERT_EQUAL_FATAL(ft_style(NULL, ps, &p, &d), FT_OK);
+  p.window_lo = 10;
+  p.window_hi = 60;
+  CU_ASSERT_EQUAL_FATAL(ft_style_underlay(ctx, d, img, &p), FT_OK);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d->underlay_png);
+  CU_ASSERT_DOUBLE_EQUAL(d->window_lo, 10.0, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL(d->window_hi, 60.0, 1e-6);
+  px = decode(d->underlay_png, d->underlay_len, &w, &h, &ch);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(px);
+  CU_ASSERT_EQUAL(w, 4); /* never resampled */
+  CU_ASSERT_EQUAL(h, 2);
+  CU_ASSERT_EQUAL(ch, 1);
+  CU_ASSERT_EQUAL(px[0], 0);   /* below the window */
+  CU_ASSERT_EQUAL(px[1], 0);   /* 10 -> 0 */
+  CU_ASSERT_EQUAL(px[2], 51);  /* 20 -> 0.2 */
+  CU_ASSERT_EQUAL(px[3], 102); /* 30 -> 0.4: linear */
+  CU_ASSERT_EQUAL(px[6], 255); /* 60 */
+  CU_ASSERT_EQUAL(px[7], 255); /* clamped */
+  free(px);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d->desc, "linear display window 10 to 60"));
+  CU_ASSERT(!(d->layer[0].fill.a > 0.0f)); /* ink drawn as outlines now */
+  CU_ASSERT(d->layer[0].stroke.a > 0.0f);
+
+  /* gamma is refused unless allowed, and then stated */
+  p.gamma = 0.5;
+  CU_ASSERT_EQUAL(ft_style_underlay(ctx, d, img, &p), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "non-linear"));
+  p.allow_nonlinear = 1;
+  CU_ASSERT_EQUAL_FATAL(ft_style_underlay(ctx, d, img, &p), FT_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d->desc, "gamma of 0.5"));
+  px = decode(d->underlay_png, d->underlay_len, &w, &h, &ch);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(px);
+  CU_ASSERT_EQUAL(px[3], 161); /* sqrt(0.4) = 0.632 */
+  free(px);
+
+  /* percentile window: 0th to 100th spans the data */
+  ft_style_params_init(&p);
+  p.pct_lo = 0.0;
+  p.pct_hi = 100.0;
+  CU_ASSERT_EQUAL_FATAL(ft_style_underlay(ctx, d, img, &p), FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(d->window_lo, 0.0, 255.0 / 4096);
+  CU_ASSERT_DOUBLE_EQUAL(d->window_hi, 70.0, 255.0 / 4096);
+  ft_image_free(img);
+
+  /* size mismatch */
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(NULL, 3, 2, 1, &img), FT_OK);
+  CU_ASSERT_EQUAL(ft_style_underlay(ctx, d, img, &p), FT_ERR_INVAL);
+  ft_image_free(img);
+
+  /* an RGB overlay with an empty blue channel becomes magenta/green */
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(NULL, 4, 2, 3, &img), FT_OK);
+  img->bit_depth = 8;
+  memset(img->data, 0, 4 * 2 * 3 * sizeof(float));
+  img->data[0] = 1.0f; /* pixel 0 red */
+  img->data[4] = 1.0f; /* pixel 1 green */
+  p.window_lo = 0;
+  p.window_hi = 255;
+  CU_ASSERT_EQUAL_FATAL(ft_style_underlay(ctx, d, img, &p), FT_OK);
+  px = decode(d->underlay_png, d->underlay_len, &w, &h, &ch);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(px);
+  CU_ASSERT_EQUAL(ch, 3);
+  CU_ASSERT(px[0] == 255 && px[1] == 0 && px[2] == 255); /* magenta */
+  CU_ASSERT(px[3] == 0 && px[4] == 255 && px[5] == 0);   /* green */
+  free(px);
+  ft_image_free(img);
+  ft_doc_free(d);
+  ft_paths_free(ps);
+  ft_ctx_free(ctx);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"journal table", test_table},
@@ -343,6 +448,7 @@ int main(void) {
       {"layers and palettes", test_layers_palette},
       {"scale bar", test_scale_bar},
       {"title and description", test_describe},
+      {"underlay", test_underlay},
       {NULL, NULL},
   };
   return ft_test_main("style", cases);
