@@ -191,7 +191,7 @@ typedef struct ft_style_params {
   int scale_bar;        /* ft_scale_bar; default FT_SCALE_BAR_AUTO */
   double scale_bar_um;  /* length for FT_SCALE_BAR_FIXED, micrometres, > 0 */
   double pixel_um;      /* pixel size overriding the file's, micrometres; 0 = the file's */
-  int underlay;         /* 1: embed the source image under the vectors (ft_style_underlay); default 0 */
+  int underlay;         /* 1: the pipeline embeds the source image (ft_style_underlay); default 0 */
   double window_lo, window_hi; /* display window in source units (0..2^bits-1, or 0..1 for
                                   float); lo >= hi (default 0, 0) = percentiles below */
   double pct_lo, pct_hi; /* percentiles for the automatic window; default 0.1, 99.9 */
@@ -208,7 +208,7 @@ FT_API void ft_style_params_init(ft_style_params *p);
  * aspect; a figure taller than the journal allows is shrunk to fit (logged
  * as a warning).  Every stroke thinner than the journal minimum at that
  * size is widened to it (logged at INFO).  With a known pixel size a scale
- * bar (rect "scale-bar" and text "scale-bar-label" in layer-free annotations,
+ * bar (rect "scale-bar" and text "scale-bar-label", which the SVG writer puts in an "annotations" layer;
  * journal font and label size) goes into the emptiest corner.  title/desc
  * describe the figure; the pipeline completes them with the source name.
  * The paths are copied.  OUT: caller frees with ft_doc_free(). */

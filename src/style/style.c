@@ -199,7 +199,9 @@ static int raise_strokes(ft_doc *doc, double min_uu) {
       double w;
       if (pa->closed && !(pa->stroke_width > 0.0)) continue;
       /* its width: its own, else the layer's, else SVG's default of 1 */
-      w = pa->stroke_width > 0.0 ? pa->stroke_width : stroked && l->stroke_width > 0.0 ? l->stroke_width : 1.0;
+      w = pa->stroke_width > 0.0                    ? pa->stroke_width
+          : stroked && l->stroke_width > 0.0 ? l->stroke_width
+                                              : 1.0;
       if (w < min_uu) {
         pa->stroke_width = min_uu;
         n++;
@@ -258,8 +260,9 @@ static ft_status add_scale_bar(ft_ctx *ctx, ft_doc *doc, const ft_style_params *
                                               : ft_scale_bar_length(doc->width * um_px);
   len = len_um / um_px;
   if (!(len > 0.0) || len > doc->width * 0.9) {
-    ft__log(ctx, FT_LOG_WARN, "style: a %g um scale bar does not fit a figure %g um wide; none drawn",
-            len_um, doc->width * um_px);
+    ft__log(ctx, FT_LOG_WARN,
+            "style: a %g um scale bar does not fit a figure %g um wide; none drawn", len_um,
+            doc->width * um_px);
     return FT_OK;
   }
   font = j->label_pt * pt;
