@@ -208,8 +208,9 @@ FT_API void ft_style_params_init(ft_style_params *p);
  * aspect; a figure taller than the journal allows is shrunk to fit (logged
  * as a warning).  Every stroke thinner than the journal minimum at that
  * size is widened to it (logged at INFO).  With a known pixel size a scale
- * bar (rect "scale-bar" and text "scale-bar-label", which the SVG writer puts in an "annotations" layer;
- * journal font and label size) goes into the emptiest corner.  title/desc
+ * bar (rect "scale-bar" and text "scale-bar-label" in the journal's font
+ * and label size; the SVG writer puts rects and texts in an "annotations"
+ * layer) goes into the emptiest corner.  title/desc
  * describe the figure; the pipeline completes them with the source name.
  * The paths are copied.  OUT: caller frees with ft_doc_free(). */
 FT_API FT_USERESULT ft_status ft_style(ft_ctx *ctx, const ft_paths *in, const ft_style_params *p,
