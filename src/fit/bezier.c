@@ -376,8 +376,20 @@ static int build_joins(const ft__poly *pl, int r, join **J, int *nj) {
       fr[nf++] = 0.5;
       for (a = nf - 2; a >= 0; a--) fr[nf++] = 1 - fr[a];
       for (b2 = 0; b2 < nf; b2++) {
-        long di = nearest_data(pl, ui[e], ui[e + 1], p0, p1, fr[b2]);
-        if (add_join(J, nj, &cap, lerp(p0, p1, fr[b2]), u, u, di, 0)) goto nomem;
+        long di = nearest_data(pl, ui[e], ui[e + 1], p0, p1, fr[b2]), k2, lo, hi;
+        ft_point x = lerp(p0, p1, fr[b2]);
+        double off = 0;
+        /* move onto the data: the mean normal offset of the nearby points */
+        lo = di - 2 > ui[e] ? di - 2 : ui[e];
+        hi = di + 2 < ui[e + 1] ? di + 2 : ui[e + 1];
+        for (k2 = lo; k2 <= hi; k2++) {
+          ft_point q = pl->q[k2 % N];
+          off += (q.x - x.x) * -u.y + (q.y - x.y) * u.x;
+        }
+        off /= (double)(hi - lo + 1);
+        x.x += off * -u.y;
+        x.y += off * u.x;
+        if (add_join(J, nj, &cap, x, u, u, di, 0)) goto nomem;
       }
     }
   }

@@ -141,6 +141,9 @@ static void fit_line(const ft__poly *pl, int a, int b, double skip, ft_point *c,
       double th = 0.5 * atan2(2 * sxy, sxx - syy);
       u->x = cos(th);
       u->y = sin(th);
+      /* exact axis directions, so that axis-aligned corners land on integers */
+      if (fabs(u->x) < 1e-9) u->x = 0, u->y = u->y > 0 ? 1 : -1;
+      if (fabs(u->y) < 1e-9) u->y = 0, u->x = u->x > 0 ? 1 : -1;
     }
     if (sxx + syy < 1e-12) { /* all points coincide: use the chord */
       double dx = qb.x - qa.x, dy = qb.y - qa.y, l = hypot(dx, dy);
