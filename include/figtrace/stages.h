@@ -41,19 +41,34 @@ typedef struct ft_segment_params {
   int invert;       /* 1 swaps ink and background after polarity is chosen; default 0 */
 } ft_segment_params;
 
+/* Fill p with the defaults above. */
 FT_API void ft_segment_params_init(ft_segment_params *p);
 
-/* Threshold a gray version of in into a two-label map: 0 background,
- * 1 ink (FT_CLASS_INK), with mean colours of each side in info[].
- * A pixel is ink when its luminance is <= t for dark ink, > t for light
- * ink.  OUT: caller frees with ft_labels_free(). */
+/* Threshold a gray version of in (ft_image_to_gray: luminance, alpha on
+ * white) into a two-label map: 0 background (FT_CLASS_BACKGROUND), 1 ink
+ * (FT_CLASS_INK).  A pixel is ink when its luminance is <= t for dark ink,
+ * > t for light ink.  With FT_THRESH_OTSU, t comes from a histogram of 256
+ * bins for sources of up to 8 bits and 65536 bins for 16-bit and float
+ * sources (one bin per level).  With FT_POLARITY_AUTO the side holding
+ * fewer pixels is ink (a tie: dark ink); invert then swaps the sides.
+ * When all pixels fall on one side of t - always so for a uniform image
+ * under Otsu - there is no ink (with a fixed value and a forced polarity
+ * the comparison decides as usual).  info[].color is the mean RGB (on
+ * white) of each side, black for an empty ink side and white for an empty
+ * background; info[].area the pixel counts; the pixel size is copied.
+ * Progress is reported per block of rows and can cancel.
+ * Returns FT_ERR_INVAL for a bad image or parameter (message names it).
+ * OUT: caller frees with ft_labels_free(). */
 FT_API FT_USERESULT ft_status ft_segment(ft_ctx *ctx, const ft_image *in,
                                          const ft_segment_params *p, ft_labels **out);
 
 /* Otsu's threshold of a histogram of n bins (bin i stands for the value
  * (i + 0.5) / n): returns the upper edge t in [0,1] of the last bin of the
- * darker class, i.e. values <= t form the lower class.  Returns -1 when
- * the histogram is empty. */
+ * darker class, i.e. values <= t form the lower class.  When several
+ * splits share the maximum because the bins between them are empty (two
+ * spikes), the middle of that gap is taken.  A histogram with one occupied
+ * bin k gives (k + 1) / n (all in the lower class).  Returns -1 when the
+ * histogram is empty, hist is NULL or n < 1. */
 FT_API double ft_otsu_threshold(const uint64_t *hist, int n);
 
 /* ---- trace: labels -> paths ---- */
@@ -66,14 +81,33 @@ typedef struct ft_trace_params {
   int mode; /* ft_trace_mode; default FT_TRACE_OUTLINE */
 } ft_trace_params;
 
+/* Fill p with the defaults above. */
 FT_API void ft_trace_params_init(ft_trace_params *p);
 
 /* Outline tracing: for every label > 0, the boundary of each 8-connected
  * component and of each hole inside it (holes are 4-connected regions of
- * other labels), exactly on the pixel grid, as closed polygons with a vertex
- * only at corners.  Orientation and nesting as described in paths.h; paths
- * are ordered so that a parent precedes its children.  Filling every outline
- * of a label and cutting its holes reproduces the label's pixels exactly.
+ * other labels not reaching the image border), exactly on the pixel-corner
+ * grid, as closed polygons of FT_SEG_LINE segments with a vertex only where
+ * the direction changes (a rectangle has 4 segments).  Two pixels touching
+ * only at a corner are one component, whose outline passes that corner
+ * twice.  Outlines run clockwise on screen (positive ft_path_area), holes
+ * counter-clockwise with hole = 1; filling every path of a label with the
+ * nonzero or even-odd rule reproduces the label's pixels exactly.
+ *
+ * Paths come in the raster order of their top-left edge, each starting at
+ * its top-left corner, so a parent always precedes its children.  parent:
+ * a hole's is the outline it cuts, an outline's is the hole of the same
+ * label it sits in, or -1.  Links never cross labels: each label is traced
+ * against everything else, and regions of different labels that touch get
+ * coinciding boundaries.  label and class_id are set, info is copied from
+ * in, and so are the size and the pixel size.
+ *
+ * Time is linear in the pixels plus the boundary length, except that an
+ * outline inside a hole of its own label looks up the column to the next
+ * pixel of that label; scratch memory is two bits per pixel plus a few
+ * words per path.  Progress is reported
+ * per block of rows and can cancel.  Returns FT_ERR_INVAL for a bad mode or
+ * a label outside 0..nlabels-1 (message gives its position).
  * OUT: caller frees with ft_paths_free(). */
 FT_API FT_USERESULT ft_status ft_trace(ft_ctx *ctx, const ft_labels *in,
                                        const ft_trace_params *p, ft_paths **out);

@@ -1,0 +1,365 @@
+/* tests/unit/test_segment.c - Otsu's threshold and the threshold segmenter. */
+#include "config.h"
+
+#include <math.h>
+
+#include "core/internal.h"
+#include "testutil.h"
+
+/* ---- Otsu on histograms ---- */
+
+/* Brute-force Otsu straight from the paper: for each split k, class
+ * probabilities and means, sigma_B^2 = w0 w1 (mu0 - mu1)^2; first maximum. */
+static int otsu_reference(const uint64_t *hist, int n) {
+  double total = 0, best = -1;
+  int i, k, arg = -1;
+  for (i = 0; i < n; i++) total += (double)hist[i];
+  for (k = 0; k < n - 1; k++) {
+    double w0 = 0, w1 = 0, m0 = 0, m1 = 0, var;
+    for (i = 0; i < n; i++) {
+      if (i <= k) {
+        w0 += hist[i];
+        m0 += (double)i * hist[i];
+      } else {
+        w1 += hist[i];
+        m1 += (double)i * hist[i];
+      }
+    }
+    if (w0 == 0 || w1 == 0) continue;
+    m0 /= w0;
+    m1 /= w1;
+    var = (w0 / total) * (w1 / total) * (m0 - m1) * (m0 - m1);
+    if (var > best * (1 + 1e-12)) {
+      best = var;
+      arg = k;
+    }
+  }
+  return arg;
+}
+
+static void test_otsu_histograms(void) {
+  uint64_t h[256];
+  int i;
+
+  /* empty */
+  memset(h, 0, sizeof h);
+  CU_ASSERT_DOUBLE_EQUAL(ft_otsu_threshold(h, 256), -1.0, 0);
+  CU_ASSERT_DOUBLE_EQUAL(ft_otsu_threshold(NULL, 256), -1.0, 0);
+  CU_ASSERT_DOUBLE_EQUAL(ft_otsu_threshold(h, 0), -1.0, 0);
+
+  /* a single value: everything in the lower class, t = upper edge of its bin */
+  h[7] = 3;
+  CU_ASSERT_DOUBLE_EQUAL(ft_otsu_threshold(h, 256), 8.0 / 256, 0);
+
+  /* two spikes: every split in the gap is as good; the middle is taken */
+  memset(h, 0, sizeof h);
+  h[10] = 5;
+  h[20] = 5;
+  CU_ASSERT_DOUBLE_EQUAL(ft_otsu_threshold(h, 32), 15.0 / 32, 0);
+  h[10] = 50; /* unequal weights do not move the plateau */
+  CU_ASSERT_DOUBLE_EQUAL(ft_otsu_threshold(h, 32), 15.0 / 32, 0);
+
+  /* symmetric bimodal with a gap: exact threshold half way */
+  memset(h, 0, sizeof h);
+  h[50] = h[51] = h[200] = h[201] = 100;
+  CU_ASSERT_DOUBLE_EQUAL(ft_otsu_threshold(h, 256), 126.0 / 256, 0);
+
+  /* adjacent bins: the split is between them */
+  memset(h, 0, sizeof h);
+  h[99] = 4;
+  h[100] = 4;
+  CU_ASSERT_DOUBLE_EQUAL(ft_otsu_threshold(h, 256), 100.0 / 256, 0);
+
+  /* a mixture of two Gaussians with every bin occupied: equals the
+   * brute-force maximum of the between-class variance */
+  for (i = 0; i < 256; i++)
+    h[i] = 1 + (uint64_t)(3000 * exp(-0.5 * pow((i - 60) / 12.0, 2)) +
+                          800 * exp(-0.5 * pow((i - 170) / 25.0, 2)));
+  {
+    int k = otsu_reference(h, 256);
+    CU_ASSERT(k > 60 && k < 170);
+    CU_ASSERT_DOUBLE_EQUAL(ft_otsu_threshold(h, 256), (k + 1) / 256.0, 1e-12);
+  }
+}
+
+/* ---- the segmenter ---- */
+
+/* A w x h image of `channels` filled with value v (all channels, alpha 1). */
+static ft_image *filled(int w, int h, int channels, float v) {
+  ft_image *img;
+  size_t i;
+  if (ft_image_new(NULL, w, h, channels, &img)) return NULL;
+  for (i = 0; i < (size_t)w * h * channels; i++) img->data[i] = v;
+  if (channels == 2 || channels == 4)
+    for (i = 0; i < (size_t)w * h; i++) img->data[i * channels + channels - 1] = 1.0f;
+  return img;
+}
+
+/* Paint the square [x0, x0+s) x [y0, y0+s) of a gray image with v. */
+static void square(ft_image *img, int x0, int y0, int s, float v) {
+  int x, y;
+  for (y = y0; y < y0 + s; y++)
+    for (x = x0; x < x0 + s; x++) img->data[y * img->width + x] = v;
+}
+
+/* 1 when the ink of lab is exactly the square at (x0, y0) of side s. */
+static int ink_is_square(const ft_labels *lab, int x0, int y0, int s) {
+  int x, y;
+  for (y = 0; y < lab->height; y++)
+    for (x = 0; x < lab->width; x++) {
+      int in = x >= x0 && x < x0 + s && y >= y0 && y < y0 + s;
+      if (lab->label[y * lab->width + x] != in) return 0;
+    }
+  return 1;
+}
+
+static void test_polarity_dark_on_light(void) {
+  ft_image *img = filled(20, 20, 1, 0.9f);
+  ft_labels *lab = NULL;
+  ft_segment_params sp;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+  square(img, 3, 4, 5, 0.1f);
+  img->pixel_w = 0.65;
+  img->pixel_h = 0.7;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, NULL, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels, 2);
+  CU_ASSERT(ink_is_square(lab, 3, 4, 5));
+  CU_ASSERT_EQUAL(lab->info[1].area, 25);
+  CU_ASSERT_EQUAL(lab->info[0].area, 375);
+  CU_ASSERT_EQUAL(lab->info[0].class_id, FT_CLASS_BACKGROUND);
+  CU_ASSERT_EQUAL(lab->info[1].class_id, FT_CLASS_INK);
+  CU_ASSERT_DOUBLE_EQUAL(lab->info[1].color[0], 0.1, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL(lab->info[1].color[2], 0.1, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL(lab->info[0].color[1], 0.9, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL(lab->pixel_w, 0.65, 0);
+  CU_ASSERT_DOUBLE_EQUAL(lab->pixel_h, 0.7, 0);
+  ft_labels_free(lab);
+
+  /* invert: the paper becomes the ink */
+  ft_segment_params_init(&sp);
+  sp.invert = 1;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, &sp, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 375);
+  CU_ASSERT_EQUAL(lab->label[0], 1);
+  CU_ASSERT_EQUAL(lab->label[4 * 20 + 3], 0);
+  CU_ASSERT_DOUBLE_EQUAL(lab->info[1].color[0], 0.9, 1e-6);
+  ft_labels_free(lab);
+
+  /* forced light polarity: the majority light side is ink */
+  ft_segment_params_init(&sp);
+  sp.polarity = FT_POLARITY_LIGHT;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, &sp, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 375);
+  ft_labels_free(lab);
+  ft_image_free(img);
+}
+
+static void test_polarity_light_on_dark(void) {
+  ft_image *img = filled(16, 12, 1, 0.05f);
+  ft_labels *lab = NULL;
+  ft_segment_params sp;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+  square(img, 10, 2, 4, 0.8f);
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, NULL, &lab), FT_OK);
+  CU_ASSERT(ink_is_square(lab, 10, 2, 4));
+  CU_ASSERT_DOUBLE_EQUAL(lab->info[1].color[0], 0.8, 1e-6);
+  ft_labels_free(lab);
+  /* forcing dark polarity takes the dark surroundings instead */
+  ft_segment_params_init(&sp);
+  sp.polarity = FT_POLARITY_DARK;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, &sp, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 16 * 12 - 16);
+  ft_labels_free(lab);
+  ft_image_free(img);
+  /* a tie goes to dark ink */
+  img = filled(4, 2, 1, 0.2f);
+  img->data[2] = img->data[3] = img->data[6] = img->data[7] = 0.7f;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, NULL, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 4);
+  CU_ASSERT_EQUAL(lab->label[0], 1);
+  CU_ASSERT_EQUAL(lab->label[3], 0);
+  ft_labels_free(lab);
+  ft_image_free(img);
+}
+
+static void test_fixed_value(void) {
+  ft_image *img;
+  ft_labels *lab = NULL;
+  ft_segment_params sp;
+  int x, y, ok = 1;
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(NULL, 20, 3, 1, &img), FT_OK);
+  for (y = 0; y < 3; y++)
+    for (x = 0; x < 20; x++) img->data[y * 20 + x] = x / 19.0f;
+  ft_segment_params_init(&sp);
+  sp.method = FT_THRESH_VALUE;
+  sp.value = 0.5;
+  sp.polarity = FT_POLARITY_DARK;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, &sp, &lab), FT_OK);
+  for (y = 0; y < 3; y++)
+    for (x = 0; x < 20; x++)
+      if (lab->label[y * 20 + x] != (x <= 9)) ok = 0;
+  CU_ASSERT(ok);
+  CU_ASSERT_EQUAL(lab->info[1].area, 30);
+  ft_labels_free(lab);
+  /* auto polarity with value 0.2: the 4 darkest columns are the minority */
+  sp.polarity = FT_POLARITY_AUTO;
+  sp.value = 0.2;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, &sp, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 12);
+  CU_ASSERT_EQUAL(lab->label[3], 1);
+  CU_ASSERT_EQUAL(lab->label[4], 0);
+  ft_labels_free(lab);
+  /* light polarity with 0.8: values above it (16/19 ...) */
+  sp.polarity = FT_POLARITY_LIGHT;
+  sp.value = 0.8;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, &sp, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 12);
+  CU_ASSERT_EQUAL(lab->label[15], 0);
+  CU_ASSERT_EQUAL(lab->label[16], 1);
+  ft_labels_free(lab);
+  ft_image_free(img);
+}
+
+static void test_rgba_transparent_background(void) {
+  ft_image *img;
+  ft_labels *lab = NULL;
+  int x, y;
+  /* transparent black everywhere, an opaque dark red 3x3 patch */
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(NULL, 10, 8, 4, &img), FT_OK);
+  for (y = 2; y < 5; y++)
+    for (x = 5; x < 8; x++) {
+      float *px = img->data + (y * 10 + x) * 4;
+      px[0] = 0.5f;
+      px[3] = 1.0f;
+    }
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, NULL, &lab), FT_OK);
+  CU_ASSERT(ink_is_square(lab, 5, 2, 3));
+  CU_ASSERT_DOUBLE_EQUAL(lab->info[1].color[0], 0.5, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL(lab->info[1].color[1], 0.0, 1e-6);
+  /* the transparent background reads as white paper */
+  CU_ASSERT_DOUBLE_EQUAL(lab->info[0].color[0], 1.0, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL(lab->info[0].color[2], 1.0, 1e-6);
+  ft_labels_free(lab);
+  ft_image_free(img);
+}
+
+static void test_sixteen_bit(void) {
+  ft_image *img;
+  ft_labels *lab = NULL;
+  int i;
+  /* 12-bit-like data in 16 bits: background 1010, objects 1000 and 1002
+   * (of 65535); an 8-bit histogram would put all of them in one bin */
+  img = filled(32, 32, 1, 1010.0f / 65535.0f);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+  img->bit_depth = 16;
+  square(img, 4, 4, 6, 1000.0f / 65535.0f);
+  square(img, 20, 18, 7, 1002.0f / 65535.0f);
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, NULL, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 36 + 49);
+  CU_ASSERT_EQUAL(lab->label[4 * 32 + 4], 1);
+  CU_ASSERT_EQUAL(lab->label[18 * 32 + 20], 1);
+  CU_ASSERT_EQUAL(lab->label[0], 0);
+  ft_labels_free(lab);
+  /* the same data declared 8-bit cannot be separated: one bin, no ink */
+  img->bit_depth = 8;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, NULL, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 0);
+  ft_labels_free(lab);
+  /* full-range 16-bit levels each get their own bin */
+  for (i = 0; i < 32 * 32; i++) img->data[i] = (float)(i % 2 ? 40000 : 40001) / 65535.0f;
+  img->data[0] = 40000.0f / 65535.0f;
+  img->bit_depth = 16;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, NULL, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 511); /* the brighter minority */
+  CU_ASSERT_EQUAL(lab->label[0], 0);
+  CU_ASSERT_EQUAL(lab->label[2], 1);
+  ft_labels_free(lab);
+  ft_image_free(img);
+}
+
+static void test_uniform(void) {
+  ft_image *img = filled(9, 7, 3, 0.3f);
+  ft_labels *lab = NULL;
+  ft_segment_params sp;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, NULL, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 0);
+  CU_ASSERT_EQUAL(lab->info[0].area, 63);
+  CU_ASSERT_DOUBLE_EQUAL(lab->info[0].color[0], 0.3, 1e-6);
+  ft_labels_free(lab);
+  ft_segment_params_init(&sp);
+  sp.invert = 1;
+  sp.polarity = FT_POLARITY_DARK;
+  CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, img, &sp, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 0);
+  ft_labels_free(lab);
+  ft_image_free(img);
+}
+
+static int progress_calls, cancel_at;
+static int progress_cb(void *user, double f) {
+  (void)user;
+  (void)f;
+  return ++progress_calls >= cancel_at;
+}
+
+static void test_errors_and_cancel(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_image *img = filled(64, 400, 1, 0.5f);
+  ft_labels *lab = (ft_labels *)1;
+  ft_segment_params sp;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+  square(img, 0, 0, 30, 0.0f);
+  ft_segment_params_init(&sp);
+  CU_ASSERT_EQUAL(sp.method, FT_THRESH_OTSU);
+  CU_ASSERT_EQUAL(sp.polarity, FT_POLARITY_AUTO);
+  CU_ASSERT_DOUBLE_EQUAL(sp.value, 0.5, 0);
+  CU_ASSERT_EQUAL(sp.invert, 0);
+  sp.method = 9;
+  CU_ASSERT_EQUAL(ft_segment(ctx, img, &sp, &lab), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(lab);
+  CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(ctx), "segment: unknown method 9");
+  ft_segment_params_init(&sp);
+  sp.method = FT_THRESH_VALUE;
+  sp.value = 1.5;
+  CU_ASSERT_EQUAL(ft_segment(ctx, img, &sp, &lab), FT_ERR_INVAL);
+  sp.value = NAN;
+  CU_ASSERT_EQUAL(ft_segment(ctx, img, &sp, &lab), FT_ERR_INVAL);
+  ft_segment_params_init(&sp);
+  sp.polarity = 3;
+  CU_ASSERT_EQUAL(ft_segment(ctx, img, &sp, &lab), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_segment(ctx, NULL, NULL, &lab), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_segment(ctx, img, NULL, NULL), FT_ERR_INVAL);
+
+  progress_calls = 0;
+  cancel_at = 1 << 30;
+  ft_ctx_set_progress(ctx, progress_cb, NULL);
+  CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, img, NULL, &lab), FT_OK);
+  CU_ASSERT(progress_calls >= 5);
+  CU_ASSERT_EQUAL(lab->info[1].area, 900);
+  ft_labels_free(lab);
+
+  progress_calls = 0;
+  cancel_at = 3;
+  ft_ctx_set_progress(ctx, progress_cb, NULL);
+  lab = (ft_labels *)1;
+  CU_ASSERT_EQUAL(ft_segment(ctx, img, NULL, &lab), FT_ERR_CANCELLED);
+  CU_ASSERT_PTR_NULL(lab);
+  CU_ASSERT_EQUAL(progress_calls, 3);
+  ft_image_free(img);
+  ft_ctx_free(ctx);
+}
+
+int main(void) {
+  static const ft_test_case cases[] = {
+      {"Otsu on known histograms", test_otsu_histograms},
+      {"dark ink on light paper, invert, forced polarity", test_polarity_dark_on_light},
+      {"light ink on dark, forced dark, tie", test_polarity_light_on_dark},
+      {"fixed threshold value", test_fixed_value},
+      {"RGBA with transparent background", test_rgba_transparent_background},
+      {"16-bit data", test_sixteen_bit},
+      {"uniform image has no ink", test_uniform},
+      {"errors, progress and cancellation", test_errors_and_cancel},
+      {NULL, NULL}};
+  return ft_test_main("segment", cases);
+}
