@@ -34,7 +34,7 @@
 
 #define MAX_TURN 1.8    /* radians one cubic may turn */
 #define MAX_WINDOW 96   /* join candidates one piece may span */
-#define GIVE_UP 8.0     /* stop extending a piece whose error exceeds this many tol */
+#define GIVE_UP 4.0     /* stop extending a piece whose error exceeds this many tol */
 
 int ft__segbuf_push(ft__segbuf *b, int type, ft_point c1, ft_point c2, ft_point end) {
   ft_seg *s;
@@ -105,38 +105,44 @@ static ft_point bez(const ft_point c[4], double t) {
   return r;
 }
 
-/* Distance from p to segment ab. */
-static double seg_dist(ft_point p, ft_point a, ft_point b) {
+/* Squared distance from p to segment ab. */
+static double seg_dist2(ft_point p, ft_point a, ft_point b) {
   double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy, t = 0;
   if (l2 > 0) {
     t = ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2;
     if (t < 0) t = 0;
     if (t > 1) t = 1;
   }
-  return hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
+  dx = p.x - a.x - t * dx;
+  dy = p.y - a.y - t * dy;
+  return dx * dx + dy * dy;
 }
 
 /* Largest distance from the points pts[0..np-1] to the polyline
  * line[0..nl-1], matching both in order (the nearest segment is searched a
- * few steps ahead of the previous one). */
-static double ordered_dist(const ft_point *pts, int np, const ft_point *line, int nl) {
+ * few steps ahead of the previous one).  Stops early once past stop. */
+static double ordered_dist(const ft_point *pts, int np, const ft_point *line, int nl,
+                           double stop) {
   int i, s = 0, k;
   double worst = 0;
   if (nl < 2) return 0;
   for (i = 0; i < np; i++) {
-    double best = seg_dist(pts[i], line[s], line[s + 1]);
+    double best = seg_dist2(pts[i], line[s], line[s + 1]);
     int bs = s;
-    for (k = s + 1; k < nl - 1 && k <= s + 12; k++) {
-      double dd = seg_dist(pts[i], line[k], line[k + 1]);
+    for (k = s + 1; k < nl - 1 && k <= s + 4; k++) {
+      double dd = seg_dist2(pts[i], line[k], line[k + 1]);
       if (dd < best) {
         best = dd;
         bs = k;
       }
     }
     s = bs;
-    if (best > worst) worst = best;
+    if (best > worst) {
+      worst = best;
+      if (worst > stop * stop) break; /* bad enough: the exact value is not needed */
+    }
   }
-  return worst;
+  return sqrt(worst);
 }
 
 static int ensure_buf(fitter *f, size_t n) {
@@ -164,7 +170,7 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   double chord = hypot(jb->p.x - ja->p.x, jb->p.y - ja->p.y), al = chord / 3, be = chord / 3;
   int iter, ns;
   if (m < 0) m = 0;
-  ns = (int)(chord * 1.5) + 8;
+  ns = (int)(chord * 0.7) + 8;
   if (ns > 4000) ns = 4000;
   if (ensure_buf(f, (size_t)(m + 2 > ns + 1 ? m + 2 : ns + 1) * 2)) return 1;
   d = f->buf; /* [m + 2]: start, interior data, end */
@@ -175,7 +181,8 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   /* chord-length parameters */
   f->tpar[0] = 0;
   for (i = 1; i < m + 2; i++)
-    f->tpar[i] = f->tpar[i - 1] + hypot(d[i].x - d[i - 1].x, d[i].y - d[i - 1].y);
+    f->tpar[i] = f->tpar[i - 1] + sqrt((d[i].x - d[i - 1].x) * (d[i].x - d[i - 1].x) +
+                                       (d[i].y - d[i - 1].y) * (d[i].y - d[i - 1].y));
   if (f->tpar[m + 1] > 0)
     for (i = 1; i < m + 2; i++) f->tpar[i] /= f->tpar[m + 1];
   c[0] = ja->p;
@@ -234,8 +241,10 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   }
   for (i = 0; i <= ns; i++) smp[i] = bez(c, (double)i / ns);
   {
-    double e1 = m > 0 ? ordered_dist(d + 1, (int)m, smp, ns + 1) : 0.0;
-    double e2 = ordered_dist(smp + 1, ns - 1, d, (int)m + 2);
+    double stop = GIVE_UP * f->tol;
+    double e1 = m > 0 ? ordered_dist(d + 1, (int)m, smp, ns + 1, stop) : 0.0;
+    /* past tol the piece is refused; e1 alone then bounds the error from below */
+    double e2 = e1 > f->tol ? 0.0 : ordered_dist(smp + 1, ns - 1, d, (int)m + 2, stop);
     out->err = e1 > e2 ? e1 : e2;
   }
   out->c1 = c[1];
@@ -467,19 +476,23 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
     best_n = chain(&f, 0, len, prev, cnt, cst, &best_cost);
     if (best_n < 0) goto done;
     if (pl->closed && !any_corner && best_n > 1) {
-      /* other starts inside the first piece */
-      int first = len, tries = 0, step;
+      /* The pieces' feasibility depends on where the candidates fall, so
+       * try other starts: the breaks of the first solution and 16 starts
+       * spread round the loop (fits are memoised, so these are cheap). */
+      int starts[32], ns = 0, t;
       k = len;
-      while (prev[k] > 0) k = prev[k];
-      first = k;
-      step = first / 6 + 1;
-      for (k = 1; k < first && tries < 6; k += step, tries++) {
-        n2 = chain(&f, k, len, prev, cnt, cst, &cost);
+      while (k > 0 && ns < 16) {
+        if (prev[k] > 0) starts[ns++] = prev[k];
+        k = prev[k];
+      }
+      for (t = 1; t <= 16 && t < len; t++) starts[ns++] = (int)((long)t * len / 17);
+      for (t = 0; t < ns; t++) {
+        n2 = chain(&f, starts[t], len, prev, cnt, cst, &cost);
         if (n2 < 0) goto done;
         if (n2 < best_n || (n2 == best_n && cost < best_cost)) {
           best_n = n2;
           best_cost = cost;
-          best_s = k;
+          best_s = starts[t];
         }
       }
       if (chain(&f, best_s, len, prev, cnt, cst, &cost) < 0) goto done;

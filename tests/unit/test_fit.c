@@ -306,6 +306,11 @@ static void test_circle(void) {
   out = fit_with(in, FT_FIT_CURVES, 0.6);
   check_common(in, out, 0.6);
   count(&out->path[0], &l, &c);
+  if (getenv("FT_DEBUG")) {
+    int s2;
+    for (s2 = 0; s2 < out->path[0].nseg; s2++)
+      printf("\n  %d -> (%g,%g)", out->path[0].seg[s2].type, out->path[0].seg[s2].c[2].x, out->path[0].seg[s2].c[2].y);
+  }
   CU_ASSERT(c >= 4 && c <= 8);
   CU_ASSERT_EQUAL(l, 0);
   /* area close to the disc's */
