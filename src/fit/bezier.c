@@ -8,9 +8,10 @@
  * fitting digitized curves", Graphics Gems, 1990):
  *
  *  1. Join candidates: every corner (tangents of its two edges), and on
- *     every edge not bounded by two corners its midpoint plus points 1.5, 3,
- *     6, 12, ... px from either end (tangent: the edge direction), so that a
- *     long straight edge can end where a bend begins.  Each candidate is
+ *     every edge not bounded by two corners its midpoint (tangent: the edge
+ *     direction), moved onto the data; on an edge more than twice as long as
+ *     a neighbour also points 1.5, 3, 6, 12, ... px from either end, so that
+ *     a long straight edge can end where a bend begins.  Each candidate is
  *     tied to the data point that projects nearest to it.
  *  2. Fit between two candidates: end points and tangent directions fixed
  *     by the candidates (so smooth joins are G1 by construction), the two
@@ -380,8 +381,14 @@ static int build_joins(const ft__poly *pl, int r, join **J, int *nj) {
       double fr[64];
       int nf = 0, a, b2;
       double dist;
-      /* candidates from the start end, the midpoint, then from the far end */
-      for (dist = 1.5; dist < 0.5 * len - 0.75 && nf < 30; dist *= 2) fr[nf++] = dist / len;
+      /* candidates from the start end, the midpoint, then from the far end;
+       * the extra ones only on an edge longer than twice a neighbour, where
+       * a straight stretch may meet a bend */
+      int kp = closed ? (k0 + K - 1) % K : k0 - 1, kn = closed ? (k1 + 1) % K : k1 + 1;
+      double lp = kp >= 0 ? hypot(pl->P[k0].x - pl->P[kp].x, pl->P[k0].y - pl->P[kp].y) : 0;
+      double ln = kn < K ? hypot(pl->P[kn].x - pl->P[k1].x, pl->P[kn].y - pl->P[k1].y) : 0;
+      int extra = kp < 0 || kn >= K || len > 2 * lp || len > 2 * ln;
+      for (dist = 1.5; extra && dist < 0.5 * len - 0.75 && nf < 30; dist *= 2) fr[nf++] = dist / len;
       fr[nf++] = 0.5;
       for (a = nf - 2; a >= 0; a--) fr[nf++] = 1 - fr[a];
       for (b2 = 0; b2 < nf; b2++) {
