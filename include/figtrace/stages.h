@@ -123,7 +123,7 @@ typedef enum ft_fit_mode {
 typedef struct ft_fit_params {
   int mode;         /* ft_fit_mode; default FT_FIT_CURVES */
   double tolerance; /* largest distance, in pixels, of the result from the midpoints of
-                     * the pixel edges it replaces; > 0, default 0.6 (POLYGON uses at
+                     * the pixel edges it replaces; > 0, default 0.8 (POLYGON uses at
                      * least 0.5, so that a digital straight line stays one segment) */
   double alphamax;  /* corner threshold, 0..4/3: a polygon vertex standing out h pixels
                      * from the chord joining its edges' midpoints is a corner when

@@ -28,7 +28,7 @@
 
 static const ft_fit_params fit_defaults = {
     .mode = FT_FIT_CURVES,
-    .tolerance = 0.6,
+    .tolerance = 0.8,
     .alphamax = 1.0,
     .min_area = 0.0,
 };
@@ -87,7 +87,7 @@ static int expand(const ft_path *p, stair *s) {
 /* ---- the unit-edge table ---- */
 
 typedef struct edge_rec {
-  int64_t key;
+  uint64_t key;
   int owner[2]; /* paths using this edge (owner[1] = -1 when one) */
   int run;      /* index of the fitted shared run starting here, -1 none */
 } edge_rec;
@@ -99,18 +99,18 @@ typedef struct edge_table {
 } edge_table;
 
 /* A unit edge is named by its lower-left-most corner and orientation. */
-static int64_t edge_key(ft_point a, ft_point b) {
-  int64_t x = (int64_t)(a.x < b.x ? a.x : b.x), y = (int64_t)(a.y < b.y ? a.y : b.y);
-  int horiz = a.y == b.y;
-  return (((x + (1 << 30)) << 32) | (y + (1 << 30))) * 2 + horiz;
+static uint64_t edge_key(ft_point a, ft_point b) {
+  uint64_t x = (uint64_t)((int64_t)(a.x < b.x ? a.x : b.x) + (1 << 30));
+  uint64_t y = (uint64_t)((int64_t)(a.y < b.y ? a.y : b.y) + (1 << 30));
+  return (x << 33) | (y << 1) | (uint64_t)(a.y == b.y);
 }
 
-static uint64_t hash64(int64_t k) {
-  uint64_t h = (uint64_t)k * 0x9E3779B97F4A7C15ull;
+static uint64_t hash64(uint64_t k) {
+  uint64_t h = k * 0x9E3779B97F4A7C15ull;
   return h ^ (h >> 29);
 }
 
-static long edge_find(const edge_table *t, int64_t key) {
+static long edge_find(const edge_table *t, uint64_t key) {
   uint64_t h = hash64(key) & (uint64_t)(t->cap - 1);
   while (t->slot[h] >= 0) {
     if (t->e[t->slot[h]].key == key) return t->slot[h];
@@ -119,7 +119,7 @@ static long edge_find(const edge_table *t, int64_t key) {
   return -1;
 }
 
-static long edge_insert(edge_table *t, int64_t key, int path) {
+static long edge_insert(edge_table *t, uint64_t key, int path) {
   uint64_t h = hash64(key) & (uint64_t)(t->cap - 1);
   while (t->slot[h] >= 0) {
     edge_rec *r = &t->e[t->slot[h]];

@@ -596,6 +596,66 @@ static void test_shared_island(void) {
   free(g.l);
 }
 
+/* A segment drawn along the frame of a w x h map (both ends on one side). */
+static int on_frame(ft_point a, ft_point b, int w, int h) {
+  return (a.x == 0 && b.x == 0) || (a.y == 0 && b.y == 0) || (a.x == w && b.x == w) ||
+         (a.y == h && b.y == h);
+}
+
+static void test_shared_with_trace(void) {
+  /* three labels filling the map, meeting at T-junctions, traced by
+   * ft_trace: every segment off the frame has a bitwise reversed twin */
+  ft_labels *lab = NULL;
+  ft_paths *tr = NULL, *out = NULL;
+  int w = 90, h = 70, x, y, i, j, s, t, interior = 0, twins = 0;
+  CU_ASSERT_EQUAL_FATAL(ft_labels_new(NULL, w, h, 4, &lab), FT_OK);
+  for (i = 1; i < 4; i++) lab->info[i].class_id = FT_CLASS_REGION;
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      double bx = 45 + 7 * sin(y / 7.0), by = 35 + 5 * cos(x / 9.0);
+      lab->label[y * w + x] = x + 0.5 < bx ? 1 : (y + 0.5 < by ? 2 : 3);
+    }
+  /* an island of label 1 inside label 3 */
+  for (y = 50; y < 62; y++)
+    for (x = 65; x < 80; x++)
+      if (hypot(x + 0.5 - 72, y + 0.5 - 56) < 5.5) lab->label[y * w + x] = 1;
+  CU_ASSERT_EQUAL_FATAL(ft_trace(NULL, lab, NULL, &tr), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_fit(NULL, tr, NULL, &out), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(out->npaths, tr->npaths);
+  check_common(tr, out, 0.8);
+  for (i = 0; i < out->npaths; i++) {
+    const ft_path *a = &out->path[i];
+    ft_point pa = a->start;
+    for (s = 0; s < a->nseg; s++) {
+      const ft_seg *sa = &a->seg[s];
+      int twin = 0;
+      if (!on_frame(pa, sa->c[2], w, h)) {
+        interior++;
+        for (j = 0; j < out->npaths && !twin; j++) {
+          const ft_path *b = &out->path[j];
+          ft_point pb = b->start;
+          if (j == i) continue;
+          for (t = 0; t < b->nseg && !twin; t++) {
+            const ft_seg *sb = &b->seg[t];
+            if (sb->type == sa->type && same_point(pb, sa->c[2]) && same_point(sb->c[2], pa) &&
+                (sa->type == FT_SEG_LINE ||
+                 (same_point(sb->c[0], sa->c[1]) && same_point(sb->c[1], sa->c[0]))))
+              twin = 1;
+            pb = sb->c[2];
+          }
+        }
+        twins += twin;
+      }
+      pa = sa->c[2];
+    }
+  }
+  CU_ASSERT(interior >= 6);
+  CU_ASSERT_EQUAL(twins, interior);
+  ft_paths_free(out);
+  ft_paths_free(tr);
+  ft_labels_free(lab);
+}
+
 static void test_degenerate(void) {
   /* 1-pixel square, 2-pixel line, 1-pixel hole, long 1-pixel line,
    * collinear steps (a 3x1 bar) */
@@ -634,7 +694,7 @@ static void test_params_and_passthrough(void) {
   int idx;
   ft_fit_params_init(&p);
   CU_ASSERT_EQUAL(p.mode, FT_FIT_CURVES);
-  CU_ASSERT_DOUBLE_EQUAL(p.tolerance, 0.6, 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(p.tolerance, 0.8, 1e-12);
   CU_ASSERT_DOUBLE_EQUAL(p.alphamax, 1.0, 1e-12);
   CU_ASSERT_DOUBLE_EQUAL(p.min_area, 0.0, 1e-12);
   CU_ASSERT_EQUAL_FATAL(ft_paths_new(ctx, 10, 10, &in), FT_OK);
@@ -683,6 +743,7 @@ int main(void) {
       {"min_area drops paths with their children", test_min_area},
       {"shared wavy border fitted once", test_shared_border},
       {"island in a hole shared as one loop", test_shared_island},
+      {"three labels traced by ft_trace share borders", test_shared_with_trace},
       {"degenerate outlines", test_degenerate},
       {"params and non-staircase paths", test_params_and_passthrough},
       {"large circle stays four to six cubics", test_big_circle_few_segments},
