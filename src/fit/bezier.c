@@ -34,7 +34,7 @@
 #include "fit/internal.h"
 
 #define MAX_TURN 1.8    /* radians one cubic may turn */
-#define MAX_WINDOW 96   /* join candidates one piece may span */
+#define MAX_WINDOW 64   /* join candidates one piece may span */
 #define GIVE_UP 4.0     /* stop extending a piece whose error exceeds this many tol */
 
 int ft__segbuf_push(ft__segbuf *b, int type, ft_point c1, ft_point c2, ft_point end) {
@@ -65,11 +65,13 @@ typedef struct join {
   int corner;
 } join;
 
+/* A fitted piece, kept small (floats) because one is memoised for every
+ * candidate and span length: nj * (MAX_WINDOW + 1) of them. */
 typedef struct piece {
   signed char state; /* 0 not tried, 1 fitted */
   signed char line;
-  double err;
-  ft_point c1, c2;
+  float err;
+  float c[4]; /* control points: x1, y1, x2, y2 */
 } piece;
 
 typedef struct fitter {
@@ -246,10 +248,12 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
     double e1 = m > 0 ? ordered_dist(d + 1, (int)m, smp, ns + 1, stop) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
     double e2 = e1 > f->tol ? 0.0 : ordered_dist(smp + 1, ns - 1, d, (int)m + 2, stop);
-    out->err = e1 > e2 ? e1 : e2;
+    out->err = (float)(e1 > e2 ? e1 : e2);
   }
-  out->c1 = c[1];
-  out->c2 = c[2];
+  out->c[0] = (float)c[1].x;
+  out->c[1] = (float)c[1].y;
+  out->c[2] = (float)c[2].x;
+  out->c[3] = (float)c[2].y;
   out->state = 1;
   /* a line when both controls lie on the chord (within a tenth of tol) */
   {
@@ -297,7 +301,7 @@ static int chain(fitter *f, long s, int len, int *prev, int *cnt, double *cst, d
       pc = get_piece(f, a, b, &nomem);
       if (nomem) return -1;
       if (pc->err <= f->tol || j == i + 1) {
-        double c2 = cst[i] + pc->err * pc->err;
+        double c2 = cst[i] + (double)pc->err * pc->err;
         if (cnt[i] + 1 < cnt[j] || (cnt[i] + 1 == cnt[j] && c2 < cst[j])) {
           cnt[j] = cnt[i] + 1;
           cst[j] = c2;
@@ -440,8 +444,8 @@ static int emit(fitter *f, long s, int len, const int *prev, ft__segbuf *out) {
     long a = s + path[k], b = s + path[k - 1];
     int nomem = 0;
     piece *pc = get_piece(f, a, b, &nomem);
-    ft_point end = f->J[b % f->nj].p;
-    if (nomem || ft__segbuf_push(out, pc->line ? FT_SEG_LINE : FT_SEG_CUBIC, pc->c1, pc->c2, end)) {
+    ft_point end = f->J[b % f->nj].p, c1 = {pc->c[0], pc->c[1]}, c2 = {pc->c[2], pc->c[3]};
+    if (nomem || ft__segbuf_push(out, pc->line ? FT_SEG_LINE : FT_SEG_CUBIC, c1, c2, end)) {
       free(path);
       return 1;
     }

@@ -208,7 +208,8 @@ def report(rows):
                 1000 * mean([r[4][tool][3] for r in g])))
     worst = sorted(rows, key=lambda r: r[4]["figtrace"][0] - r[4]["potrace"][0])[:5]
     print()
-    print("figtrace IoU furthest below potrace's:")
+    below = sum(1 for r in rows if r[4]["figtrace"][0] < r[4]["potrace"][0])
+    print("figtrace IoU below potrace's on %d of %d images; furthest below:" % (below, len(rows)))
     for r in worst:
         print("  %s %s %d: figtrace %.4f potrace %.4f" % (r[0], r[2], r[1], r[4]["figtrace"][0],
                                                          r[4]["potrace"][0]))
