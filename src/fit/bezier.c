@@ -18,8 +18,10 @@
  *     arm lengths solved by least squares on the data between them with
  *     chord-length parameters, refined twice by Newton reparametrisation.
  *     The error is the larger of the data-to-curve and curve-to-data
- *     distances (both sampled, matched in order).  A fit whose controls lie
- *     on its chord becomes a line.
+ *     distances (both sampled, matched in order); in the middle half of a
+ *     long straight edge the data must be followed within 0.5 px, so that
+ *     straight sides do not wobble.  A fit whose controls lie on its chord
+ *     becomes a line.
  *  3. Dynamic programming over the candidates in outline order: the fewest
  *     pieces each within tol, ties broken by the sum of squared errors; a
  *     piece may not pass a corner nor turn more than 1.8 rad (so a circle
@@ -35,6 +37,7 @@
 
 #define MAX_TURN 1.8    /* radians one cubic may turn */
 #define MAX_WINDOW 64   /* join candidates one piece may span */
+#define STRICT_TOL 0.5 /* px: tolerance on long straight edges, which must look straight */
 #define GIVE_UP 4.0     /* stop extending a piece whose error exceeds this many tol */
 
 int ft__segbuf_push(ft__segbuf *b, int type, ft_point c1, ft_point c2, ft_point end) {
@@ -81,6 +84,9 @@ typedef struct fitter {
   int nj;      /* candidates in one traversal (cyclic when closed) */
   piece *memo; /* [nj][MAX_WINDOW + 1] */
   double lap;  /* absolute turn over a whole loop */
+  unsigned char *strict; /* [N] 1 for data inside a long straight edge */
+  float strict_w2;       /* (tol / STRICT_TOL)^2: weight of their squared errors */
+  float *w2;             /* scratch: weights of one piece's data */
   ft_point *buf; /* scratch: data and samples */
   double *tpar;
   size_t bufcap;
@@ -123,9 +129,10 @@ static double seg_dist2(ft_point p, ft_point a, ft_point b) {
 
 /* Largest distance from the points pts[0..np-1] to the polyline
  * line[0..nl-1], matching both in order (the nearest segment is searched a
- * few steps ahead of the previous one).  Stops early once past stop. */
+ * few steps ahead of the previous one).  Point i's squared distance is
+ * multiplied by w2[i] when w2 is not NULL.  Stops early once past stop. */
 static double ordered_dist(const ft_point *pts, int np, const ft_point *line, int nl,
-                           double stop) {
+                           const float *w2, double stop) {
   int i, s = 0, k;
   double worst = 0;
   if (nl < 2) return 0;
@@ -140,6 +147,7 @@ static double ordered_dist(const ft_point *pts, int np, const ft_point *line, in
       }
     }
     s = bs;
+    if (w2) best *= w2[i];
     if (best > worst) {
       worst = best;
       if (worst > stop * stop) break; /* bad enough: the exact value is not needed */
@@ -154,7 +162,9 @@ static int ensure_buf(fitter *f, size_t n) {
   free(f->tpar);
   f->buf = ft__malloc_n(n, sizeof *f->buf);
   f->tpar = ft__malloc_n(n, sizeof *f->tpar);
-  if (!f->buf || !f->tpar) {
+  free(f->w2);
+  f->w2 = ft__malloc_n(n, sizeof *f->w2);
+  if (!f->buf || !f->tpar || !f->w2) {
     f->bufcap = 0;
     return 1;
   }
@@ -245,9 +255,11 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   for (i = 0; i <= ns; i++) smp[i] = bez(c, (double)i / ns);
   {
     double stop = GIVE_UP * f->tol;
-    double e1 = m > 0 ? ordered_dist(d + 1, (int)m, smp, ns + 1, stop) : 0.0;
+    double e1;
+    for (i = 0; i < m; i++) f->w2[i] = f->strict[(da + 1 + i) % pl->N] ? f->strict_w2 : 1.0f;
+    e1 = m > 0 ? ordered_dist(d + 1, (int)m, smp, ns + 1, f->w2, stop) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
-    double e2 = e1 > f->tol ? 0.0 : ordered_dist(smp + 1, ns - 1, d, (int)m + 2, stop);
+    double e2 = e1 > f->tol ? 0.0 : ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop);
     out->err = (float)(e1 > e2 ? e1 : e2);
   }
   out->c[0] = (float)c[1].x;
@@ -454,6 +466,33 @@ static int emit(fitter *f, long s, int len, const int *prev, ft__segbuf *out) {
   return 0;
 }
 
+/* Data inside long straight edges (at least 8 px and more than 4 times a
+ * neighbour), in the middle half of the edge: a curve must follow those
+ * within STRICT_TOL so that straight sides stay visibly straight. */
+static void mark_strict(const ft__poly *pl, unsigned char *strict) {
+  const int K = pl->K, N = pl->N, closed = pl->closed;
+  int e, nedge = closed ? K : K - 1;
+  for (e = 0; e < nedge; e++) {
+    int k0 = e, k1 = closed ? (e + 1) % K : e + 1;
+    int kp = closed ? (k0 + K - 1) % K : k0 - 1, kn = closed ? (k1 + 1) % K : k1 + 1;
+    ft_point p0 = pl->P[k0], p1 = pl->P[k1];
+    double len = hypot(p1.x - p0.x, p1.y - p0.y), lp, ln;
+    long a, b, k;
+    if (len < 8) continue;
+    lp = kp >= 0 ? hypot(p0.x - pl->P[kp].x, p0.y - pl->P[kp].y) : 0;
+    ln = kn < K ? hypot(pl->P[kn].x - p1.x, pl->P[kn].y - p1.y) : 0;
+    if (!(len > 4 * lp || len > 4 * ln)) continue;
+    a = pl->idx[k0];
+    b = pl->idx[k1];
+    if (b < a) b += N;
+    for (k = a; k <= b; k++) {
+      ft_point q = pl->q[k % N];
+      double m = len / 4 > 2 ? len / 4 : 2;
+      if (hypot(q.x - p0.x, q.y - p0.y) > m && hypot(q.x - p1.x, q.y - p1.y) > m) strict[k % N] = 1;
+    }
+  }
+}
+
 ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
   fitter f;
   int r = 0, k, len, *prev = NULL, *cnt = NULL, ret = 1, any_corner = 0;
@@ -461,6 +500,10 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
   memset(&f, 0, sizeof f);
   f.pl = pl;
   f.tol = tol;
+  f.strict_w2 = tol > STRICT_TOL ? (float)((tol / STRICT_TOL) * (tol / STRICT_TOL)) : 1.0f;
+  f.strict = ft__calloc_n((size_t)pl->N, 1);
+  if (!f.strict) return FT_ERR_NOMEM;
+  mark_strict(pl, f.strict);
   if (pl->closed)
     for (k = 0; k < pl->K; k++)
       if (pl->corner[k]) {
@@ -516,6 +559,8 @@ done:
   free(f.memo);
   free(f.buf);
   free(f.tpar);
+  free(f.w2);
+  free(f.strict);
   free(prev);
   free(cnt);
   free(cst);
