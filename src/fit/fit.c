@@ -10,7 +10,8 @@
  * table recording which paths use each (at most two).  A pixel corner is a
  * junction when an edge there is shared and either its number of incident
  * boundary edges is not two or the two edges are used by different sets of
- * paths.  Outlines are cut at junctions into runs; a run both of whose
+ * paths; the corners of the image are junctions too, so that a map covering
+ * the whole image keeps its frame square.  Outlines are cut at junctions into runs; a run both of whose
  * sides are traced is fitted once, with its end points fixed, by the first
  * path that meets it (the one with the lower index), and the second path
  * takes the same segments in reverse order with swapped controls.  A loop
@@ -96,6 +97,7 @@ typedef struct edge_table {
   edge_rec *e;
   long *slot; /* [cap] index into e or -1 */
   long n, cap, ecap;
+  double w, h; /* the pixel grid, whose corners are always junctions */
 } edge_table;
 
 /* A unit edge is named by its lower-left-most corner and orientation. */
@@ -152,6 +154,7 @@ static int junction(const edge_table *t, const stair *s, int k, int me) {
   ft_point c = s->v[k];
   static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
   if (other(t, ein, me) != other(t, eout, me)) return 1;
+  if ((c.x == 0 || c.x == t->w) && (c.y == 0 || c.y == t->h)) return 1;
   for (d = 0; d < 4; d++) {
     ft_point b = {c.x + dx[d], c.y + dy[d]};
     long e = edge_find(t, edge_key(c, b));
@@ -371,6 +374,8 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
       long cap = 16;
       while (cap < 2 * total + 16) cap *= 2;
       t.cap = cap;
+      t.w = in->width;
+      t.h = in->height;
       t.slot = ft__malloc_n((size_t)cap, sizeof *t.slot);
       t.e = ft__malloc_n((size_t)total + 1, sizeof *t.e);
       if (!t.slot || !t.e) goto nomem;

@@ -656,6 +656,95 @@ static void test_shared_with_trace(void) {
   ft_labels_free(lab);
 }
 
+/* Segments off the frame, and how many of them have a reversed twin in another path. */
+static void count_twins(const ft_paths *out, int w, int h, int *interior, int *twins) {
+  int i, j, s, t;
+  *interior = *twins = 0;
+  for (i = 0; i < out->npaths; i++) {
+    const ft_path *a = &out->path[i];
+    ft_point pa = a->start;
+    for (s = 0; s < a->nseg; s++) {
+      const ft_seg *sa = &a->seg[s];
+      int twin = 0;
+      if (!on_frame(pa, sa->c[2], w, h)) {
+        (*interior)++;
+        for (j = 0; j < out->npaths && !twin; j++) {
+          const ft_path *b = &out->path[j];
+          ft_point pb = b->start;
+          if (j == i) continue;
+          for (t = 0; t < b->nseg && !twin; t++) {
+            const ft_seg *sb = &b->seg[t];
+            if (sb->type == sa->type && same_point(pb, sa->c[2]) && same_point(sb->c[2], pa) &&
+                (sa->type == FT_SEG_LINE ||
+                 (same_point(sb->c[0], sa->c[1]) && same_point(sb->c[1], sa->c[0]))))
+              twin = 1;
+            pb = sb->c[2];
+          }
+        }
+        *twins += twin;
+        if (!twin && getenv("FT_DEBUG")) printf("\n   path %d seg %d type %d (%g,%g)->(%g,%g)", i, s, sa->type, pa.x, pa.y, sa->c[2].x, sa->c[2].y);
+      }
+      pa = sa->c[2];
+    }
+  }
+}
+
+static void test_random_maps(void) {
+  /* blobby random maps of four labels covering everything, with pinches
+   * and junctions of every kind: fitting succeeds in every mode, loops
+   * close, and every border segment is shared bitwise */
+  unsigned seed = 12345;
+  int round, mode;
+  for (round = 0; round < 6; round++) {
+    int w = 48, h = 36, x, y, i, k, interior, twins;
+    ft_labels *lab = NULL;
+    ft_paths *tr = NULL, *out = NULL;
+    int *tmp = malloc(sizeof(int) * (size_t)(w * h));
+    CU_ASSERT_EQUAL_FATAL(ft_labels_new(NULL, w, h, 5, &lab), FT_OK);
+    for (i = 1; i < 5; i++) lab->info[i].class_id = FT_CLASS_REGION;
+    for (i = 0; i < w * h; i++) {
+      seed = seed * 1103515245u + 12345u;
+      lab->label[i] = 1 + (int)((seed >> 16) % 4);
+    }
+    /* a few majority-vote passes make blobs; fewer passes leave more noise */
+    for (k = 0; k < round; k++) {
+      for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++) {
+          int votes[5] = {0}, dx, dy, best = lab->label[y * w + x];
+          for (dy = -1; dy <= 1; dy++)
+            for (dx = -1; dx <= 1; dx++) {
+              int xx = x + dx, yy = y + dy;
+              if (xx >= 0 && yy >= 0 && xx < w && yy < h) votes[lab->label[yy * w + xx]]++;
+            }
+          for (i = 1; i < 5; i++)
+            if (votes[i] > votes[best]) best = i;
+          tmp[y * w + x] = best;
+        }
+      memcpy(lab->label, tmp, sizeof(int) * (size_t)(w * h));
+    }
+    CU_ASSERT_EQUAL_FATAL(ft_trace(NULL, lab, NULL, &tr), FT_OK);
+    for (mode = FT_FIT_POLYGON; mode <= FT_FIT_CURVES; mode++) {
+      ft_fit_params p;
+      ft_fit_params_init(&p);
+      p.mode = mode;
+      CU_ASSERT_EQUAL_FATAL(ft_fit(NULL, tr, &p, &out), FT_OK);
+      CU_ASSERT_EQUAL(out->npaths, tr->npaths);
+      for (i = 0; i < out->npaths; i++) {
+        const ft_path *o = &out->path[i];
+        CU_ASSERT(o->nseg > 0 && same_point(o->seg[o->nseg - 1].c[2], o->start));
+      }
+      count_twins(out, w, h, &interior, &twins);
+      if (getenv("FT_DEBUG")) printf("\n round %d mode %d: %d paths, interior %d twins %d", round, mode, out->npaths, interior, twins);
+      CU_ASSERT(interior > 0);
+      CU_ASSERT_EQUAL(twins, interior);
+      ft_paths_free(out);
+    }
+    ft_paths_free(tr);
+    ft_labels_free(lab);
+    free(tmp);
+  }
+}
+
 static void test_degenerate(void) {
   /* 1-pixel square, 2-pixel line, 1-pixel hole, long 1-pixel line,
    * collinear steps (a 3x1 bar) */
@@ -744,6 +833,7 @@ int main(void) {
       {"shared wavy border fitted once", test_shared_border},
       {"island in a hole shared as one loop", test_shared_island},
       {"three labels traced by ft_trace share borders", test_shared_with_trace},
+      {"random four-label maps: borders shared", test_random_maps},
       {"degenerate outlines", test_degenerate},
       {"params and non-staircase paths", test_params_and_passthrough},
       {"large circle stays four to six cubics", test_big_circle_few_segments},
