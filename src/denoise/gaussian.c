@@ -31,6 +31,7 @@ typedef struct gauss_job {
   int R;           /* FIR radius */
   const float *k;  /* FIR kernel k[0..R] (symmetric) */
   double a1, a2, a3, B; /* recursive coefficients, normalised by b0 */
+  int P;           /* recursive: replicated samples added at each end of a line */
 } gauss_job;
 
 /* ---- FIR ---- */
@@ -83,6 +84,11 @@ static int fir_cols(void *arg, int lo, int hi) {
 
 /* ---- recursive ---- */
 
+/* Lines are padded by IIR_PAD * sigma replicated samples at each end, so the
+ * passes' start-up transients (the filter's memory of the steady state it
+ * was started in) die out before the image begins. */
+#define IIR_PAD 4.0
+
 static void yvv_coefficients(double sigma, gauss_job *j) {
   double q, q2, q3, b0, b1, b2, b3;
   if (sigma >= 2.5)
@@ -103,8 +109,8 @@ static void yvv_coefficients(double sigma, gauss_job *j) {
 
 static int iir_rows(void *arg, int lo, int hi) {
   const gauss_job *j = arg;
-  const int w = j->w, c = j->c;
-  double *t = ft__malloc_n((size_t)w, sizeof *t);
+  const int w = j->w, c = j->c, P = j->P, n2 = w + 2 * P;
+  double *t = ft__malloc_n((size_t)n2, sizeof *t);
   int y, ch, x;
   if (!t) return 1;
   for (y = lo; y < hi; y++)
@@ -112,14 +118,17 @@ static int iir_rows(void *arg, int lo, int hi) {
       const float *s = j->src + (size_t)y * w * c + ch;
       float *d = j->dst + (size_t)y * w * c + ch;
       double w1 = s[0], w2 = s[0], w3 = s[0];
-      for (x = 0; x < w; x++) {
-        double v = j->B * s[(size_t)x * c] + j->a1 * w1 + j->a2 * w2 + j->a3 * w3;
+      /* causal pass over the line padded by P replicated samples per side */
+      for (x = 0; x < n2; x++) {
+        int sx = x - P < 0 ? 0 : (x - P >= w ? w - 1 : x - P);
+        double v = j->B * s[(size_t)sx * c] + j->a1 * w1 + j->a2 * w2 + j->a3 * w3;
         t[x] = v, w3 = w2, w2 = w1, w1 = v;
       }
-      w1 = w2 = w3 = t[w - 1];
-      for (x = w - 1; x >= 0; x--) {
+      w1 = w2 = w3 = t[n2 - 1];
+      for (x = n2 - 1; x >= P; x--) {
         double v = j->B * t[x] + j->a1 * w1 + j->a2 * w2 + j->a3 * w3;
-        d[(size_t)x * c] = (float)v, w3 = w2, w2 = w1, w1 = v;
+        w3 = w2, w2 = w1, w1 = v;
+        if (x < P + w) d[(size_t)(x - P) * c] = (float)v;
       }
     }
   free(t);
@@ -130,40 +139,38 @@ static int iir_rows(void *arg, int lo, int hi) {
 
 static int iir_cols(void *arg, int lo, int hi) {
   const gauss_job *j = arg;
-  const int n = j->w * j->c, h = j->h;
+  const int n = j->w * j->c, h = j->h, P = j->P, h2 = h + 2 * P;
   const int x0 = lo * IIR_STRIP, x1 = hi * IIR_STRIP < n ? hi * IIR_STRIP : n, m = x1 - x0;
-  double *t = ft__malloc_n((size_t)h * m, sizeof *t), *p1, *p2, *p3;
+  double *t = ft__malloc_n((size_t)h2 * m, sizeof *t);
   double *s1 = ft__malloc_n((size_t)3 * m, sizeof *s1);
-  int y, x;
+  int v, x;
   if (!t || !s1) {
     free(t), free(s1);
     return 1;
   }
-  /* causal pass down the strip, whole rows at a time */
-  for (y = 0; y < h; y++) {
-    const float *s = j->src + (size_t)y * n + x0;
-    double *ty = t + (size_t)y * m;
-    p1 = y >= 1 ? ty - m : NULL;
-    p2 = y >= 2 ? ty - 2 * m : NULL;
-    p3 = y >= 3 ? ty - 3 * m : NULL;
+  /* causal pass down the strip (padded by P replicated rows), whole rows at a time */
+  for (v = 0; v < h2; v++) {
+    const int sy = v - P < 0 ? 0 : (v - P >= h ? h - 1 : v - P);
+    const float *s = j->src + (size_t)sy * n + x0, *e = j->src + x0;
+    double *tv = t + (size_t)v * m;
+    const double *p1 = v >= 1 ? tv - m : NULL, *p2 = v >= 2 ? tv - 2 * m : NULL;
+    const double *p3 = v >= 3 ? tv - 3 * m : NULL;
     for (x = 0; x < m; x++) {
-      double e = j->src[x0 + x];
-      double v1 = p1 ? p1[x] : e, v2 = p2 ? p2[x] : e, v3 = p3 ? p3[x] : e;
-      ty[x] = j->B * s[x] + j->a1 * v1 + j->a2 * v2 + j->a3 * v3;
+      double v1 = p1 ? p1[x] : e[x], v2 = p2 ? p2[x] : e[x], v3 = p3 ? p3[x] : e[x];
+      tv[x] = j->B * s[x] + j->a1 * v1 + j->a2 * v2 + j->a3 * v3;
     }
   }
   /* anti-causal pass up the strip; s1 holds the last three outputs */
-  for (y = h - 1; y >= 0; y--) {
-    double *ty = t + (size_t)y * m;
-    float *d = j->dst + (size_t)y * n + x0;
+  for (v = h2 - 1; v >= P; v--) {
+    const double *tv = t + (size_t)v * m, *e = t + (size_t)(h2 - 1) * m;
     double *o1 = s1, *o2 = s1 + m, *o3 = s1 + 2 * m;
-    int k = h - 1 - y; /* rows already produced */
+    const int k = h2 - 1 - v; /* rows already produced */
+    float *d = v < P + h ? j->dst + (size_t)(v - P) * n + x0 : NULL;
     for (x = 0; x < m; x++) {
-      double e = t[(size_t)(h - 1) * m + x];
-      double v1 = k >= 1 ? o1[x] : e, v2 = k >= 2 ? o2[x] : e, v3 = k >= 3 ? o3[x] : e;
-      double v = j->B * ty[x] + j->a1 * v1 + j->a2 * v2 + j->a3 * v3;
-      o3[x] = v2, o2[x] = v1, o1[x] = v;
-      d[x] = (float)v;
+      double v1 = k >= 1 ? o1[x] : e[x], v2 = k >= 2 ? o2[x] : e[x], v3 = k >= 3 ? o3[x] : e[x];
+      double o = j->B * tv[x] + j->a1 * v1 + j->a2 * v2 + j->a3 * v3;
+      o3[x] = v2, o2[x] = v1, o1[x] = o;
+      if (d) d[x] = (float)o;
     }
   }
   free(t), free(s1);
@@ -213,6 +220,7 @@ ft_status ft__gaussian_plane(ft_ctx *ctx, const float *src, float *dst, int w, i
     }
   } else {
     yvv_coefficients(sigma, &j);
+    j.P = (int)ceil(IIR_PAD * sigma);
     j.src = src, j.dst = tmp;
     st = ft__parallel(ctx, "gaussian", h, FT__BAND, iir_rows, &j);
     if (!st) {

@@ -84,7 +84,7 @@ double ft_triangle_threshold(const uint64_t *hist, int n) {
     double span = (double)(peak - lo + 1);
     best = peak;
     bestd = 0.0;
-    for (i = peak - 1; i >= lo; i--) {
+    for (i = lo; i < peak; i++) {
       double d = hp * (i - lo + 1) / span - (double)hist[i];
       if (d > bestd) bestd = d, best = i;
     }
