@@ -10,6 +10,13 @@
  * coarse bin that holds the median, from the columns that entered and left
  * since that segment was last brought up to date.
  *
+ * Radii 1 and 2 (3x3 and 5x5 windows) take a faster route with the same
+ * result: a selection network on the quantised samples, built from Batcher's
+ * odd-even merge sort (K. E. Batcher, "Sorting networks and their
+ * applications", AFIPS 1968) for n = (2r+1)^2 inputs and pruned to the
+ * comparators that can reach the middle output, then run on blocks of
+ * NET_BLOCK pixels at a time so each comparator is a vector min/max.
+ *
  * Borders replicate the edge pixels (the quantised plane is padded by r on
  * every side).  The image is cut into bands of rows; each band starts its
  * own column histograms, and since the result is an exact order statistic of
@@ -22,11 +29,66 @@
 
 #include "denoise/internal.h"
 
+#define NET_BLOCK 64
+#define NET_MAX 25 /* inputs of the largest network (r = 2) */
+
+/* Comparator pairs of the pruned median network of n inputs; returns their
+ * count (at most NET_MAX * NET_MAX / 2 pairs fit in a, b). */
+static int median_network(int n, uint8_t *a, uint8_t *b) {
+  uint8_t ta[512], tb[512], need[NET_MAX];
+  int p, k, j, i, m = 0, kept = 0, t;
+  for (p = 1; p < n; p <<= 1)
+    for (k = p; k >= 1; k >>= 1)
+      for (j = k % p; j + k < n; j += 2 * k)
+        for (i = 0; i < k && i < n - j - k; i++)
+          if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) ta[m] = (uint8_t)(i + j), tb[m++] = (uint8_t)(i + j + k);
+  /* keep, scanning backwards, only comparators that feed the middle wire */
+  memset(need, 0, sizeof need);
+  need[n / 2] = 1;
+  for (t = m - 1; t >= 0; t--)
+    if (need[ta[t]] || need[tb[t]]) need[ta[t]] = need[tb[t]] = 1, kept++;
+    else ta[t] = tb[t] = 0xff;
+  for (t = 0, k = 0; t < m; t++)
+    if (ta[t] != 0xff) a[k] = ta[t], b[k++] = tb[t];
+  return kept;
+}
+
 typedef struct median_job {
   const uint16_t *q; /* padded quantised plane [h + 2r][w + 2r] */
   float *out;        /* output image data, interleaved */
   int w, h, c, ch, r, bits, band;
+  int ncmp;               /* network route: number of comparators, 0 for histograms */
+  const uint8_t *ca, *cb; /* [ncmp] comparator wires */
 } median_job;
+
+/* Network route for r <= 2: rows lo..hi-1 of the output. */
+static int median_net_rows(void *arg, int lo, int hi) {
+  const median_job *j = arg;
+  const int r = j->r, d = 2 * r + 1, n = d * d, pw = j->w + 2 * r, mid = n / 2;
+  const float lm1 = (float)((1 << j->bits) - 1);
+  int16_t v[NET_MAX][NET_BLOCK]; /* samples < 2^12 fit; signed min/max are single SSE2 ops */
+  int y, x0, i, k, t;
+  for (y = lo; y < hi; y++) {
+    float *orow = j->out + (size_t)y * j->w * j->c + j->ch;
+    for (x0 = 0; x0 < j->w; x0 += NET_BLOCK) {
+      const int m = j->w - x0 < NET_BLOCK ? j->w - x0 : NET_BLOCK;
+      for (k = 0; k < n; k++) {
+        const uint16_t *src = j->q + (size_t)(y + k / d) * pw + x0 + k % d;
+        for (i = 0; i < m; i++) v[k][i] = (int16_t)src[i];
+        for (i = m; i < NET_BLOCK; i++) v[k][i] = 0;
+      }
+      for (t = 0; t < j->ncmp; t++) {
+        int16_t *pa = v[j->ca[t]], *pb = v[j->cb[t]];
+        for (i = 0; i < NET_BLOCK; i++) {
+          int16_t lo16 = pa[i] < pb[i] ? pa[i] : pb[i], hi16 = pa[i] < pb[i] ? pb[i] : pa[i];
+          pa[i] = lo16, pb[i] = hi16;
+        }
+      }
+      for (i = 0; i < m; i++) orow[(size_t)(x0 + i) * j->c] = (float)v[mid][i] / lm1;
+    }
+  }
+  return 0;
+}
 
 static int median_band(void *arg, int lo, int hi) {
   const median_job *j = arg;
@@ -114,6 +176,8 @@ ft_status ft_median(ft_ctx *ctx, const ft_image *in, const ft_median_params *p, 
   ft_median_params def;
   ft_image *res = NULL;
   uint16_t *q = NULL;
+  uint8_t ca[512], cb[512];
+  int ncmp = 0;
   ft_status st;
   int r, w = in->width, h = in->height, c = in->channels, ch, pw, ph, L;
   int nkinds;
@@ -126,6 +190,7 @@ ft_status ft_median(ft_ctx *ctx, const ft_image *in, const ft_median_params *p, 
     return st;
   r = p->radius;
   L = 1 << p->bits;
+  if (r <= 2) ncmp = median_network((2 * r + 1) * (2 * r + 1), ca, cb);
   pw = w + 2 * r;
   ph = h + 2 * r;
   if ((st = ft__image_like(ctx, in, &res))) return st;
@@ -153,7 +218,11 @@ ft_status ft_median(ft_ctx *ctx, const ft_image *in, const ft_median_params *p, 
     j.out = res->data;
     j.w = w, j.h = h, j.c = c, j.ch = ch, j.r = r, j.bits = p->bits;
     j.band = p->bits <= 8 ? FT__BAND : 8 * FT__BAND;
-    st = ft__parallel(ctx, median_name, (h + j.band - 1) / j.band, 1, median_band, &j);
+    j.ncmp = ncmp, j.ca = ca, j.cb = cb;
+    if (ncmp)
+      st = ft__parallel(ctx, median_name, h, FT__BAND, median_net_rows, &j);
+    else
+      st = ft__parallel(ctx, median_name, (h + j.band - 1) / j.band, 1, median_band, &j);
   }
   free(q);
   if (st) {

@@ -91,21 +91,32 @@ typedef struct adapt_job {
   double k, range;
 } adapt_job;
 
+#define ADAPT_BAND 128 /* rows per band; the integral images span band + window */
+
 static int adapt_band(void *arg, int lo, int hi) {
   const adapt_job *j = arg;
   const int w = j->w, h = j->h, r = j->r, iw = w + 1;
-  const int maxrows = FT__BAND + 2 * r + 1;
+  const int maxrows = ADAPT_BAND + 2 * r + 1;
+  const double unit = 1.0 / 65535.0;
   uint64_t *S = ft__malloc_n((size_t)maxrows * iw, sizeof *S);
   uint64_t *SS = ft__malloc_n((size_t)maxrows * iw, sizeof *SS);
-  int b;
-  if (!S || !SS) {
-    free(S), free(SS);
+  double *invx = ft__malloc_n((size_t)w, sizeof *invx);
+  int *xa = ft__malloc_n((size_t)w, sizeof *xa), *xb = ft__malloc_n((size_t)w, sizeof *xb);
+  int b, x;
+  if (!S || !SS || !invx || !xa || !xb) {
+    free(S), free(SS), free(invx), free(xa), free(xb);
     return 1;
   }
+  /* window columns [xa, xb) clipped to the image, and 1 / their count */
+  for (x = 0; x < w; x++) {
+    xa[x] = x - r < 0 ? 0 : x - r;
+    xb[x] = x + r + 1 > w ? w : x + r + 1;
+    invx[x] = 1.0 / (xb[x] - xa[x]);
+  }
   for (b = lo; b < hi; b++) {
-    const int y0 = b * FT__BAND, y1 = y0 + FT__BAND < h ? y0 + FT__BAND : h;
+    const int y0 = b * ADAPT_BAND, y1 = y0 + ADAPT_BAND < h ? y0 + ADAPT_BAND : h;
     const int r0 = y0 - r < 0 ? 0 : y0 - r, r1 = y1 + r > h ? h : y1 + r;
-    int x, y;
+    int y;
     /* integral images of rows r0 .. r1-1: S[(y - r0) * iw + x] sums rows < y, cols < x */
     memset(S, 0, (size_t)iw * sizeof *S);
     memset(SS, 0, (size_t)iw * sizeof *SS);
@@ -124,29 +135,32 @@ static int adapt_band(void *arg, int lo, int hi) {
     }
     for (y = y0; y < y1; y++) {
       const int ya = (y - r < 0 ? 0 : y - r) - r0, yb = (y + r + 1 > h ? h : y + r + 1) - r0;
+      const uint64_t *Sa = S + (size_t)ya * iw, *Sb = S + (size_t)yb * iw;
+      const uint64_t *SSa = SS + (size_t)ya * iw, *SSb = SS + (size_t)yb * iw;
+      const double invy = 1.0 / (yb - ya);
+      const uint16_t *qrow = j->q + (size_t)y * w;
+      float *mrow = j->map ? j->map + (size_t)y * w : NULL;
+      uint8_t *krow = j->mask ? j->mask + (size_t)y * w : NULL;
       for (x = 0; x < w; x++) {
-        const int xa = x - r < 0 ? 0 : x - r, xb = x + r + 1 > w ? w : x + r + 1;
-        const double cnt = (double)(yb - ya) * (xb - xa);
-        const uint64_t s = S[(size_t)yb * iw + xb] - S[(size_t)ya * iw + xb] -
-                           S[(size_t)yb * iw + xa] + S[(size_t)ya * iw + xa];
-        const uint64_t s2 = SS[(size_t)yb * iw + xb] - SS[(size_t)ya * iw + xb] -
-                            SS[(size_t)yb * iw + xa] + SS[(size_t)ya * iw + xa];
-        double mq = (double)s / cnt, var = (double)s2 / cnt - mq * mq, m, sd, t, v;
-        m = mq / 65535.0;
-        sd = (var > 0.0 ? sqrt(var) : 0.0) / 65535.0;
+        const uint64_t s = Sb[xb[x]] - Sa[xb[x]] - Sb[xa[x]] + Sa[xa[x]];
+        const uint64_t s2 = SSb[xb[x]] - SSa[xb[x]] - SSb[xa[x]] + SSa[xa[x]];
+        const double inv = invx[x] * invy;
+        double mq = (double)s * inv, var = (double)s2 * inv - mq * mq, m, sd, t;
+        m = mq * unit;
+        sd = (var > 0.0 ? sqrt(var) : 0.0) * unit;
         if (j->method == FT_ADAPTIVE_NIBLACK)
           t = m + j->k * sd;
         else
           t = m * (1.0 + j->k * (sd / j->range - 1.0));
-        if (j->map) j->map[(size_t)y * w + x] = (float)t;
-        if (j->mask) {
-          v = j->q[(size_t)y * w + x] / 65535.0;
-          j->mask[(size_t)y * w + x] = (uint8_t)(j->light ? v > t : v <= t);
+        if (mrow) mrow[x] = (float)t;
+        if (krow) {
+          double v = qrow[x] * unit;
+          krow[x] = (uint8_t)(j->light ? v > t : v <= t);
         }
       }
     }
   }
-  free(S), free(SS);
+  free(S), free(SS), free(invx), free(xa), free(xb);
   return 0;
 }
 
@@ -177,7 +191,7 @@ static ft_status adaptive_run(ft_ctx *ctx, const ft_image *in, const ft_adaptive
   j.light = p->polarity == FT_POLARITY_LIGHT;
   j.k = p->k;
   j.range = p->range;
-  st = ft__parallel(ctx, "threshold", (in->height + FT__BAND - 1) / FT__BAND, 1, adapt_band, &j);
+  st = ft__parallel(ctx, "threshold", (in->height + ADAPT_BAND - 1) / ADAPT_BAND, 1, adapt_band, &j);
   free(q);
   return st;
 }
