@@ -218,17 +218,35 @@ static void test_adaptive_threads_and_errors(void) {
   CU_ASSERT(la->info[1].area > 0 && la->info[0].area > 0);
   CU_ASSERT(la->info[1].color[0] < la->info[0].color[0]);
   /* light polarity is the complement wherever v != T */
-  p.polarity = FT_POLARITY_LIGHT;
-  CU_ASSERT_EQUAL_FATAL(ft_adaptive_threshold(ctx, img, &p, &lb) == FT_OK, 1);
   ft_labels_free(lb);
   lb = NULL;
+  p.polarity = FT_POLARITY_LIGHT;
+  CU_ASSERT_EQUAL_FATAL(ft_adaptive_threshold(ctx, img, &p, &lb), FT_OK);
+  {
+    int same = 0;
+    for (i = 0; i < 70 * 200; i++) {
+      double v = (double)(uint16_t)(img->data[i] * 65535.0f + 0.5f) / 65535.0;
+      if (fabs(v - a->data[i]) > 1e-6) same += la->label[i] == lb->label[i];
+    }
+    CU_ASSERT_EQUAL(same, 0);
+  }
+  ft_labels_free(lb);
+  lb = (ft_labels *)1;
   p.window = 4;
   CU_ASSERT_EQUAL(ft_adaptive_threshold(ctx, img, &p, &lb), FT_ERR_INVAL);
   CU_ASSERT_PTR_NULL(lb);
   CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(ctx), "threshold: window=4 must be odd in 3..4095");
   p.window = 25;
   p.range = 0;
-  CU_ASSERT_EQUAL(ft_adaptive_threshold_map(ctx, img, &p, &b == NULL ? &b : &a), FT_ERR_INVAL);
+  ft_image_free(b);
+  b = (ft_image *)1;
+  CU_ASSERT_EQUAL(ft_adaptive_threshold_map(ctx, img, &p, &b), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(b);
+  CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(ctx), "threshold: range=0 out of range (0, 1]");
+  p.range = 0.5;
+  p.method = 7;
+  CU_ASSERT_EQUAL(ft_adaptive_threshold_map(ctx, img, &p, &b), FT_ERR_INVAL);
+  ft_image_free(a);
   ft_ctx_set_threads(ctx, 2);
   ft_image_free(img), ft_image_free(b), ft_image_free(rgb);
   ft_labels_free(la);
