@@ -14,6 +14,9 @@
  * horizontal runs of half-width floor(sqrt(r^2 - dy^2)) at each row offset
  * dy, so it is one van Herk row pass per dy combined by max: O(r) per pixel.
  *
+ * The column pass works on strips of whole rows (row-vector operations)
+ * rather than on strided columns, to stay within the cache.
+ *
  * Samples outside the image replicate the edge, which for max and min is the
  * same as ignoring them.  Rows (and column strips) are independent, so the
  * output does not depend on the thread count.
@@ -76,14 +79,48 @@ static int rows_pass(void *arg, int lo, int hi) {
   return 0;
 }
 
+#define COL_STRIP 128 /* samples per column strip of the vertical pass */
+
+/* The vertical pass runs van Herk down a strip of COL_STRIP samples of
+ * every row at once, so each step is a contiguous row operation. */
 static int cols_pass(void *arg, int lo, int hi) {
   const morph_job *j = arg;
-  const ptrdiff_t stride = (ptrdiff_t)j->w * j->c;
-  float *buf = ft__malloc_n(vh_scratch(j->h, j->r), sizeof *buf);
-  int i;
-  if (!buf) return 1;
-  for (i = lo; i < hi; i++) vh_line(j->src + i, stride, j->h, j->r, j->dst + i, stride, buf, j->is_max);
-  free(buf);
+  const int n = j->w * j->c, h = j->h, r = j->r, k = 2 * r + 1;
+  const int M = (h + 2 * r + k - 1) / k * k; /* padded rows, a whole number of blocks */
+  float *g = ft__malloc_n((size_t)M * COL_STRIP, sizeof *g);
+  float *hh = ft__malloc_n((size_t)M * COL_STRIP, sizeof *hh);
+  int strip, i, x, y;
+  if (!g || !hh) {
+    free(g), free(hh);
+    return 1;
+  }
+  for (strip = lo; strip < hi; strip++) {
+    const int x0 = strip * COL_STRIP, m = n - x0 < COL_STRIP ? n - x0 : COL_STRIP;
+#define PROW(i) (j->src + (size_t)((i) - r < 0 ? 0 : ((i) - r >= h ? h - 1 : (i) - r)) * n + x0)
+    for (i = 0; i < M; i++) {
+      const float *p = PROW(i);
+      float *gi = g + (size_t)i * COL_STRIP;
+      if (i % k == 0)
+        memcpy(gi, p, (size_t)m * sizeof *gi);
+      else
+        for (x = 0; x < m; x++) gi[x] = op2(gi[x - COL_STRIP], p[x], j->is_max);
+    }
+    for (i = M - 1; i >= 0; i--) {
+      const float *p = PROW(i);
+      float *hi_row = hh + (size_t)i * COL_STRIP;
+      if (i % k == k - 1)
+        memcpy(hi_row, p, (size_t)m * sizeof *hi_row);
+      else
+        for (x = 0; x < m; x++) hi_row[x] = op2(hi_row[x + COL_STRIP], p[x], j->is_max);
+    }
+#undef PROW
+    for (y = 0; y < h; y++) {
+      const float *a = hh + (size_t)y * COL_STRIP, *b = g + (size_t)(y + 2 * r) * COL_STRIP;
+      float *d = j->dst + (size_t)y * n + x0;
+      for (x = 0; x < m; x++) d[x] = op2(a[x], b[x], j->is_max);
+    }
+  }
+  free(g), free(hh);
   return 0;
 }
 
@@ -129,7 +166,7 @@ ft_status ft__morph_plane(ft_ctx *ctx, const float *src, float *dst, int w, int 
     st = ft__parallel(ctx, "morph", h, FT__BAND, rows_pass, &j);
     if (!st) {
       j.src = tmp, j.dst = dst;
-      st = ft__parallel(ctx, "morph", w * c, FT__BAND, cols_pass, &j);
+      st = ft__parallel(ctx, "morph", (w * c + COL_STRIP - 1) / COL_STRIP, 1, cols_pass, &j);
     }
     free(tmp);
     return st;
