@@ -166,8 +166,8 @@ FT_API void ft_flatten_params_init(ft_flatten_params *p);
 /* Flatten uneven illumination.  The background B is the grey closing (dark
  * objects) or opening (light objects) with a square of radius r, which
  * removes every object narrower than 2r+1, smoothed by a Gaussian of sigma
- * r/2.  Divide: dark gives in / B, light gives in / B as well (with B
- * floored at 1/1024); subtract: dark gives in - B, light gives in - B.
+ * r/2.  Divide gives in / B (B floored at 1/1024), subtract gives in - B,
+ * for either polarity.
  * The result is then renormalised linearly so that its minimum maps to 0
  * and its maximum to 1, per channel.  Colour channels only; alpha is copied. */
 FT_API FT_USERESULT ft_status ft_flatten(ft_ctx *ctx, const ft_image *in,

@@ -9,8 +9,11 @@
  * Recursive: I. T. Young and L. J. van Vliet, "Recursive implementation of
  * the Gaussian filter", Signal Processing 44, 1995: a causal then an
  * anti-causal third-order IIR pass per axis, with q(sigma) and b0..b3 from
- * their Eqs. 11b and 8c; the cost does not depend on sigma.  Each pass
- * starts from the steady state of the edge sample (replicate border).
+ * their Eqs. 11b and 8c; the cost does not depend on sigma.  Each line is
+ * extended by 4 sigma replicated samples at both ends and each pass starts
+ * from the steady state of its first sample, so the start-up transient has
+ * died out before the image begins (a replicate border, to within the
+ * method's own 1-1.5% error).
  *
  * Both passes of both methods cut the image into fixed bands (rows for the
  * horizontal pass, column strips for the vertical one); each output sample

@@ -7,8 +7,10 @@
  * D. Keysers and T. M. Breuel, "Efficient implementation of local adaptive
  * thresholding techniques using integral images", DRR 2008) each window
  * costs four look-ups.  Samples are quantised to 16-bit integers and summed
- * in uint64, so sums are exact: sum of squares stays below 2^63 for windows
- * up to 2^31 pixels.  Integral images cover one band of rows (plus the
+ * in uint64, so window sums are exact: a window's sum of squares is below
+ * 4095^2 * 65535^2 < 2^56, and should a band's running totals pass 2^64
+ * (only for images millions of pixels wide) the unsigned wrap-around cancels
+ * in the four-corner differences.  Integral images cover one band of rows (plus the
  * window's reach) at a time to bound memory; exact sums make the result
  * independent of the banding and the thread count.
  *
