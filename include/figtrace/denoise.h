@@ -12,6 +12,8 @@
  *
  * Threads: filters split their work over ft_ctx_threads(ctx) pthreads in
  * fixed-size row bands, so the output is bit-identical for any thread count.
+ * Progress is reported (and a cancel noticed) per band, from the calling
+ * thread only; a cancelled filter returns FT_ERR_CANCELLED.
  *
  * Filters can be chained from a spec string, "median:r=2,flatten:r=40",
  * parsed by ft_denoise_chain_parse (grammar in figtrace/spec.h) and run by
@@ -238,8 +240,10 @@ FT_API FT_USERESULT ft_status ft_denoise_chain_parse(ft_ctx *ctx, const char *sp
 FT_API void ft_denoise_chain_free(ft_denoise_chain *chain);
 
 /* Apply the chain's filters in order (params checked first).  A NULL or
- * empty chain gives a copy of in.  Progress is reported after each filter;
- * a cancel returns FT_ERR_CANCELLED.  OUT: caller frees with ft_image_free(). */
+ * empty chain gives a copy of in.  Each filter gets an equal share of the
+ * progress range and reports per band of rows; when the progress callback
+ * cancels, the running filter stops at its next band and FT_ERR_CANCELLED
+ * is returned with nothing leaked.  OUT: caller frees with ft_image_free(). */
 FT_API FT_USERESULT ft_status ft_denoise(ft_ctx *ctx, const ft_image *in,
                                          const ft_denoise_chain *chain, ft_image **out);
 

@@ -99,7 +99,7 @@ ft_status ft_bilateral(ft_ctx *ctx, const ft_image *in, const ft_bilateral_param
   j.ws = ws;
   j.lut = lut;
   j.lut_scale = (float)((RANGE_LUT - 1) / range_max);
-  if ((st = ft__parallel(ctx, "bilateral", in->height, FT__BAND, bil_rows, &j))) goto fail;
+  if ((st = ft__parallel(ctx, "bilateral", in->height, FT__BAND, bil_rows, &j, 0.0, 1.0))) goto fail;
   free(ws), free(lut);
   *out = res;
   return FT_OK;

@@ -1,7 +1,8 @@
 /* src/denoise/chain.c - filter descriptor tables, parameter defaults and
  * the chain runner.
  *
- * Each filter's parameters are declared once, in the tables below
+ * The runner gives each filter an equal share of the stage's progress
+ * range.  Each filter's parameters are declared once, in the tables below
  * ({name, type, offsetof, min, max, default, help}); the same tables give
  * the _init() defaults, the range checks every filter runs first, the spec
  * parser's keys and the --help text, so the four cannot disagree.
@@ -191,20 +192,26 @@ ft_status ft_denoise_filter_apply(ft_ctx *ctx, const ft_image *in, const ft_deno
 ft_status ft_denoise(ft_ctx *ctx, const ft_image *in, const ft_denoise_chain *chain,
                      ft_image **out) {
   ft_image *cur = NULL, *next;
-  ft_status st;
+  ft_status st = FT_OK;
+  double lo = ctx ? ctx->slice_lo : 0.0, hi = ctx ? ctx->slice_hi : 1.0;
   int i;
   *out = NULL;
   if (!chain || chain->n == 0) return ft_image_copy(ctx, in, out);
-  for (i = 0; i < chain->n; i++) {
+  for (i = 0; i < chain->n && !st; i++) {
+    /* filter i reports its own 0..1 within the i-th share of the stage */
+    ft__progress_slice(ctx, lo + (hi - lo) * i / chain->n, lo + (hi - lo) * (i + 1) / chain->n);
     st = ft_denoise_filter_apply(ctx, cur ? cur : in, &chain->filters[i], &next);
     ft_image_free(cur);
     cur = NULL;
-    if (st) return st;
-    cur = next;
-    if ((st = ft__progress(ctx, (double)(i + 1) / chain->n))) {
-      ft_image_free(cur);
-      return st;
+    if (!st) {
+      cur = next;
+      st = ft__progress(ctx, 1.0);
     }
+  }
+  ft__progress_slice(ctx, lo, hi);
+  if (st) {
+    ft_image_free(cur);
+    return st;
   }
   *out = cur;
   return FT_OK;

@@ -49,13 +49,14 @@ ft_status ft_flatten(ft_ctx *ctx, const ft_image *in, const ft_flatten_params *p
   /* background: closing for dark objects, opening for light ones */
   first = p->polarity == FT_FLATTEN_DARK ? FT_MORPH_DILATE : FT_MORPH_ERODE;
   second = first == FT_MORPH_DILATE ? FT_MORPH_ERODE : FT_MORPH_DILATE;
-  st = ft__morph_plane(ctx, col, t1, in->width, in->height, cc, first, p->radius, FT_SHAPE_SQUARE);
+  st = ft__morph_plane(ctx, col, t1, in->width, in->height, cc, first, p->radius, FT_SHAPE_SQUARE,
+                       0.0, 0.35);
   if (!st)
     st = ft__morph_plane(ctx, t1, t2, in->width, in->height, cc, second, p->radius,
-                         FT_SHAPE_SQUARE);
+                         FT_SHAPE_SQUARE, 0.35, 0.7);
   if (!st)
     st = ft__gaussian_plane(ctx, t2, t1, in->width, in->height, cc, p->radius / 2.0,
-                            FT_GAUSS_AUTO);
+                            FT_GAUSS_AUTO, 0.7, 0.95);
   if (st) goto done;
   for (i = 0; i < n; i++) {
     if (p->mode == FT_FLATTEN_DIVIDE) {

@@ -181,7 +181,8 @@ static int iir_cols(void *arg, int lo, int hi) {
 }
 
 ft_status ft__gaussian_plane(ft_ctx *ctx, const float *src, float *dst, int w, int h, int c,
-                             double sigma, int method) {
+                             double sigma, int method, double f0, double f1) {
+  const double fm = (f0 + f1) / 2;
   gauss_job j;
   float *tmp, *k = NULL;
   ft_status st;
@@ -216,19 +217,20 @@ ft_status ft__gaussian_plane(ft_ctx *ctx, const float *src, float *dst, int w, i
     }
     j.k = k;
     j.src = src, j.dst = tmp;
-    st = ft__parallel(ctx, "gaussian", h, FT__BAND, fir_rows, &j);
+    st = ft__parallel(ctx, "gaussian", h, FT__BAND, fir_rows, &j, f0, fm);
     if (!st) {
       j.src = tmp, j.dst = dst;
-      st = ft__parallel(ctx, "gaussian", h, FT__BAND, fir_cols, &j);
+      st = ft__parallel(ctx, "gaussian", h, FT__BAND, fir_cols, &j, fm, f1);
     }
   } else {
     yvv_coefficients(sigma, &j);
     j.P = (int)ceil(IIR_PAD * sigma);
     j.src = src, j.dst = tmp;
-    st = ft__parallel(ctx, "gaussian", h, FT__BAND, iir_rows, &j);
+    st = ft__parallel(ctx, "gaussian", h, FT__BAND, iir_rows, &j, f0, fm);
     if (!st) {
       j.src = tmp, j.dst = dst;
-      st = ft__parallel(ctx, "gaussian", (n_row + IIR_STRIP - 1) / IIR_STRIP, 1, iir_cols, &j);
+      st = ft__parallel(ctx, "gaussian", (n_row + IIR_STRIP - 1) / IIR_STRIP, 1, iir_cols, &j, fm,
+                        f1);
     }
   }
   free(k);
@@ -251,7 +253,7 @@ ft_status ft_gaussian(ft_ctx *ctx, const ft_image *in, const ft_gaussian_params 
     return st;
   if ((st = ft__image_like(ctx, in, &res))) return st;
   st = ft__gaussian_plane(ctx, in->data, res->data, in->width, in->height, in->channels,
-                          p->sigma, p->method);
+                          p->sigma, p->method, 0.0, 1.0);
   if (st) {
     ft_image_free(res);
     return st;

@@ -30,22 +30,29 @@ typedef int (*ft__work_fn)(void *arg, int lo, int hi);
  * handed out in order from a shared counter; each item is processed exactly
  * once and by one call, so outputs written per item are identical for any
  * thread count.  If a thread cannot be started its work is done by the
- * others.  Returns FT_OK or FT_ERR_NOMEM (with a message under domain). */
+ * others.  The calling thread reports progress after each chunk it
+ * finishes, as the stage fraction f0 + (f1 - f0) * done / chunks (callers
+ * give each pass its own share of 0..1, so fractions only grow); when the
+ * callback cancels, no further chunks start and FT_ERR_CANCELLED is
+ * returned.  Otherwise returns FT_OK or FT_ERR_NOMEM (message under domain).
+ * Worker threads never call the ctx callbacks. */
 ft_status ft__parallel(ft_ctx *ctx, const char *domain, int n, int chunk, ft__work_fn fn,
-                       void *arg);
+                       void *arg, double f0, double f1);
 
 /* A new image shaped like in (size, channels, metadata, name), zero-filled.
  * OUT: caller frees with ft_image_free(). */
 ft_status ft__image_like(ft_ctx *ctx, const ft_image *in, ft_image **out);
 
 /* Internal Gaussian on a float plane of w*h*c interleaved samples, writing
- * dst (may not alias src).  Used by flatten.  Returns FT_OK or NOMEM. */
+ * dst (may not alias src).  Used by flatten.  Progress runs from f0 to f1
+ * of the stage.  Returns FT_OK, FT_ERR_NOMEM or FT_ERR_CANCELLED. */
 ft_status ft__gaussian_plane(ft_ctx *ctx, const float *src, float *dst, int w, int h, int c,
-                             double sigma, int method);
+                             double sigma, int method, double f0, double f1);
 
-/* Internal grey morphology (erode/dilate only) on one interleaved plane. */
+/* Internal grey morphology (erode/dilate only) on one interleaved plane;
+ * progress from f0 to f1 as for ft__gaussian_plane. */
 ft_status ft__morph_plane(ft_ctx *ctx, const float *src, float *dst, int w, int h, int c, int op,
-                          int radius, int shape);
+                          int radius, int shape, double f0, double f1);
 
 /* Number of colour channels of an image (alpha excluded): 1, 1, 3, 3. */
 static inline int ft__color_channels(int channels) { return channels >= 3 ? 3 : 1; }

@@ -220,9 +220,11 @@ ft_status ft_median(ft_ctx *ctx, const ft_image *in, const ft_median_params *p, 
     j.band = p->bits <= 8 ? FT__BAND : 8 * FT__BAND;
     j.ncmp = ncmp, j.ca = ca, j.cb = cb;
     if (ncmp)
-      st = ft__parallel(ctx, median_name, h, FT__BAND, median_net_rows, &j);
+      st = ft__parallel(ctx, median_name, h, FT__BAND, median_net_rows, &j, (double)ch / c,
+                        (double)(ch + 1) / c);
     else
-      st = ft__parallel(ctx, median_name, (h + j.band - 1) / j.band, 1, median_band, &j);
+      st = ft__parallel(ctx, median_name, (h + j.band - 1) / j.band, 1, median_band, &j,
+                        (double)ch / c, (double)(ch + 1) / c);
   }
   free(q);
   if (st) {

@@ -152,21 +152,23 @@ static int disc_pass(void *arg, int lo, int hi) {
 }
 
 ft_status ft__morph_plane(ft_ctx *ctx, const float *src, float *dst, int w, int h, int c, int op,
-                          int radius, int shape) {
+                          int radius, int shape, double f0, double f1) {
+  const double fm = (f0 + f1) / 2;
   morph_job j;
   ft_status st;
   j.w = w, j.h = h, j.c = c, j.r = radius, j.is_max = op == FT_MORPH_DILATE;
   if (shape == FT_SHAPE_DISC) {
     j.src = src, j.dst = dst;
-    return ft__parallel(ctx, "morph", h, 16, disc_pass, &j);
+    return ft__parallel(ctx, "morph", h, 16, disc_pass, &j, f0, f1);
   } else {
     float *tmp = ft__malloc_n((size_t)w * h * c, sizeof *tmp);
     if (!tmp) return ft__nomem(ctx, "morph");
     j.src = src, j.dst = tmp;
-    st = ft__parallel(ctx, "morph", h, FT__BAND, rows_pass, &j);
+    st = ft__parallel(ctx, "morph", h, FT__BAND, rows_pass, &j, f0, fm);
     if (!st) {
       j.src = tmp, j.dst = dst;
-      st = ft__parallel(ctx, "morph", (w * c + COL_STRIP - 1) / COL_STRIP, 1, cols_pass, &j);
+      st = ft__parallel(ctx, "morph", (w * c + COL_STRIP - 1) / COL_STRIP, 1, cols_pass, &j, fm,
+                        f1);
     }
     free(tmp);
     return st;
@@ -190,17 +192,18 @@ ft_status ft_morph(ft_ctx *ctx, const ft_image *in, const ft_morph_params *p, ft
   if ((st = ft_spec_check(ctx, "denoise", &ft_denoise_kinds(&nk)[FT_FILTER_OPEN], p))) return st;
   op = p->op;
   if ((st = ft__image_like(ctx, in, &res))) return st;
-#define PLANE(s, d, o) ft__morph_plane(ctx, s, d, in->width, in->height, in->channels, o, p->radius, p->shape)
+#define PLANE(s, d, o, f0, f1) \
+  ft__morph_plane(ctx, s, d, in->width, in->height, in->channels, o, p->radius, p->shape, f0, f1)
   if (op == FT_MORPH_ERODE || op == FT_MORPH_DILATE) {
-    st = PLANE(in->data, res->data, op);
+    st = PLANE(in->data, res->data, op, 0.0, 1.0);
   } else {
     /* open and white top-hat erode first; close and black top-hat dilate first */
     first = (op == FT_MORPH_OPEN || op == FT_MORPH_TOPHAT) ? FT_MORPH_ERODE : FT_MORPH_DILATE;
     second = first == FT_MORPH_ERODE ? FT_MORPH_DILATE : FT_MORPH_ERODE;
     tmp = ft__malloc_n(n, sizeof *tmp);
     if (!tmp) st = ft__nomem(ctx, "morph");
-    if (!st) st = PLANE(in->data, tmp, first);
-    if (!st) st = PLANE(tmp, res->data, second);
+    if (!st) st = PLANE(in->data, tmp, first, 0.0, 0.5);
+    if (!st) st = PLANE(tmp, res->data, second, 0.5, 1.0);
     if (!st && op == FT_MORPH_TOPHAT)
       for (i = 0; i < n; i++) res->data[i] = in->data[i] - res->data[i];
     if (!st && op == FT_MORPH_BLACKHAT)

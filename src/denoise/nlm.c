@@ -126,7 +126,8 @@ ft_status ft_nlm(ft_ctx *ctx, const ft_image *in, const ft_nlm_params *p, ft_ima
   j.s = p->search;
   j.f = p->patch;
   j.inv_h2 = 1.0 / (p->h * p->h);
-  st = ft__parallel(ctx, "nlm", (in->height + FT__BAND - 1) / FT__BAND, 1, nlm_band, &j);
+  st = ft__parallel(ctx, "nlm", (in->height + FT__BAND - 1) / FT__BAND, 1, nlm_band, &j, 0.0,
+                    1.0);
   if (st) {
     ft_image_free(res);
     return st;

@@ -1,7 +1,9 @@
 /* src/denoise/parallel.c - a small parallel-for over pthreads.
  *
  * Items are grouped into fixed chunks and handed out through a mutex-guarded
- * counter; the calling thread works too.  Each item is processed once, by a
+ * counter; the calling thread works too, and is the only one that reports
+ * progress (so the callback never runs on a worker thread) and notices a
+ * cancel, after which no new chunk starts.  Each item is processed once, by a
  * call that sees the same inputs whatever the thread count, so filters that
  * write each item's output independently give identical results for 1 or
  * N threads.
@@ -16,33 +18,49 @@
 
 typedef struct job {
   pthread_mutex_t lock;
-  int next, n, chunk, failed;
+  int next, n, chunk, done; /* next item to hand out; chunks finished */
+  int failed;               /* 1 out of memory, 2 cancelled: no new chunks start */
   ft__work_fn fn;
   void *arg;
+  ft_ctx *ctx;              /* progress goes through it, from the calling thread only */
+  double f0, f1;
+  ft_status cancel_status;
 } job;
 
-static void *worker(void *p) {
-  job *j = p;
+static void run_chunks(job *j, int is_caller) {
+  const int nchunks = (j->n + j->chunk - 1) / j->chunk;
   for (;;) {
-    int lo, hi, failed;
+    int lo, hi, failed, done;
     pthread_mutex_lock(&j->lock);
     lo = j->next;
     failed = j->failed;
-    if (lo < j->n) j->next = lo + j->chunk;
+    if (lo < j->n && !failed) j->next = lo + j->chunk;
     pthread_mutex_unlock(&j->lock);
     if (lo >= j->n || failed) break;
     hi = lo + j->chunk < j->n ? lo + j->chunk : j->n;
-    if (j->fn(j->arg, lo, hi)) {
-      pthread_mutex_lock(&j->lock);
-      j->failed = 1;
-      pthread_mutex_unlock(&j->lock);
+    failed = j->fn(j->arg, lo, hi) ? 1 : 0;
+    pthread_mutex_lock(&j->lock);
+    if (failed && !j->failed) j->failed = 1;
+    done = ++j->done;
+    pthread_mutex_unlock(&j->lock);
+    if (is_caller && !failed) {
+      ft_status st = ft__progress(j->ctx, j->f0 + (j->f1 - j->f0) * done / nchunks);
+      if (st) {
+        pthread_mutex_lock(&j->lock);
+        if (!j->failed) j->failed = 2, j->cancel_status = st;
+        pthread_mutex_unlock(&j->lock);
+      }
     }
   }
+}
+
+static void *worker(void *p) {
+  run_chunks(p, 0);
   return NULL;
 }
 
 ft_status ft__parallel(ft_ctx *ctx, const char *domain, int n, int chunk, ft__work_fn fn,
-                       void *arg) {
+                       void *arg, double f0, double f1) {
   job j;
   pthread_t tid[256];
   int nthreads = ft_ctx_threads(ctx), started = 0, i;
@@ -50,24 +68,24 @@ ft_status ft__parallel(ft_ctx *ctx, const char *domain, int n, int chunk, ft__wo
   if (chunk < 1) chunk = 1;
   if (nthreads > (n + chunk - 1) / chunk) nthreads = (n + chunk - 1) / chunk;
   if (nthreads > 256) nthreads = 256;
-  if (nthreads <= 1) {
-    for (i = 0; i < n; i += chunk)
-      if (fn(arg, i, i + chunk < n ? i + chunk : n)) return ft__nomem(ctx, domain);
-    return FT_OK;
-  }
   memset(&j, 0, sizeof j);
-  if (pthread_mutex_init(&j.lock, NULL)) return ft__fail(ctx, FT_ERR_INTERNAL, "%s: mutex", domain);
+  if (pthread_mutex_init(&j.lock, NULL))
+    return ft__fail(ctx, FT_ERR_INTERNAL, "%s: cannot create a mutex", domain);
   j.n = n;
   j.chunk = chunk;
   j.fn = fn;
   j.arg = arg;
+  j.ctx = ctx;
+  j.f0 = f0;
+  j.f1 = f1;
   for (i = 0; i < nthreads - 1; i++) {
     if (pthread_create(&tid[started], NULL, worker, &j)) break;
     started++;
   }
-  worker(&j);
+  run_chunks(&j, 1);
   for (i = 0; i < started; i++) pthread_join(tid[i], NULL);
   pthread_mutex_destroy(&j.lock);
+  if (j.failed == 2) return j.cancel_status;
   return j.failed ? ft__nomem(ctx, domain) : FT_OK;
 }
 

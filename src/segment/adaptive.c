@@ -193,7 +193,8 @@ static ft_status adaptive_run(ft_ctx *ctx, const ft_image *in, const ft_adaptive
   j.light = p->polarity == FT_POLARITY_LIGHT;
   j.k = p->k;
   j.range = p->range;
-  st = ft__parallel(ctx, "threshold", (in->height + ADAPT_BAND - 1) / ADAPT_BAND, 1, adapt_band, &j);
+  st = ft__parallel(ctx, "threshold", (in->height + ADAPT_BAND - 1) / ADAPT_BAND, 1, adapt_band,
+                    &j, 0.0, 1.0);
   free(q);
   return st;
 }

@@ -483,6 +483,54 @@ static void test_chain(void) {
   ft_image_free(in);
 }
 
+typedef struct progress_log {
+  int calls, cancel_at, monotonic;
+  double last;
+} progress_log;
+
+static int log_cb(void *user, double f) {
+  progress_log *l = user;
+  if (f < l->last) l->monotonic = 0;
+  l->last = f;
+  return ++l->calls == l->cancel_at;
+}
+
+static void test_progress_and_cancel(void) {
+  static const char *const specs[] = {"nlm:search=2", "median:r=4", "gaussian:sigma=4",
+                                      "close:r=2:shape=disc", "flatten:r=5", NULL};
+  ft_image *in = random_image(40, 300, 1), *out = NULL;
+  ft_denoise_chain *ch = NULL;
+  ft_ctx *c2 = ft_ctx_new();
+  progress_log l = {0, -1, 1, 0.0};
+  int i, threads;
+  /* a whole chain: fractions only grow and end at 1 */
+  CU_ASSERT_EQUAL_FATAL(ft_denoise_chain_parse(ctx, "median:r=2,nlm:search=1,open:r=2,gaussian:sigma=5", &ch), FT_OK);
+  ft_ctx_set_threads(c2, 3);
+  ft_ctx_set_progress(c2, log_cb, &l);
+  CU_ASSERT_EQUAL_FATAL(ft_denoise(c2, in, ch, &out), FT_OK);
+  CU_ASSERT(l.monotonic);
+  CU_ASSERT(l.calls >= 8);
+  CU_ASSERT_DOUBLE_EQUAL(l.last, 1.0, 1e-12);
+  ft_image_free(out);
+  ft_denoise_chain_free(ch);
+  /* a cancel inside one filter stops it: FT_ERR_CANCELLED, nothing returned */
+  for (threads = 1; threads <= 3; threads += 2)
+    for (i = 0; specs[i]; i++) {
+      ft_ctx_set_threads(c2, threads);
+      CU_ASSERT_EQUAL_FATAL(ft_denoise_chain_parse(ctx, specs[i], &ch), FT_OK);
+      l.calls = 0, l.cancel_at = 2, l.last = 0.0;
+      ft_ctx_set_progress(c2, log_cb, &l);
+      out = (ft_image *)1;
+      CU_ASSERT_EQUAL(ft_denoise(c2, in, ch, &out), FT_ERR_CANCELLED);
+      CU_ASSERT_PTR_NULL(out);
+      CU_ASSERT_EQUAL(l.calls, 2);
+      CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(c2), "cancelled");
+      ft_denoise_chain_free(ch);
+    }
+  ft_ctx_free(c2);
+  ft_image_free(in);
+}
+
 static void test_bad_params_and_defaults(void) {
   ft_image *in = random_image(8, 8, 1), *out = (ft_image *)1;
   ft_median_params mp;
@@ -535,6 +583,7 @@ int main(void) {
                                        {"normalize", test_normalize},
                                        {"1 vs 3 threads identical", test_threads_identical},
                                        {"chain runner", test_chain},
+                                       {"progress and cancel", test_progress_and_cancel},
                                        {"bad params and defaults", test_bad_params_and_defaults},
                                        {NULL, NULL}};
   int rc;
