@@ -9,7 +9,8 @@
  * A comma-separated token that contains '=' continues the current item; one
  * without '=' starts a new item, so "median:r=2,bits=12,gaussian:sigma=1"
  * is a median (r=2, bits=12) followed by a Gaussian.  Blanks around names,
- * keys and values are ignored.
+ * keys and values are ignored; names, keys and choice words are matched
+ * without regard to case.
  *
  * One parser serves every stage.  A stage describes each of its operations
  * with a table of ft_spec_arg entries {name, type, offset, min, max,

@@ -191,7 +191,7 @@ static ft_status set_pair(ft_ctx *ctx, const char *domain, const ft_spec_kind *k
   memcpy(kbuf, key, klen);
   kbuf[klen] = '\0';
   for (i = 0; i < k->nargs; i++)
-    if (!strcmp(k->args[i].name, kbuf)) a = &k->args[i];
+    if (!strcasecmp(k->args[i].name, kbuf)) a = &k->args[i];
   if (!a) {
     list_keys(list, sizeof list, k);
     return ft__fail(ctx, FT_ERR_INVAL, "%s: %s: unknown key '%s' (keys: %s)", domain, k->name,

@@ -72,7 +72,7 @@ static void test_valid_chains(void) {
   CU_ASSERT_DOUBLE_EQUAL(p->sigma, 2.25, 0);
   ft_spec_list_free(l);
   /* keys continue the item after commas or colons; blanks, case, bools, choices */
-  CU_ASSERT_EQUAL_FATAL(parse(" Alpha : r = 4 , shape=SQUARE:fast=yes, gamma ,alpha", &l), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(parse(" Alpha : R = 4 , shape=SQUARE:fast=yes, gamma ,alpha", &l), FT_OK);
   CU_ASSERT_EQUAL_FATAL(l->n, 3);
   p = l->items[0].params;
   CU_ASSERT_EQUAL(p->r, 4);
