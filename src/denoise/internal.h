@@ -31,11 +31,12 @@ typedef int (*ft__work_fn)(void *arg, int lo, int hi);
  * once and by one call, so outputs written per item are identical for any
  * thread count.  If a thread cannot be started its work is done by the
  * others.  The calling thread reports progress after each chunk it
- * finishes, as the stage fraction f0 + (f1 - f0) * done / chunks (callers
- * give each pass its own share of 0..1, so fractions only grow); when the
- * callback cancels, no further chunks start and FT_ERR_CANCELLED is
- * returned.  Otherwise returns FT_OK or FT_ERR_NOMEM (message under domain).
- * Worker threads never call the ctx callbacks. */
+ * finishes and once at the end of the job (so at least once even when the
+ * workers took every chunk), as the stage fraction f0 + (f1 - f0) * done /
+ * chunks; callers give each pass its own share of 0..1, so fractions only
+ * grow.  When the callback cancels, no further chunks start and
+ * FT_ERR_CANCELLED is returned.  Otherwise returns FT_OK or FT_ERR_NOMEM
+ * (message under domain).  Worker threads never call the ctx callbacks. */
 ft_status ft__parallel(ft_ctx *ctx, const char *domain, int n, int chunk, ft__work_fn fn,
                        void *arg, double f0, double f1);
 

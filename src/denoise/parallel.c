@@ -86,7 +86,9 @@ ft_status ft__parallel(ft_ctx *ctx, const char *domain, int n, int chunk, ft__wo
   for (i = 0; i < started; i++) pthread_join(tid[i], NULL);
   pthread_mutex_destroy(&j.lock);
   if (j.failed == 2) return j.cancel_status;
-  return j.failed ? ft__nomem(ctx, domain) : FT_OK;
+  if (j.failed) return ft__nomem(ctx, domain);
+  /* the job's end, reported even when the workers took every chunk */
+  return ft__progress(ctx, f1);
 }
 
 ft_status ft__image_like(ft_ctx *ctx, const ft_image *in, ft_image **out) {
