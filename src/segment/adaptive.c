@@ -147,7 +147,8 @@ static int adapt_band(void *arg, int lo, int hi) {
         const uint64_t s = Sb[xb[x]] - Sa[xb[x]] - Sb[xa[x]] + Sa[xa[x]];
         const uint64_t s2 = SSb[xb[x]] - SSa[xb[x]] - SSb[xa[x]] + SSa[xa[x]];
         const double inv = invx[x] * invy;
-        double mq = (double)s * inv, var = (double)s2 * inv - mq * mq, m, sd, t;
+        /* window sums are below 2^56: the signed conversion is exact and one instruction */
+        double mq = (double)(int64_t)s * inv, var = (double)(int64_t)s2 * inv - mq * mq, m, sd, t;
         m = mq * unit;
         sd = (var > 0.0 ? sqrt(var) : 0.0) * unit;
         if (j->method == FT_ADAPTIVE_NIBLACK)
