@@ -68,13 +68,23 @@ static ft_status mask_labels(ft_ctx *ctx, const ft_image *in, const uint8_t *mas
   ft_status st = ft_labels_new(ctx, in->width, in->height, 2, &lab);
   *out = NULL;
   if (st) return st;
+  int64_t area1 = 0;
+  for (i = 0; i < n; i++) {
+    l = mask[i] != 0;
+    lab->label[i] = l;
+    area1 += l;
+  }
+  /* mean colours: gray sources give equal R, G and B */
   for (i = 0; i < n; i++) {
     const float *px = in->data + i * c;
-    l = mask[i] ? 1 : 0;
-    lab->label[i] = l;
-    for (k = 0; k < 3; k++) sum[l][k] += c >= 3 ? px[k] : px[0];
+    l = mask[i] != 0;
+    sum[l][0] += px[0];
+    if (c >= 3) sum[l][1] += px[1], sum[l][2] += px[2];
   }
-  ft_labels_count(lab);
+  if (c < 3)
+    for (l = 0; l < 2; l++) sum[l][1] = sum[l][2] = sum[l][0];
+  lab->info[0].area = (int64_t)n - area1;
+  lab->info[1].area = area1;
   lab->info[1].class_id = FT_CLASS_INK;
   for (l = 0; l < 2; l++)
     for (k = 0; k < 3; k++)
@@ -100,6 +110,8 @@ static int adapt_band(void *arg, int lo, int hi) {
   const int w = j->w, h = j->h, r = j->r, iw = w + 1;
   const int maxrows = ADAPT_BAND + 2 * r + 1;
   const double unit = 1.0 / 65535.0;
+  const int niblack = j->method == FT_ADAPTIVE_NIBLACK;
+  const double c0 = 1.0 - j->k, c1 = j->k / j->range;
   uint64_t *S = ft__malloc_n((size_t)maxrows * iw, sizeof *S);
   uint64_t *SS = ft__malloc_n((size_t)maxrows * iw, sizeof *SS);
   double *invx = ft__malloc_n((size_t)w, sizeof *invx);
@@ -151,10 +163,8 @@ static int adapt_band(void *arg, int lo, int hi) {
         double mq = (double)(int64_t)s * inv, var = (double)(int64_t)s2 * inv - mq * mq, m, sd, t;
         m = mq * unit;
         sd = (var > 0.0 ? sqrt(var) : 0.0) * unit;
-        if (j->method == FT_ADAPTIVE_NIBLACK)
-          t = m + j->k * sd;
-        else
-          t = m * (1.0 + j->k * (sd / j->range - 1.0));
+        /* Niblack: m + k sd; Sauvola: m (1 + k (sd / R - 1)) = m (c0 + c1 sd) */
+        t = niblack ? m + j->k * sd : m * (c0 + c1 * sd);
         if (mrow) mrow[x] = (float)t;
         if (krow) {
           double v = qrow[x] * unit;
