@@ -61,10 +61,11 @@ typedef struct median_job {
   const uint8_t *ca, *cb; /* [ncmp] comparator wires */
 } median_job;
 
-/* On x86-64 with GCC the network also gets an AVX2 clone, picked at load
- * time when the CPU has it: 16 samples per min/max instead of 8.  The
- * results are integer order statistics, identical on either path. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+/* On x86-64 with GCC and glibc (ifunc) the network also gets an AVX2
+ * clone, picked at load time when the CPU has it: 16 samples per min/max
+ * instead of 8.  The results are integer order statistics, identical on
+ * either path. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
 #define NET_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define NET_CLONES
