@@ -31,8 +31,12 @@ typedef enum ft_format {
 } ft_format;
 
 typedef struct ft_read_params {
-  uint64_t max_pixels; /* refuse width*height above this before allocating; default 2^30 */
-  int page;            /* TIFF page (directory) to read, 0-based; default 0 */
+  uint64_t max_pixels; /* refuse width*height above this before allocating
+                          (FT_ERR_TOOBIG); 0 = no limit but FT_MAX_DIMENSION
+                          per side; default 2^30 */
+  int page;            /* TIFF page (directory) to read, 0-based; default 0.
+                          Past the last page: FT_ERR_INVAL naming the page
+                          count; other formats have only page 0 */
 } ft_read_params;
 
 /* Fill *p with the defaults. */
@@ -44,8 +48,11 @@ FT_API ft_format ft_format_detect(const void *data, size_t len);
 FT_API const char *ft_format_name(ft_format f);
 
 /* Decode an image held in memory.  name is used in messages and stored in
- * the image ("-" for stdin).  p may be NULL for defaults.  Errors name the
- * input: "scan.png: png: premature end of data".
+ * the image ("-" for stdin; may be NULL).  p may be NULL for defaults.
+ * Errors name the input: "scan.png: png: premature end of data" ("stdin"
+ * stands for "-"): FT_ERR_FORMAT for empty, unknown, truncated or corrupt
+ * data, FT_ERR_UNSUPPORTED for valid variants not handled, FT_ERR_TOOBIG
+ * from the size guard, FT_ERR_INVAL for a page out of range.
  * OUT: *out, caller frees with ft_image_free(). */
 FT_API FT_USERESULT ft_status ft_read_memory(ft_ctx *ctx, const void *data, size_t len,
                                              const char *name, const ft_read_params *p,
@@ -55,25 +62,50 @@ FT_API FT_USERESULT ft_status ft_read_memory(ft_ctx *ctx, const void *data, size
 FT_API FT_USERESULT ft_status ft_read_stream(ft_ctx *ctx, FILE *fp, const char *name,
                                              const ft_read_params *p, ft_image **out);
 
-/* Read a file by path; "-" reads standard input. */
+/* Read a file by path; "-" reads standard input.  A file that cannot be
+ * opened or read is FT_ERR_IO ("scan.png: cannot open: No such file or
+ * directory"). */
 FT_API FT_USERESULT ft_status ft_read_file(ft_ctx *ctx, const char *path,
                                            const ft_read_params *p, ft_image **out);
 
 /* ---- sinks ---- */
 
-/* A byte sink: write() returns 0 on success, non-zero on failure. */
+/* A byte sink: write() returns 0 on success, non-zero on failure (after
+ * which the writer stops and reports FT_ERR_IO).  A caller may fill one in
+ * with its own callback; such a sink is never passed to ft_sink_close(). */
 typedef struct ft_sink {
   int (*write)(void *user, const void *buf, size_t len);
   void *user;
 } ft_sink;
 
-/* Open a sink on path: data goes to a temporary file in the same directory
- * (mode 0644 less umask) that ft_sink_close() renames to path when commit is
- * non-zero, and removes otherwise.  path "-" writes to standard output.
+/* Open a sink on path.  Data goes through a buffer into a temporary file
+ * ".NAME.XXXXXX" in the target's directory (mode 0644 less the umask) that
+ * ft_sink_close() renames onto path when commit is non-zero and removes
+ * otherwise, so path is either untouched or holds the complete output.
+ * path "-" is standard output: the bytes are held in memory and written to
+ * stdout only on a commit (stdout is flushed, never closed).  Errors name
+ * the path: "out/a.svg: cannot create: No such file or directory"; a failed
+ * write (ENOSPC, EFBIG...) fails that write and is reported again by
+ * ft_sink_close().
  * OUT: *out, released by ft_sink_close() (exactly once). */
 FT_API FT_USERESULT ft_status ft_sink_open_file(ft_ctx *ctx, const char *path, ft_sink **out);
-/* Finish a file sink.  With commit, flushes, syncs and renames; a failure
- * there is reported and the temporary removed.  Without commit, discards. */
+
+/* Open a sink that keeps everything written in a growing memory buffer;
+ * read it with ft_sink_memory_data() before closing.
+ * OUT: *out, released by ft_sink_close() (commit is ignored). */
+FT_API FT_USERESULT ft_status ft_sink_open_memory(ft_ctx *ctx, ft_sink **out);
+
+/* The bytes a memory sink holds, followed by a NUL that is not counted;
+ * *len (may be NULL) receives their number.  Borrowed: valid until the next
+ * write to the sink or ft_sink_close().  NULL for any other sink. */
+FT_API const char *ft_sink_memory_data(const ft_sink *sink, size_t *len);
+
+/* Finish a sink from ft_sink_open_file() or ft_sink_open_memory() and free
+ * it (NULL is a no-op).  With commit, a file sink flushes, fsyncs and renames
+ * its temporary onto the target; any failure then, or an earlier failed
+ * write, returns FT_ERR_IO with the path in the message and removes the
+ * temporary.  Without commit the output is discarded and FT_OK returned.
+ * A caller-made sink gives FT_ERR_INVAL and is left alone. */
 FT_API FT_USERESULT ft_status ft_sink_close(ft_ctx *ctx, ft_sink *sink, int commit);
 
 /* ---- SVG ---- */
@@ -83,11 +115,25 @@ typedef struct ft_svg_params {
   int pretty;   /* indent elements; default 1 */
 } ft_svg_params;
 
+/* Fill *p with the defaults. */
 FT_API void ft_svg_params_init(ft_svg_params *p);
 
-/* Write doc as an SVG 1.1 document (libxml2 text writer): XML declaration,
- * viewBox in user units, width/height in mm, one <g> per layer and one
- * <path> per region with its holes as subpaths.  p may be NULL. */
+/* Write doc as an SVG 1.1 document (libxml2 text writer) to sink: XML
+ * declaration, viewBox "0 0 width height" in user units (pixels) and
+ * width/height in mm (96 user units per inch when the doc gives 0), title,
+ * desc and metadata when set, one Inkscape layer <g> per ft_layer carrying
+ * the presentation attributes (fill, fill-rule, stroke...), then rects and
+ * texts.  Each region is one <path>: an outline with the holes whose parent
+ * it is as subpaths; islands are their own <path>; open strokes are one
+ * <path fill="none"> each.  When the layer has an item_prefix, all outlines
+ * of one label share one <path id="PREFIX-LABEL"> and the label's open
+ * strokes get ids PREFIX-LABEL-1, PREFIX-LABEL-2...  Path data is compact
+ * (relative, absolute where shorter), rounded to p->decimals digits
+ * without accumulating error.
+ * p may be NULL for defaults.  Returns FT_ERR_INVAL for bad params or a
+ * non-finite coordinate, FT_ERR_IO when the sink fails (the sink's own
+ * detail is kept), FT_ERR_CANCELLED from the progress callback.  The sink
+ * is not closed: the caller closes it, with commit only on FT_OK. */
 FT_API FT_USERESULT ft_status ft_write_svg(ft_ctx *ctx, const ft_doc *doc,
                                            const ft_svg_params *p, ft_sink *sink);
 

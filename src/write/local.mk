@@ -1,1 +1,15 @@
-## src/write
+## src/write: atomic output sinks and the SVG writer.
+libfigtrace_impl_la_SOURCES += \
+	src/write/internal.h \
+	src/write/sink.c \
+	src/write/pathdata.c \
+	src/write/svg.c
+
+check_PROGRAMS += tests/unit/test_svg tests/unit/test_sink
+TESTS += tests/unit/test_svg tests/unit/test_sink
+tests_unit_test_svg_SOURCES = tests/unit/test_svg.c tests/unit/testutil.h
+tests_unit_test_svg_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_svg_LDADD = $(TEST_LDADD)
+tests_unit_test_sink_SOURCES = tests/unit/test_sink.c tests/unit/testutil.h
+tests_unit_test_sink_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_sink_LDADD = $(TEST_LDADD)

@@ -2,8 +2,8 @@
  *
  * The central check rasterises the traced outlines again, independently of
  * the tracer: for every label, the winding number of all its closed paths
- * at every pixel centre (nonzero rule) must be exactly 1 on the label's
- * pixels and 0 elsewhere.  Counts of outlines and holes are compared with a
+ * at every pixel centre must be exactly 1 on the label's pixels and 0
+ * elsewhere, so the nonzero and the even-odd rule both give the mask.  Counts of outlines and holes are compared with a
  * flood-fill reference (8-connected regions, 4-connected holes), and parent
  * links with a containment reference (a path's parent is the smallest other
  * path of its label that strictly contains it).

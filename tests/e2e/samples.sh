@@ -1,0 +1,141 @@
+#!/bin/sh
+# tests/e2e/samples.sh - convert every sample and check the drawing.
+#
+# Each sample (PNG, 16-bit TIFF, JPEG, PNM, plus a hand-written PBM and a
+# blank PGM) is converted from a file and from standard input, the SVG is
+# rendered with rsvg-convert at the size its viewBox states, and rasterdiff
+# compares the rendered ink with the input thresholded the way figtrace did
+# it: the intersection over union must reach 0.999 (1 for the tiny PBM, whose
+# outline is exact).  Some runs add --threshold or --invert so that the
+# options reach the pipeline.  A negative control checks that the
+# comparison does fail when the drawing does not match.
+. "${FT_SRCDIR:-$(dirname "$0")/../..}/tests/e2e/common.sh"
+
+if ! command -v rsvg-convert >/dev/null 2>&1; then
+  echo "SKIP: rsvg-convert (Debian librsvg2-bin) is not installed"
+  exit 77
+fi
+if [ ! -x "$RASTERDIFF" ]; then
+  echo "ERROR: $RASTERDIFF is not built (make check builds it)" >&2
+  exit 99
+fi
+
+# compare INPUT SVG MIN-IOU WHAT [OPTIONS...] : render SVG and score it.
+compare() {
+  c_input=$1
+  c_svg=$2
+  c_min=$3
+  c_what=$4
+  shift 4
+  checks=$((checks + 1))
+  if [ ! -s "$c_svg" ]; then
+    fail "$c_what: no SVG written"
+    return
+  fi
+  if ! head -c 200 "$c_svg" | grep -q '^<?xml'; then
+    fail "$c_what: $c_svg does not start with an XML declaration"
+    return
+  fi
+  c_size=$(tr '\n' ' ' <"$c_svg" |
+    sed -n 's/.*viewBox="0 0 \([0-9][0-9]*\) \([0-9][0-9]*\)".*/\1 \2/p')
+  if [ -z "$c_size" ]; then
+    fail "$c_what: no integer viewBox=\"0 0 W H\" in $c_svg"
+    return
+  fi
+  c_png="$c_svg.png"
+  if ! rsvg-convert -w "${c_size% *}" -h "${c_size#* }" -o "$c_png" "$c_svg" \
+      2>"$TMP/rsvg.err"; then
+    fail "$c_what: rsvg-convert could not render $c_svg"
+    sed 's/^/    /' "$TMP/rsvg.err" >&2
+    return
+  fi
+  if "$RASTERDIFF" --min-iou "$c_min" --diff "$TMP/diff.ppm" "$@" "$c_input" "$c_png" \
+      >"$TMP/rd.out" 2>"$TMP/rd.err"; then
+    ok "$c_what: $(cat "$TMP/rd.out")"
+  else
+    fail "$c_what: $(cat "$TMP/rd.out" "$TMP/rd.err" | tr '\n' ' ')"
+  fi
+}
+
+# A 12 x 8 bitmap (P1, ASCII): a frame with a hole, a diagonal pair of
+# pixels touching at a corner, and an island in the hole.
+cat >"$TMP/tiny.pbm" <<'PBM'
+P1
+# figtrace end-to-end fixture
+12 8
+1 1 1 1 1 1 0 0 0 0 0 0
+1 0 0 0 0 1 0 0 0 0 0 0
+1 0 1 1 0 1 0 1 0 0 0 0
+1 0 1 1 0 1 0 0 1 0 0 0
+1 0 0 0 0 1 0 0 0 0 0 0
+1 1 1 1 1 1 0 0 0 0 1 1
+0 0 0 0 0 0 0 0 0 0 1 1
+0 0 0 0 0 0 0 0 0 0 0 0
+PBM
+
+# A blank page (P2, ASCII): no ink, an empty but valid drawing.
+printf 'P2\n5 4\n255\n' >"$TMP/blank.pgm"
+for _ in 1 2 3 4; do printf '250 250 250 250 250\n'; done >>"$TMP/blank.pgm"
+
+# name  options (one word at most, - for none)  minimum IoU
+while read -r name opts min; do
+  [ "$opts" = "-" ] && opts=""
+  case $name in
+    tiny.pbm | blank.pgm) src="$TMP/$name" ;;
+    *) src="$SAMPLES/$name" ;;
+  esac
+  if [ ! -f "$src" ]; then
+    checks=$((checks + 1))
+    fail "$name: sample missing ($src)"
+    continue
+  fi
+  stem=${name%.*}
+  tag="$name${opts:+ $opts}"
+  mkdir -p "$TMP/run"
+  rm -f "$TMP/run/"*
+  cp "$src" "$TMP/run/$name"
+
+  # From a file: the SVG appears beside the input.  $opts is unquoted on
+  # purpose: empty or one word.
+  # shellcheck disable=SC2086
+  ft $opts "$TMP/run/$name"
+  # shellcheck disable=SC2086
+  expect_rc 0 "$tag: convert file" &&
+    compare "$src" "$TMP/run/$stem.svg" "$min" "$tag: file" $opts
+
+  # From standard input through a pipe (the point of the test), to
+  # standard output.
+  # shellcheck disable=SC2002,SC2086
+  cat "$src" | "$FIGTRACE" $opts - >"$TMP/run/stdin.svg" 2>"$TMP/ft.err"
+  rc=$?
+  # shellcheck disable=SC2086
+  expect_rc 0 "$tag: convert stdin" &&
+    compare "$src" "$TMP/run/stdin.svg" "$min" "$tag: stdin" $opts
+done <<'LIST'
+diagram.png - 0.999
+diagram.png --threshold=0.8 0.999
+nuclei.tif - 0.999
+nuclei.tif --threshold=30% 0.999
+sketch.jpg - 0.999
+logo.pnm - 0.999
+logo.pnm --invert 0.999
+tiny.pbm - 1
+blank.pgm - 1
+LIST
+
+# The comparison itself must be able to fail: the drawing traced at
+# threshold 0.8 does not match the input thresholded with Otsu's method.
+mkdir -p "$TMP/neg"
+ft --threshold 0.8 -o "$TMP/neg/d.svg" "$SAMPLES/diagram.png"
+expect_rc 0 "negative control: convert at threshold 0.8"
+rsvg-convert -w 480 -h 320 -o "$TMP/neg/d.png" "$TMP/neg/d.svg" 2>"$TMP/rsvg.err"
+"$RASTERDIFF" "$SAMPLES/diagram.png" "$TMP/neg/d.png" >"$TMP/rd.out" 2>"$TMP/rd.err"
+rc=$?
+checks=$((checks + 1))
+if [ "$rc" -eq 1 ]; then
+  ok "negative control: rasterdiff rejects it ($(cat "$TMP/rd.out"))"
+else
+  fail "negative control: rasterdiff exit $rc, expected 1: $(cat "$TMP/rd.out" "$TMP/rd.err")"
+fi
+
+finish
