@@ -99,17 +99,18 @@ FT_API FT_USERESULT ft_status ft_doc_add_text(ft_ctx *ctx, ft_doc *doc, double x
 /* Set one of the document's strings (a copy of value; NULL clears). */
 FT_API FT_USERESULT ft_status ft_doc_set_string(ft_ctx *ctx, char **field, const char *value);
 
-/* ---- PDF, EPS and PNG through Cairo ---- */
+/* ---- PDF, EPS, PNG and TIFF through Cairo ---- */
 
 typedef enum ft_out_format {
   FT_OUT_SVG = 0, /* ft_write_svg (the editable master) */
   FT_OUT_PDF = 1, /* one page of exactly width_mm x height_mm, text kept with embedded fonts */
   FT_OUT_EPS = 2, /* Encapsulated PostScript, bounding box of the figure */
-  FT_OUT_PNG = 3  /* 8-bit raster at dpi on a white background */
+  FT_OUT_PNG = 3, /* 8-bit raster at dpi on a white background */
+  FT_OUT_TIFF = 4 /* the same raster as LZW-compressed RGB TIFF with the dpi in its tags */
 } ft_out_format;
 
 typedef struct ft_cairo_params {
-  int format;       /* FT_OUT_PDF, _EPS or _PNG; default FT_OUT_PDF */
+  int format;       /* FT_OUT_PDF, _EPS, _PNG or _TIFF; default FT_OUT_PDF */
   double dpi;       /* raster resolution for PNG, 10..10000; default 300 */
   int outline_text; /* 1: draw text as filled outlines instead of font text; default 0 */
 } ft_cairo_params;
@@ -117,7 +118,7 @@ typedef struct ft_cairo_params {
 FT_API void ft_cairo_params_init(ft_cairo_params *p);
 
 /* The format named by a file name's extension (".pdf", ".eps", ".png",
- * ".svg", any case), or -1 when there is none of these. */
+ * ".tif", ".tiff", ".svg", any case), or -1 when there is none of these. */
 FT_API int ft_out_format_from_name(const char *name);
 
 /* Write doc through Cairo to sink (a write-func stream, so the sink's atomic

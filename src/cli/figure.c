@@ -182,8 +182,10 @@ int cli_figure_option(int id, const char *arg, ft_options *opt, char *why, size_
       else if (strcasecmp(arg, "pdf") == 0) fig.format = FT_OUT_PDF;
       else if (strcasecmp(arg, "eps") == 0) fig.format = FT_OUT_EPS;
       else if (strcasecmp(arg, "png") == 0) fig.format = FT_OUT_PNG;
+      else if (strcasecmp(arg, "tiff") == 0 || strcasecmp(arg, "tif") == 0)
+        fig.format = FT_OUT_TIFF;
       else {
-        snprintf(why, n, "unknown format '%s' (svg, pdf, eps or png)", arg);
+        snprintf(why, n, "unknown format '%s' (svg, pdf, eps, png or tiff)", arg);
         return -1;
       }
       return 0;
@@ -247,6 +249,7 @@ const char *cli_figure_ext(void) {
     case FT_OUT_PDF: return ".pdf";
     case FT_OUT_EPS: return ".eps";
     case FT_OUT_PNG: return ".png";
+    case FT_OUT_TIFF: return ".tif";
     default: return ".svg";
   }
 }

@@ -1,4 +1,4 @@
-/* src/write/cairo.c - ft_doc to PDF, EPS and PNG with Cairo.
+/* src/write/cairo.c - ft_doc to PDF, EPS, PNG and TIFF with Cairo.
  *
  * The same document the SVG writer reads is drawn on a Cairo surface whose
  * size is the figure's physical size: PDF and PostScript surfaces measure
@@ -16,7 +16,9 @@
  * API, which resolves the family through fontconfig and embeds the font in
  * PDF/PS; with outline_text the glyph outlines are filled instead
  * (cairo_text_path), as PLOS asks for EPS.  Bytes leave through Cairo's
- * write-func streams into the ft_sink.
+ * write-func streams into the ft_sink.  TIFF (which libtiff writes with
+ * seeks) is assembled in memory from the same raster as PNG, RGB 8-bit,
+ * LZW-compressed, with the dpi in its resolution tags, then sent to the sink.
  */
 #include "config.h"
 
@@ -24,10 +26,14 @@
 #include <cairo-ps.h>
 #include <cairo.h>
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <tiffio.h>
 
 #include "write/internal.h"
 
@@ -49,7 +55,9 @@ int ft_out_format_from_name(const char *name) {
   } exts[] = {{".svg", FT_OUT_SVG},
               {".pdf", FT_OUT_PDF},
               {".eps", FT_OUT_EPS},
-              {".png", FT_OUT_PNG}};
+              {".png", FT_OUT_PNG},
+              {".tif", FT_OUT_TIFF},
+              {".tiff", FT_OUT_TIFF}};
   const char *dot;
   size_t i;
   if (!name || !(dot = strrchr(name, '.')) || strchr(dot, '/')) return -1;
@@ -193,6 +201,111 @@ static void draw_text(cairo_t *cr, const ft_text *t, int outline) {
   }
 }
 
+/* ---- TIFF in memory ---- */
+
+typedef struct tmem {
+  unsigned char *data;
+  toff_t len, cap, pos;
+} tmem;
+
+static tmsize_t tm_read(thandle_t h, void *buf, tmsize_t n) {
+  tmem *m = (tmem *)h;
+  tmsize_t left = m->pos >= m->len ? 0 : (tmsize_t)(m->len - m->pos);
+  tmsize_t k = left < n ? left : n;
+  if (k > 0) memcpy(buf, m->data + m->pos, (size_t)k);
+  m->pos += (toff_t)k;
+  return k;
+}
+
+static tmsize_t tm_write(thandle_t h, void *buf, tmsize_t n) {
+  tmem *m = (tmem *)h;
+  toff_t end = m->pos + (toff_t)n;
+  if (n < 0) return -1;
+  if (end > m->cap) {
+    toff_t cap = m->cap ? m->cap : 65536;
+    unsigned char *d;
+    while (cap < end) cap *= 2;
+    if (cap > (toff_t)((size_t)-1) || !(d = realloc(m->data, (size_t)cap))) return -1;
+    m->data = d;
+    m->cap = cap;
+  }
+  if (m->pos > m->len) memset(m->data + m->len, 0, (size_t)(m->pos - m->len));
+  memcpy(m->data + m->pos, buf, (size_t)n);
+  m->pos = end;
+  if (end > m->len) m->len = end;
+  return n;
+}
+
+static toff_t tm_seek(thandle_t h, toff_t off, int whence) {
+  tmem *m = (tmem *)h;
+  toff_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->len : 0;
+  m->pos = base + off;
+  return m->pos;
+}
+
+static int tm_close(thandle_t h) { return 0; }
+static toff_t tm_size(thandle_t h) { return ((tmem *)h)->len; }
+static int tm_map(thandle_t h, void **base, toff_t *size) { return 0; }
+static void tm_unmap(thandle_t h, void *base, toff_t size) {}
+
+/* Silence libtiff's default handlers (they print) for one call. */
+static void tiff_quiet(const char *module, const char *fmt, va_list ap) {}
+
+/* Encode the image surface as TIFF into the stream. */
+static ft_status write_tiff(ft_ctx *ctx, cairo_surface_t *surf, double dpi, stream *s) {
+  int w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
+  int stride = cairo_image_surface_get_stride(surf), x, y, ok = 1;
+  const unsigned char *px;
+  unsigned char *row = NULL;
+  tmem m = {NULL, 0, 0, 0};
+  TIFFErrorHandler olde = TIFFSetErrorHandler(tiff_quiet);
+  TIFFErrorHandler oldw = TIFFSetWarningHandler(tiff_quiet);
+  TIFF *tif;
+  ft_status st = FT_OK;
+  cairo_surface_flush(surf);
+  px = cairo_image_surface_get_data(surf);
+  tif = TIFFClientOpen("figure.tif", "w", (thandle_t)&m, tm_read, tm_write, tm_seek, tm_close,
+                       tm_size, tm_map, tm_unmap);
+  if (!tif || !(row = malloc((size_t)w * 3))) {
+    ok = 0;
+  } else {
+    TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, (uint32_t)w);
+    TIFFSetField(tif, TIFFTAG_IMAGELENGTH, (uint32_t)h);
+    TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 3);
+    TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
+    TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_RGB);
+    TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+    TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_LZW);
+    TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, TIFFDefaultStripSize(tif, 0));
+    TIFFSetField(tif, TIFFTAG_XRESOLUTION, (float)dpi);
+    TIFFSetField(tif, TIFFTAG_YRESOLUTION, (float)dpi);
+    TIFFSetField(tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+    TIFFSetField(tif, TIFFTAG_SOFTWARE, "figtrace");
+    for (y = 0; y < h && ok; y++) {
+      const uint32_t *src = (const uint32_t *)(px + (size_t)y * (size_t)stride);
+      for (x = 0; x < w; x++) { /* opaque (painted on white): no unpremultiplying */
+        row[3 * x] = (unsigned char)(src[x] >> 16);
+        row[3 * x + 1] = (unsigned char)(src[x] >> 8);
+        row[3 * x + 2] = (unsigned char)src[x];
+      }
+      if (TIFFWriteScanline(tif, row, (uint32_t)y, 0) < 0) ok = 0;
+    }
+  }
+  if (tif) {
+    if (ok && !TIFFWriteDirectory(tif)) ok = 0;
+    TIFFClose(tif);
+  }
+  TIFFSetErrorHandler(olde);
+  TIFFSetWarningHandler(oldw);
+  free(row);
+  if (!ok || m.len > UINT_MAX)
+    st = ft__fail(ctx, FT_ERR_NOMEM, "cairo: TIFF encoding failed");
+  else if (stream_write(s, m.data, (unsigned)m.len) != CAIRO_STATUS_SUCCESS)
+    st = FT_ERR_IO; /* the caller reports the sink's failure */
+  free(m.data);
+  return st;
+}
+
 /* Reading the underlay PNG from memory. */
 typedef struct png_reader {
   const unsigned char *data;
@@ -255,12 +368,16 @@ ft_status ft_write_cairo(ft_ctx *ctx, const ft_doc *doc, const ft_cairo_params *
   stream s;
   double wmm, hmm, wpt, hpt;
   ft_status st = FT_OK;
+  int raster;
 
   if (!p) p = &cairo_defaults;
+  raster = p->format == FT_OUT_PNG || p->format == FT_OUT_TIFF;
   if (!doc || !sink || !sink->write)
     return ft__fail(ctx, FT_ERR_INVAL, "cairo: missing %s", !doc ? "document" : "sink");
-  if (p->format != FT_OUT_PDF && p->format != FT_OUT_EPS && p->format != FT_OUT_PNG)
-    return ft__fail(ctx, FT_ERR_INVAL, "cairo: format=%d is not PDF, EPS or PNG", p->format);
+  if (p->format != FT_OUT_PDF && p->format != FT_OUT_EPS && p->format != FT_OUT_PNG &&
+      p->format != FT_OUT_TIFF)
+    return ft__fail(ctx, FT_ERR_INVAL, "cairo: format=%d is not PDF, EPS, PNG or TIFF",
+                    p->format);
   if (!isfinite(p->dpi) || p->dpi < 10.0 || p->dpi > 10000.0)
     return ft__fail(ctx, FT_ERR_INVAL, "cairo: dpi=%g out of range 10..10000", p->dpi);
   if (!isfinite(doc->width) || !isfinite(doc->height) || !(doc->width > 0.0) ||
@@ -276,12 +393,12 @@ ft_status ft_write_cairo(ft_ctx *ctx, const ft_doc *doc, const ft_cairo_params *
   s.sink = sink;
   s.failed = 0;
 
-  if (p->format == FT_OUT_PNG) {
+  if (raster) {
     double pw = round(wmm / 25.4 * p->dpi), ph = round(hmm / 25.4 * p->dpi);
     if (pw < 1.0) pw = 1.0;
     if (ph < 1.0) ph = 1.0;
     if (pw > MAX_PNG_SIDE || ph > MAX_PNG_SIDE)
-      return ft__fail(ctx, FT_ERR_INVAL, "cairo: %.0f x %.0f pixels at %g dpi is too large for PNG",
+      return ft__fail(ctx, FT_ERR_INVAL, "cairo: %.0f x %.0f pixels at %g dpi is too large for a raster",
                       pw, ph, p->dpi);
     surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)pw, (int)ph);
     wpt = pw;
@@ -312,7 +429,7 @@ ft_status ft_write_cairo(ft_ctx *ctx, const ft_doc *doc, const ft_cairo_params *
     st = ft__nomem(ctx, "cairo");
     goto done;
   }
-  if (p->format == FT_OUT_PNG) {
+  if (raster) {
     cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
     cairo_paint(cr);
   }
@@ -325,7 +442,11 @@ ft_status ft_write_cairo(ft_ctx *ctx, const ft_doc *doc, const ft_cairo_params *
   }
   cairo_destroy(cr);
   cr = NULL;
-  if (p->format == FT_OUT_PNG) {
+  if (p->format == FT_OUT_TIFF) {
+    st = write_tiff(ctx, surf, p->dpi, &s);
+    if (st && st != FT_ERR_IO) goto done;
+    cs = st ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+  } else if (p->format == FT_OUT_PNG) {
     cs = cairo_surface_write_to_png_stream(surf, stream_write, &s);
   } else {
     cairo_surface_finish(surf);

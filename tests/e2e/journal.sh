@@ -121,6 +121,11 @@ expect_rc 0 "png at 100 dpi"
 # 89 mm at 100 dpi = 350.4 -> 350 pixels; width is the big-endian u32 at byte 16
 pw=$(od -An -tu1 -j16 -N4 n.png | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
 expect "png width $pw = 350" "$pw" -eq 350
+ft --journal nature --dpi 100 -o n.tif "$NUC"
+expect_rc 0 "tiff at 100 dpi"
+expect "tiff header" "$(head -c 4 n.tif | od -An -c | tr -d ' ')" = 'II*\0'
+ft --pixel-size 1 -o back.svg n.tif
+expect_rc 0 "the tiff reads back into figtrace"
 mkdir -p fmt
 cp "$NUC" fmt/cells.tif
 ft --format pdf fmt/cells.tif

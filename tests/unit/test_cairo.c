@@ -1,11 +1,12 @@
-/* tests/unit/test_cairo.c - PDF, EPS and PNG output through Cairo.
+/* tests/unit/test_cairo.c - PDF, EPS, PNG and TIFF output through Cairo.
  *
  * A small document (a filled square with a square hole, an open stroke, a
  * scale-bar rect and a text) is written to memory sinks.  PDF: header and a
  * MediaBox of exactly the physical size in points; EPS: the EPSF header and
  * bounding box, fonts embedded unless text is outlined; PNG: decoded again
  * by Cairo, with the size the dpi gives and the pixels where the shapes
- * are.  Also: bad params, a failing sink, format names.
+ * are; TIFF: read back with figtrace's reader, dpi as pixel size.  Also:
+ * bad params, a failing sink, format names.
  */
 #include "config.h"
 
@@ -179,6 +180,31 @@ static void test_png(void) {
   ft_doc_free(d);
 }
 
+/* TIFF: read back with figtrace's own reader; the dpi comes back as the
+ * pixel size (25400 / dpi micrometres). */
+static void test_tiff(void) {
+  ft_doc *d = make_doc();
+  size_t n = 0;
+  char *tif = render(d, FT_OUT_TIFF, 100.0, 0, &n);
+  FILE *fp;
+  ft_image *img = NULL;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(tif);
+  CU_ASSERT(memcmp(tif, "II*\0", 4) == 0 || memcmp(tif, "MM\0*", 4) == 0);
+  fp = fmemopen(tif, n, "rb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+  CU_ASSERT_EQUAL_FATAL(ft_read_stream(NULL, fp, "t.tif", NULL, &img), FT_OK);
+  fclose(fp);
+  CU_ASSERT_EQUAL(img->width, 200);
+  CU_ASSERT_EQUAL(img->height, 100);
+  CU_ASSERT_EQUAL(img->channels, 3);
+  CU_ASSERT_DOUBLE_EQUAL(img->pixel_w, 254.0, 1e-3);
+  CU_ASSERT_DOUBLE_EQUAL(img->data[(30 * 200 + 30) * 3], 0.0, 1e-6); /* in the square */
+  CU_ASSERT_DOUBLE_EQUAL(img->data[(50 * 200 + 50) * 3], 1.0, 1e-6); /* in the hole */
+  ft_image_free(img);
+  free(tif);
+  ft_doc_free(d);
+}
+
 static int failing_write(void *user, const void *buf, size_t len) { return 1; }
 
 static void test_errors(void) {
@@ -192,6 +218,9 @@ static void test_errors(void) {
   CU_ASSERT_EQUAL(ft_write_cairo(ctx, d, &p, &bad), FT_ERR_IO);
   p.format = FT_OUT_PNG;
   CU_ASSERT_EQUAL(ft_write_cairo(ctx, d, &p, &bad), FT_ERR_IO);
+  p.format = FT_OUT_TIFF;
+  CU_ASSERT_EQUAL(ft_write_cairo(ctx, d, &p, &bad), FT_ERR_IO);
+  p.format = FT_OUT_PNG;
   CU_ASSERT_EQUAL_FATAL(ft_sink_open_memory(ctx, &mem), FT_OK);
   p.format = FT_OUT_SVG;
   CU_ASSERT_EQUAL(ft_write_cairo(ctx, d, &p, mem), FT_ERR_INVAL);
@@ -217,7 +246,9 @@ static void test_format_names(void) {
   CU_ASSERT_EQUAL(ft_out_format_from_name("B.EPS"), FT_OUT_EPS);
   CU_ASSERT_EQUAL(ft_out_format_from_name("x.png"), FT_OUT_PNG);
   CU_ASSERT_EQUAL(ft_out_format_from_name("x.svg"), FT_OUT_SVG);
-  CU_ASSERT_EQUAL(ft_out_format_from_name("x.tif"), -1);
+  CU_ASSERT_EQUAL(ft_out_format_from_name("x.tif"), FT_OUT_TIFF);
+  CU_ASSERT_EQUAL(ft_out_format_from_name("x.TIFF"), FT_OUT_TIFF);
+  CU_ASSERT_EQUAL(ft_out_format_from_name("x.jpg"), -1);
   CU_ASSERT_EQUAL(ft_out_format_from_name("dir.pdf/x"), -1);
   CU_ASSERT_EQUAL(ft_out_format_from_name("-"), -1);
   CU_ASSERT_EQUAL(ft_out_format_from_name(NULL), -1);
@@ -235,6 +266,7 @@ int main(void) {
       {"pdf page size", test_pdf},
       {"eps bounding box and outlined text", test_eps},
       {"png size and pixels", test_png},
+      {"tiff read back", test_tiff},
       {"errors", test_errors},
       {"format from file name", test_format_names},
       {NULL, NULL},
