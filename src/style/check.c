@@ -13,7 +13,8 @@
  * inherited (Sec. 6.4): presentation attributes first, then declarations
  * in style="" which override them.  Subtrees that are not rendered by
  * themselves (defs, clipPath, mask, pattern, marker, symbol, metadata)
- * and display:none are skipped; <use> references are not followed.
+ * and display:none are skipped; <use> references are not followed and a
+ * nested <svg> counts as a group (its own viewBox is not applied).
  */
 #include "config.h"
 

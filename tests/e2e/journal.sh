@@ -142,6 +142,14 @@ checks=$((checks + 1))
 if rsvg-convert -o u.png u.svg 2>/dev/null; then ok "underlay renders"; else fail "underlay does not render"; fi
 ft check --journal nature u.svg
 expect_rc 1 "check flags the raster underlay"
+expect "underlay: the raster is the only finding" "$(grep -c . ft.out)" -eq 1
+# Over an underlay the shapes are stroked outlines: none below the minimum.
+for j in nature cell science plos elife; do
+  ft --underlay image --journal "$j" --width double -o "u-$j.svg" "$NUC"
+  ft check --journal "$j" "u-$j.svg"
+  expect "underlay $j: outlines stroked, none thinner than the minimum" \
+    "$(grep -c 'stroke="#' "u-$j.svg")-$(grep -c thinner ft.out)" = "1-0"
+done
 ft --underlay image --window 1000:30000 -o w.svg "$NUC"
 expect "--window recorded" "$(grep -c 'displayWindow mapping="linear">1000 30000<' w.svg)" -eq 1
 ft --underlay image --gamma 0.7 "$NUC"
