@@ -207,6 +207,48 @@ static void test_min_stroke(void) {
   ft_paths_free(ps);
 }
 
+/* Log lines seen, for the -v reports. */
+typedef struct logbuf {
+  int n[4];
+  char last[4][256];
+} logbuf;
+
+static void log_cb(void *user, ft_log_level level, const char *msg) {
+  logbuf *b = user;
+  b->n[level]++;
+  snprintf(b->last[level], sizeof b->last[level], "%s", msg);
+}
+
+/* Widened strokes are reported at INFO, a shrunk tall figure at WARN. */
+static void test_log(void) {
+  ft_paths *ps = fixture(100, 400);
+  ft_style_params p;
+  ft_doc *d = NULL;
+  ft_ctx *ctx = ft_ctx_new();
+  logbuf b;
+  memset(&b, 0, sizeof b);
+  ft_ctx_set_log(ctx, log_cb, &b, FT_LOG_DEBUG);
+  add_stroke(ps, 1, 1, 50, 50, 0.1);
+  add_stroke(ps, 1, 9, 50, 59, 0.1);
+  ft_style_params_init(&p);
+  p.journal = "nature";
+  CU_ASSERT_EQUAL_FATAL(ft_style(ctx, ps, &p, &d), FT_OK);
+  CU_ASSERT_EQUAL(b.n[FT_LOG_INFO], 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(b.last[FT_LOG_INFO], "2 strokes widened"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(b.last[FT_LOG_INFO], "0.25 pt"));
+  /* 89 x 356 mm is taller than Nature's 247 mm */
+  CU_ASSERT_EQUAL(b.n[FT_LOG_WARN], 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(b.last[FT_LOG_WARN], "shrunk to 61.8 mm wide"));
+  ft_doc_free(d);
+  p.journal = "none"; /* no height limit, no stroke minimum: nothing to say */
+  CU_ASSERT_EQUAL_FATAL(ft_style(ctx, ps, &p, &d), FT_OK);
+  CU_ASSERT_EQUAL(b.n[FT_LOG_WARN], 1);
+  CU_ASSERT_EQUAL(b.n[FT_LOG_INFO], 1);
+  ft_doc_free(d);
+  ft_paths_free(ps);
+  ft_ctx_free(ctx);
+}
+
 /* Layers per class, in paint order, with palette colours. */
 static void test_layers_palette(void) {
   ft_paths *ps = fixture(100, 100);
@@ -445,6 +487,7 @@ int main(void) {
       {"physical size", test_size},
       {"bad params", test_bad_params},
       {"minimum stroke", test_min_stroke},
+      {"log reports", test_log},
       {"layers and palettes", test_layers_palette},
       {"scale bar", test_scale_bar},
       {"title and description", test_describe},
