@@ -3,7 +3,12 @@
 figtrace_SOURCES += \
 	src/cli/main.c \
 	src/cli/options.c \
-	src/cli/options.h
+	src/cli/options.h \
+	src/cli/batch.h \
+	src/cli/batch.c \
+	src/cli/inputs.c \
+	src/cli/progress.c \
+	src/cli/report.c
 
 check_PROGRAMS += tests/unit/test_options
 TESTS += tests/unit/test_options

@@ -3,7 +3,10 @@ libfigtrace_impl_la_SOURCES += \
 	src/write/internal.h \
 	src/write/sink.c \
 	src/write/pathdata.c \
-	src/write/svg.c
+	src/write/svg.c \
+	src/write/preview.c
+
+figtraceinc_HEADERS += include/figtrace/preview.h
 
 check_PROGRAMS += tests/unit/test_svg tests/unit/test_sink
 TESTS += tests/unit/test_svg tests/unit/test_sink
