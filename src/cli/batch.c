@@ -381,10 +381,10 @@ int batch_run(const batch_config *cfg, const job *jobs, int njobs) {
     b.running++;
   }
   if (b.running == 0) {
-    fputs("figtrace: cannot start a worker thread\n", stderr);
-    pthread_cond_destroy(&b.cv);
-    pthread_mutex_destroy(&b.mu);
-    goto out;
+    /* No thread could be started (a process or memory limit): convert
+     * everything in this thread instead; the loop below then reports. */
+    b.running = 1;
+    worker_main(&ws[0]);
   }
   /* Signals go to the workers, so that one blocked reading standard input
    * is interrupted; this thread only polls the flag. */
