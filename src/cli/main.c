@@ -51,6 +51,7 @@ typedef struct cli {
   int ninputs;
   cli_walk walk;       /* -r, --include */
   batch_config batch;  /* -j, --skip-existing, --progress, --log, --report */
+  long shard, nshards; /* --shard K/N: keep inputs K, K+N, ... (1-based); 0/0 all */
 } cli;
 
 /* ---- messages ---- */
@@ -109,6 +110,8 @@ static void print_help(FILE *fp) {
           "      --log=FILE         append one JSON line per input to FILE\n"
           "      --report=FILE.html write a contact sheet of every input beside its\n"
           "                         vectors, with images in FILE_files/\n"
+          "      --shard=K/N        convert only inputs K, K+N, K+2N... of the\n"
+          "                         expanded list (split a batch across nodes)\n"
           "\n"
           "  -q, --quiet            print errors only, no warnings\n"
           "  -v, --verbose          report each conversion and the library's log;\n"
@@ -141,7 +144,8 @@ enum {
   OPT_SKIP_EXISTING,
   OPT_PROGRESS,
   OPT_LOG,
-  OPT_REPORT
+  OPT_REPORT,
+  OPT_SHARD
 };
 
 /* Parse argv into c.  Returns -1 to go on, otherwise the exit status
@@ -160,6 +164,7 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"progress", required_argument, NULL, OPT_PROGRESS},
       {"log", required_argument, NULL, OPT_LOG},
       {"report", required_argument, NULL, OPT_REPORT},
+      {"shard", required_argument, NULL, OPT_SHARD},
       {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
@@ -260,6 +265,17 @@ static int parse_args(cli *c, int argc, char **argv) {
         }
         c->batch.report_path = optarg;
         break;
+      case OPT_SHARD: {
+        char *slash = strchr(optarg, '/');
+        if (!slash || (*slash = '\0', cli_parse_long(optarg, 1, INT_MAX, &c->shard)) ||
+            cli_parse_long(slash + 1, 1, INT_MAX, &c->nshards) || c->shard > c->nshards) {
+          if (slash) *slash = '/';
+          usage_error("invalid shard '%s' (K/N with 1 <= K <= N)", optarg);
+          return EXIT_USAGE;
+        }
+        *slash = '/';
+        break;
+      }
       case 'q':
         c->verbosity = -1;
         break;
@@ -508,7 +524,7 @@ int main(int argc, char **argv) {
   cli c;
   job *jobs = NULL;
   const char *dir = NULL;
-  int status, i;
+  int status, i, njobs;
 
   if ((status = parse_args(&c, argc, argv)) >= 0) goto done;
   if (cli_expand_inputs(c.args, c.nargs, &c.walk, &c.inputs, &c.ninputs) != 0) {
@@ -527,16 +543,28 @@ int main(int argc, char **argv) {
   }
   if ((status = plan(&c, jobs, &dir)) >= 0) goto done;
   if ((status = check_plan(jobs, c.ninputs)) != 0) goto done;
+  njobs = c.ninputs;
   if (dir && cli_make_dirs(dir) != 0) {
     fprintf(stderr, "figtrace: %s: cannot create directory: %s\n", dir, strerror(errno));
     status = 1;
     goto done;
   }
 
+  if (c.nshards > 0) { /* keep this shard's jobs, checked as a whole above */
+    int k = 0;
+    for (i = 0; i < c.ninputs; i++) {
+      if (i % c.nshards == c.shard - 1)
+        jobs[k++] = jobs[i];
+      else
+        free(jobs[i].output);
+    }
+    for (i = k; i < c.ninputs; i++) jobs[i].output = NULL;
+    njobs = k;
+  }
   c.batch.opt = &c.opt;
   c.batch.verbosity = c.verbosity;
   batch_install_signal_handlers();
-  status = batch_run(&c.batch, jobs, c.ninputs);
+  status = njobs > 0 ? batch_run(&c.batch, jobs, njobs) : 0;
 
 done:
   if (jobs)

@@ -130,7 +130,7 @@ ft -h
 expect_rc 0 "-h"
 for opt in -o --output --threshold --invert --page --max-pixels -q --quiet -v --verbose \
     -h --help --version -r --recursive --include -j --jobs --skip-existing --progress --log \
-    --report; do
+    --report --shard; do
   checks=$((checks + 1))
   if grep -qE -- "(^|[ ,])$opt([ =,]|\$)" ft.out; then
     ok "--help lists $opt"
