@@ -318,7 +318,7 @@ int batch_run(const batch_config *cfg, const job *jobs, int njobs) {
   FILE *logf = NULL;
   int nworkers, cpus = online_cpus(), i, reported = 0, status = 1, nfailed = 0;
   sigset_t stopset, oldset;
-  double t0 = cli_now();
+  double t0 = cli_now(), last_draw = 0.0;
 
   memset(&b, 0, sizeof b);
   b.cfg = cfg;
@@ -414,7 +414,10 @@ int batch_run(const batch_config *cfg, const job *jobs, int njobs) {
     pb.done = b.finished;
     pb.converted = b.converted;
     if (reported == njobs || (b.running == 0 && b.slots[reported].state != 2)) break;
-    progress_draw(&pb);
+    if (cli_now() - last_draw >= 0.2) { /* at most five redraws a second */
+      progress_draw(&pb);
+      last_draw = cli_now();
+    }
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_nsec += 250000000L;
     if (until.tv_nsec >= 1000000000L) {
