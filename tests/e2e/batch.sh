@@ -132,6 +132,15 @@ stderr_has "2/2 files" "the bar counts files"
 stderr_has "files/s" "the bar shows the rate"
 ft -q --progress=always -o prog3 scans/deep
 expect "-q silences the bar" ! -s ft.err
+if command -v script >/dev/null 2>&1; then
+  # util-linux script(1) runs the program on a pseudo-terminal.
+  script -qec "\"$FIGTRACE\" -o tty-out scans/deep" /dev/null >tty.txt 2>&1
+  checks=$((checks + 1))
+  if grep -q '2/2 files' tty.txt; then ok "a bar by default on a terminal"; else
+    fail "no progress bar on a terminal"
+    sed 's/^/    tty: /' tty.txt >&2
+  fi
+fi
 ft --progress=sometimes scans/deep
 expect_rc 2 "a bad --progress value"
 ft -j 0 scans/deep
