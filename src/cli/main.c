@@ -113,6 +113,7 @@ static void print_help(FILE *fp) {
           "      --shard=K/N        convert only inputs K, K+N, K+2N... of the\n"
           "                         expanded list (split a batch across nodes)\n"
           "\n"
+          "Messages:\n"
           "  -q, --quiet            print errors only, no warnings\n"
           "  -v, --verbose          report each conversion and the library's log;\n"
           "                         twice for debugging detail\n"
