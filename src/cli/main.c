@@ -71,7 +71,9 @@ static void usage_error(const char *fmt, ...) {
  * with man/figtrace.1 (tests/e2e/errors.sh checks both list each option). */
 static void print_help(FILE *fp) {
   ft_read_params rd;
+  ft_fit_params fit;
   ft_read_params_init(&rd);
+  ft_fit_params_init(&fit);
   fprintf(fp,
           "Usage: figtrace [OPTION]... INPUT...\n"
           "Convert raster images (PNG, JPEG, TIFF, PNM) into editable SVG figures.\n"
@@ -94,6 +96,14 @@ static void print_help(FILE *fp) {
           "      --max-pixels=N     refuse images with more than N pixels before\n"
           "                         decoding them; N may end in k, M or G\n"
           "                         (default %llu)\n"
+          "      --tolerance=PX     largest distance of the fitted curves from the\n"
+          "                         pixel outline, in pixels (default %.2g)\n"
+          "      --alphamax=A       corner threshold from 0 (all corners) to 1.3333\n"
+          "                         (no corners) (default %.2g)\n"
+          "      --min-area=PX      drop outlines and holes smaller than PX square\n"
+          "                         pixels (default %.0f)\n"
+          "      --polygon          fit straight segments only\n"
+          "      --no-fit           keep the exact pixel outline (no smoothing)\n"
           "\n"
           "Batches:\n"
           "  -r, --recursive        look for images in the subdirectories of a\n"
@@ -130,7 +140,8 @@ static void print_help(FILE *fp) {
           "  figtrace -r --include '*.tif' -j 4 --log run.jsonl -o figs/ scans/\n"
           "\n"
           "See figtrace(1) for details.\n",
-          cli_threshold_names(), (unsigned long long)rd.max_pixels);
+          cli_threshold_names(), (unsigned long long)rd.max_pixels, fit.tolerance, fit.alphamax,
+          fit.min_area);
 }
 
 /* ---- option parsing ---- */
@@ -146,7 +157,12 @@ enum {
   OPT_PROGRESS,
   OPT_LOG,
   OPT_REPORT,
-  OPT_SHARD
+  OPT_SHARD,
+  OPT_TOLERANCE,
+  OPT_ALPHAMAX,
+  OPT_MIN_AREA,
+  OPT_POLYGON,
+  OPT_NO_FIT
 };
 
 /* Parse argv into c.  Returns -1 to go on, otherwise the exit status
@@ -170,6 +186,11 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
+      {"tolerance", required_argument, NULL, OPT_TOLERANCE},
+      {"alphamax", required_argument, NULL, OPT_ALPHAMAX},
+      {"min-area", required_argument, NULL, OPT_MIN_AREA},
+      {"polygon", no_argument, NULL, OPT_POLYGON},
+      {"no-fit", no_argument, NULL, OPT_NO_FIT},
       {NULL, 0, NULL, 0},
   };
   int ch;
@@ -277,6 +298,30 @@ static int parse_args(cli *c, int argc, char **argv) {
         *slash = '/';
         break;
       }
+      case OPT_TOLERANCE:
+        if (cli_parse_double(optarg, 0.05, 100.0, &c->opt.fit.tolerance)) {
+          usage_error("invalid tolerance '%s' (pixels, from 0.05 to 100)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_ALPHAMAX:
+        if (cli_parse_double(optarg, 0.0, 4.0 / 3.0, &c->opt.fit.alphamax)) {
+          usage_error("invalid alphamax '%s' (from 0 to 1.3333)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_MIN_AREA:
+        if (cli_parse_double(optarg, 0.0, 1e12, &c->opt.fit.min_area)) {
+          usage_error("invalid minimum area '%s' (square pixels, 0 or more)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_POLYGON:
+        c->opt.fit.mode = FT_FIT_POLYGON;
+        break;
+      case OPT_NO_FIT:
+        c->opt.fit.mode = FT_FIT_NONE;
+        break;
       case 'q':
         c->verbosity = -1;
         break;
