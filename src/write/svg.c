@@ -23,6 +23,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -510,6 +511,8 @@ static ft_status check_doc(ft_ctx *ctx, const ft_doc *doc) {
   return FT_OK;
 }
 
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
 ft_status ft_write_svg(ft_ctx *ctx, const ft_doc *doc, const ft_svg_params *p, ft_sink *sink) {
   svgw w;
   out_state o;
@@ -535,7 +538,10 @@ ft_status ft_write_svg(ft_ctx *ctx, const ft_doc *doc, const ft_svg_params *p, f
   o.sink = sink;
   o.failed = 0;
 
-  xmlInitParser();
+  /* Once per process, and complete before any thread goes on: libxml2
+   * 2.9 publishes its lazily built tables without a memory barrier, so
+   * concurrent first calls from several threads would race. */
+  pthread_once(&xml_once, xmlInitParser);
   old_generic = xmlGenericError;
   old_generic_ctx = xmlGenericErrorContext;
   old_structured = xmlStructuredError;

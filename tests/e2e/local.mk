@@ -14,4 +14,7 @@ TESTS += \
 	tests/e2e/samples.sh \
 	tests/e2e/outputs.sh \
 	tests/e2e/errors.sh \
-	tests/e2e/examples.sh
+	tests/e2e/examples.sh \
+	tests/e2e/batch.sh \
+	tests/e2e/hostile.sh \
+	tests/e2e/report.sh
