@@ -52,6 +52,10 @@
 #include "trace/internal.h"
 
 #define BIG 1e20
+/* A path's width is this quantile of its half-width samples, times two:
+ * above the median because notches in a ragged edge lower the distance to
+ * the edge while bumps do not raise it. */
+#define WIDTH_QUANTILE 0.6
 
 /* Neighbours in ring order: E, NE, N, NW, W, SW, S, SE (y down). */
 static const int nb_dx[8] = {1, 1, 0, -1, -1, -1, 0, 1};
@@ -551,7 +555,35 @@ static int cmp_spur(const void *a, const void *b) {
   return x->c - y->c;
 }
 
-/* Is chain c a spur now?  Sets *reach. */
+/* How far the disc at a spur's tip sticks out of the discs of the chains
+ * it leaves at junction j (points within reach of the junction). */
+static double protrusion(const work *wk, const chain *c, int e, int j) {
+  const node *T = &wk->nd[e], *J = &wk->nd[j];
+  double best = hypot(T->x - J->x, T->y - J->y) + T->hw - J->hw, lim = c->len + 2 * J->hw;
+  int i, k;
+  for (i = 0; i < wk->nc; i++) {
+    const chain *d = &wk->ch[i];
+    int n, from_b;
+    double s = 0;
+    cpt prev;
+    if (d == c || !d->alive || (d->a != j && d->b != j)) continue;
+    n = seq_len(d);
+    from_b = d->a != j;
+    prev = seq_pt(wk, d, from_b ? n - 1 : 0);
+    for (k = 1; k < n && s <= lim; k++) {
+      cpt q = seq_pt(wk, d, from_b ? n - 1 - k : k);
+      double pr = hypot(T->x - q.x, T->y - q.y) + T->hw - q.hw;
+      s += hypot(q.x - prev.x, q.y - prev.y);
+      prev = q;
+      if (pr < best) best = pr;
+    }
+  }
+  return best;
+}
+
+/* Is chain c a spur now: a chain from a free end to a node with another
+ * chain, whose tip sticks out less than spur_ratio stroke widths beyond
+ * the rest?  Sets *reach to that protrusion. */
 static int is_spur(const work *wk, const chain *c, double *reach) {
   int e, j;
   double thr;
@@ -565,7 +597,8 @@ static int is_spur(const work *wk, const chain *c, double *reach) {
   } else {
     return 0;
   }
-  *reach = c->len + wk->nd[e].hw - wk->nd[j].hw;
+  if (c->len > 4 * wk->nd[j].hw + 4 * wk->par->spur_ratio * wk->nd[j].hw + 4) return 0;
+  *reach = protrusion(wk, c, e, j);
   thr = wk->par->spur_ratio * 2.0 * wk->nd[j].hw;
   if (thr < 1.5) thr = 1.5;
   return *reach < thr;
@@ -610,7 +643,8 @@ static int prune(work *wk) {
   return 0;
 }
 
-/* Merge junctions joined by a chain shorter than their two half-widths. */
+/* Merge junctions joined by a chain shorter than 1.5 times their two
+ * half-widths (the two forks thinning makes of an acute crossing). */
 static void merge_junctions(work *wk) {
   int i, j, merged = 1;
   while (merged) {
@@ -624,7 +658,7 @@ static void merge_junctions(work *wk) {
       b = c->b;
       A = &wk->nd[a];
       B = &wk->nd[b];
-      if (A->deg < 3 || B->deg < 3 || c->len >= A->hw + B->hw) continue;
+      if (A->deg < 3 || B->deg < 3 || c->len >= 1.5 * (A->hw + B->hw)) continue;
       kill_chain(wk, c);
       A->x = A->cx = (A->cx + B->cx) / 2;
       A->y = A->cy = (A->cy + B->cy) / 2;
@@ -917,7 +951,7 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
   ft_ctx *ctx = wk->ctx;
   cpt *q;
   uint8_t *keep;
-  int n = pl->n, i, idx;
+  int n = pl->n, i, k, idx, passes;
   double width, ox = wk->ox + 0.5, oy = wk->oy + 0.5;
   ft_path *path;
   ft_status st;
@@ -931,14 +965,31 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
     free(keep);
     return ft__nomem(ctx, "trace");
   }
-  for (i = 0; i < n; i++) { /* [1 2 1]/4, ends of open paths fixed */
-    cpt a, b, c = pl->p[i];
-    q[i] = c;
-    if (!closed && (i == 0 || i == n - 1)) continue;
-    a = pl->p[(i + n - 1) % n];
-    b = pl->p[(i + 1) % n];
-    q[i].x = (a.x + 2 * c.x + b.x) / 4;
-    q[i].y = (a.y + 2 * c.y + b.y) / 4;
+  if (wk->par->stroke_width > 0) {
+    width = wk->par->stroke_width;
+  } else if (pl->nhw > 0) {
+    qsort(pl->hw, (size_t)pl->nhw, sizeof *pl->hw, cmp_double);
+    width = 2 * pl->hw[(int)(pl->nhw * WIDTH_QUANTILE)];
+  } else {
+    width = 1.0;
+  }
+  if (width < 1.0 && !(wk->par->stroke_width > 0)) width = 1.0;
+  /* [1 2 1]/4 about half a width times (a stroke has no detail finer than
+   * its width), ends of open paths fixed */
+  passes = (int)(width / 2);
+  if (passes < 1) passes = 1;
+  if (passes > 8) passes = 8;
+  memcpy(q, pl->p, (size_t)n * sizeof *q);
+  for (k = 0; k < passes; k++) {
+    cpt prev = q[closed ? n - 1 : 0], first = q[0];
+    for (i = 0; i < n; i++) {
+      cpt c = q[i], b = i + 1 < n ? q[i + 1] : first;
+      if (closed || (i > 0 && i < n - 1)) {
+        q[i].x = (prev.x + 2 * c.x + b.x) / 4;
+        q[i].y = (prev.y + 2 * c.y + b.y) / 4;
+      }
+      prev = c;
+    }
   }
   if (closed) { /* split at the point farthest from the first */
     int far = 0;
@@ -958,15 +1009,6 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
     keep[0] = keep[n - 1] = 1;
     dp(q, 0, n - 1, wk->par->simplify, keep);
   }
-  if (wk->par->stroke_width > 0) {
-    width = wk->par->stroke_width;
-  } else if (pl->nhw > 0) {
-    qsort(pl->hw, (size_t)pl->nhw, sizeof *pl->hw, cmp_double);
-    width = 2 * pl->hw[pl->nhw / 2];
-  } else {
-    width = 1.0;
-  }
-  if (width < 1.0 && !(wk->par->stroke_width > 0)) width = 1.0;
   if ((st = ft_paths_add(ctx, ps, q[0].x + ox, q[0].y + oy, &idx))) goto done;
   path = &ps->path[idx];
   path->closed = closed;
