@@ -3,7 +3,9 @@
 figtrace_SOURCES += \
 	src/cli/main.c \
 	src/cli/options.c \
-	src/cli/options.h
+	src/cli/options.h \
+	src/cli/trace_opts.c \
+	src/cli/trace_opts.h
 
 check_PROGRAMS += tests/unit/test_options
 TESTS += tests/unit/test_options

@@ -35,6 +35,7 @@
 
 #include "figtrace.h"
 #include "cli/options.h"
+#include "cli/trace_opts.h"
 
 #define EXIT_USAGE 2
 
@@ -99,6 +100,12 @@ static void print_help(FILE *fp) {
           "      --max-pixels=N     refuse images with more than N pixels before\n"
           "                         decoding them; N may end in k, M or G\n"
           "                         (default %llu)\n"
+          "      --trace=MODE       outline: filled outlines of the ink (default);\n"
+          "                         centerline: pen strokes as stroked centre lines;\n"
+          "                         auto: centre lines, filled outlines for ink much\n"
+          "                         wider than the typical stroke\n"
+          "      --stroke-width=W   width of centre-line strokes: auto (measured per\n"
+          "                         stroke, the default) or W pixels for all\n"
           "  -q, --quiet            print errors only, no warnings\n"
           "  -v, --verbose          report each conversion and the library's log;\n"
           "                         twice for debugging detail\n"
@@ -178,7 +185,8 @@ static int progress_cb(void *user, double fraction) { return stop_signal != 0; }
 
 /* ---- option parsing ---- */
 
-enum { OPT_THRESHOLD = 256, OPT_INVERT, OPT_PAGE, OPT_MAX_PIXELS, OPT_VERSION };
+enum { OPT_THRESHOLD = 256, OPT_INVERT, OPT_PAGE, OPT_MAX_PIXELS, OPT_VERSION, OPT_TRACE,
+       OPT_STROKE_WIDTH };
 
 /* Parse argv into c.  Returns -1 to go on, otherwise the exit status
  * (0 after --help or --version, EXIT_USAGE after a mistake). */
@@ -189,6 +197,8 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"invert", no_argument, NULL, OPT_INVERT},
       {"page", required_argument, NULL, OPT_PAGE},
       {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
+      {"trace", required_argument, NULL, OPT_TRACE},
+      {"stroke-width", required_argument, NULL, OPT_STROKE_WIDTH},
       {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
@@ -235,6 +245,18 @@ static int parse_args(cli *c, int argc, char **argv) {
         if (cli_parse_pixels(optarg, &c->opt.read.max_pixels)) {
           usage_error("invalid pixel count '%s' (a positive whole number, may end in k, M or G)",
                       optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_TRACE:
+        if (cli_parse_trace(optarg, &c->opt.trace)) {
+          usage_error("invalid trace mode '%s' (one of: outline, centerline, auto)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_STROKE_WIDTH:
+        if (cli_parse_stroke_width(optarg, &c->opt.trace)) {
+          usage_error("invalid stroke width '%s' (auto, or pixels greater than 0)", optarg);
           return EXIT_USAGE;
         }
         break;

@@ -128,7 +128,8 @@ expect_rc 0 "--help"
 expect "--help: nothing on stderr" ! -s ft.err
 ft -h
 expect_rc 0 "-h"
-for opt in -o --output --threshold --invert --page --max-pixels -q --quiet -v --verbose \
+for opt in -o --output --threshold --invert --page --max-pixels --trace --stroke-width \
+    -q --quiet -v --verbose \
     -h --help --version; do
   checks=$((checks + 1))
   if grep -qE -- "(^|[ ,])$opt([ =,]|\$)" ft.out; then

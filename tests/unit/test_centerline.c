@@ -12,6 +12,7 @@
 
 #include <math.h>
 
+#include "cli/trace_opts.h"
 #include "core/internal.h"
 #include "testutil.h"
 
@@ -492,6 +493,32 @@ static void test_bad_params(void) {
   ft_labels_free(lab);
 }
 
+/* The command-line parsers of --trace and --stroke-width. */
+static void test_cli_parsers(void) {
+  ft_trace_params p;
+  ft_trace_params_init(&p);
+  CU_ASSERT_EQUAL(cli_parse_trace("centerline", &p), 0);
+  CU_ASSERT_EQUAL(p.mode, FT_TRACE_CENTERLINE);
+  CU_ASSERT_EQUAL(cli_parse_trace("auto", &p), 0);
+  CU_ASSERT_EQUAL(p.mode, FT_TRACE_AUTO);
+  CU_ASSERT_EQUAL(cli_parse_trace("outline", &p), 0);
+  CU_ASSERT_EQUAL(p.mode, FT_TRACE_OUTLINE);
+  CU_ASSERT_EQUAL(cli_parse_trace("center", &p), -1);
+  CU_ASSERT_EQUAL(cli_parse_trace("", &p), -1);
+  CU_ASSERT_EQUAL(p.mode, FT_TRACE_OUTLINE);
+  CU_ASSERT_EQUAL(cli_parse_stroke_width("2.5", &p), 0);
+  CU_ASSERT_DOUBLE_EQUAL(p.stroke_width, 2.5, 0);
+  CU_ASSERT_EQUAL(cli_parse_stroke_width("auto", &p), 0);
+  CU_ASSERT_DOUBLE_EQUAL(p.stroke_width, 0.0, 0);
+  CU_ASSERT_EQUAL(cli_parse_stroke_width("0", &p), -1);
+  CU_ASSERT_EQUAL(cli_parse_stroke_width("-1", &p), -1);
+  CU_ASSERT_EQUAL(cli_parse_stroke_width("3px", &p), -1);
+  CU_ASSERT_EQUAL(cli_parse_stroke_width("nan", &p), -1);
+  CU_ASSERT_EQUAL(cli_parse_stroke_width("", &p), -1);
+  CU_ASSERT_EQUAL(cli_parse_stroke_width("1e9", &p), -1);
+  CU_ASSERT_DOUBLE_EQUAL(p.stroke_width, 0.0, 0);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {{"bar of odd width", test_bar_odd},
                                        {"bar of even width", test_bar_even},
@@ -513,6 +540,7 @@ int main(void) {
                                        {"dot and fixed width", test_dot_and_fixed_width},
                                        {"empty map and two labels", test_empty_and_labels},
                                        {"bad parameters", test_bad_params},
+                                       {"command-line parsers", test_cli_parsers},
                                        {NULL, NULL}};
   return ft_test_main("centerline", cases);
 }
