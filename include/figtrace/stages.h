@@ -86,9 +86,9 @@ typedef struct ft_trace_params {
                           measure each path's own (median of twice the distance to the
                           ink edge along it); >= 0; default 0 */
   double spur_ratio;   /* centerline: a branch from a junction to a free end is pruned
-                          when it reaches less than spur_ratio x the stroke width at the
-                          junction beyond that stroke's edge (at least 1.5 px); >= 0;
-                          default 1.0 */
+                          when its tip sticks out less than spur_ratio x the half-width
+                          of the stroke it leaves, plus 1 px, beyond that stroke's edge;
+                          >= 0; default 1.0 */
   double blob_ratio;   /* auto: ink whose local width exceeds blob_ratio x the label's
                           typical stroke width is outlined, not stroked; > 1;
                           default 2.5 */

@@ -556,11 +556,13 @@ static int cmp_spur(const void *a, const void *b) {
 }
 
 /* How far the disc at a spur's tip sticks out of the discs of the chains
- * it leaves at junction j (points within reach of the junction). */
-static double protrusion(const work *wk, const chain *c, int e, int j) {
+ * it leaves at junction j (points within reach of the junction); *rp gets
+ * the half-width of the disc that covers it best. */
+static double protrusion(const work *wk, const chain *c, int e, int j, double *rp) {
   const node *T = &wk->nd[e], *J = &wk->nd[j];
   double best = hypot(T->x - J->x, T->y - J->y) + T->hw - J->hw, lim = c->len + 2 * J->hw;
   int i, k;
+  *rp = J->hw;
   for (i = 0; i < wk->nc; i++) {
     const chain *d = &wk->ch[i];
     int n, from_b;
@@ -575,18 +577,21 @@ static double protrusion(const work *wk, const chain *c, int e, int j) {
       double pr = hypot(T->x - q.x, T->y - q.y) + T->hw - q.hw;
       s += hypot(q.x - prev.x, q.y - prev.y);
       prev = q;
-      if (pr < best) best = pr;
+      if (pr < best) {
+        best = pr;
+        *rp = q.hw;
+      }
     }
   }
   return best;
 }
 
 /* Is chain c a spur now: a chain from a free end to a node with another
- * chain, whose tip sticks out less than spur_ratio stroke widths beyond
- * the rest?  Sets *reach to that protrusion. */
+ * chain, whose tip sticks out less than spur_ratio half-widths of the
+ * stroke it leaves (the junction's, the widest there), plus a pixel?  Sets *reach to that protrusion. */
 static int is_spur(const work *wk, const chain *c, double *reach) {
   int e, j;
-  double thr;
+  double thr, rp;
   if (!c->alive || c->a < 0 || c->a == c->b) return 0;
   if (wk->nd[c->a].deg == 1 && wk->nd[c->b].deg >= 2) {
     e = c->a;
@@ -597,10 +602,10 @@ static int is_spur(const work *wk, const chain *c, double *reach) {
   } else {
     return 0;
   }
-  if (c->len > 4 * wk->nd[j].hw + 4 * wk->par->spur_ratio * wk->nd[j].hw + 4) return 0;
-  *reach = protrusion(wk, c, e, j);
-  thr = wk->par->spur_ratio * 2.0 * wk->nd[j].hw;
-  if (thr < 1.5) thr = 1.5;
+  if (c->len > 2 * wk->nd[j].hw + 2 * wk->par->spur_ratio * wk->nd[j].hw + 4) return 0;
+  *reach = protrusion(wk, c, e, j, &rp);
+  /* plus a pixel: the tip pixel's own extent is not in its distance */
+  thr = wk->par->spur_ratio * (rp > wk->nd[j].hw ? rp : wk->nd[j].hw) + 1.0;
   return *reach < thr;
 }
 
@@ -876,12 +881,21 @@ static void extend_ends(work *wk) {
       for (s = 0; s < lim && stroke_ink(wk, o.x + (s + 0.25) * tx, o.y + (s + 0.25) * ty);
            s += 0.25) {
       }
-      /* the edge lies about s + 1/8 out; stop hw short of it, never behind the node */
+      /* the edge lies about s + 1/8 out: the end goes hw short of it, so
+       * that the round cap ends at the edge; points beyond it are dropped */
       s += 0.125 - hw;
-      if (s < ex) s = ex;
-      if (s < 0) s = 0;
+      if (s < ex - hw) s = ex - hw; /* a round cap: never more than hw back */
       N->x = o.x + s * tx;
       N->y = o.y + s * ty;
+      if (e) {
+        while (c->n > 0 && (c->p[c->n - 1].x - N->x) * tx + (c->p[c->n - 1].y - N->y) * ty > -0.5)
+          c->n--;
+      } else {
+        int cut = 0;
+        while (cut < c->n && (c->p[cut].x - N->x) * tx + (c->p[cut].y - N->y) * ty > -0.5) cut++;
+        memmove(c->p, c->p + cut, (size_t)(c->n - cut) * sizeof *c->p);
+        c->n -= cut;
+      }
     }
   }
 }
