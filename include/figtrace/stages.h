@@ -87,13 +87,14 @@ typedef struct ft_trace_params {
                           ink edge along it); >= 0; default 0 */
   double spur_ratio;   /* centerline: a branch from a junction to a free end is pruned
                           when its tip sticks out less than spur_ratio x the half-width
-                          of the stroke it leaves, plus 1 px, beyond that stroke's edge;
-                          >= 0; default 1.0 */
+                          of the stroke it leaves (where that covers the tip best),
+                          plus 1 px, beyond that stroke's edge; >= 0; default 0.75 */
   double blob_ratio;   /* auto: ink whose local width exceeds blob_ratio x the label's
                           typical stroke width is outlined, not stroked; > 1;
                           default 2.5 */
   double simplify;     /* centerline: Douglas-Peucker tolerance in pixels applied to
-                          the sub-pixel centre points; >= 0; default 0.5 */
+                          the sub-pixel centre points, times width/10 for strokes
+                          wider than 10 px; >= 0; default 0.5 */
 } ft_trace_params;
 
 /* Fill p with the defaults above. */

@@ -588,7 +588,7 @@ static double protrusion(const work *wk, const chain *c, int e, int j, double *r
 
 /* Is chain c a spur now: a chain from a free end to a node with another
  * chain, whose tip sticks out less than spur_ratio half-widths of the
- * stroke it leaves (the junction's, the widest there), plus a pixel?  Sets *reach to that protrusion. */
+ * stroke it leaves (where it covers the tip best), plus a pixel?  Sets *reach to that protrusion. */
 static int is_spur(const work *wk, const chain *c, double *reach) {
   int e, j;
   double thr, rp;
@@ -605,7 +605,7 @@ static int is_spur(const work *wk, const chain *c, double *reach) {
   if (c->len > 2 * wk->nd[j].hw + 2 * wk->par->spur_ratio * wk->nd[j].hw + 4) return 0;
   *reach = protrusion(wk, c, e, j, &rp);
   /* plus a pixel: the tip pixel's own extent is not in its distance */
-  thr = wk->par->spur_ratio * (rp > wk->nd[j].hw ? rp : wk->nd[j].hw) + 1.0;
+  thr = wk->par->spur_ratio * rp + 1.0;
   return *reach < thr;
 }
 
@@ -966,7 +966,7 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
   cpt *q;
   uint8_t *keep;
   int n = pl->n, i, k, idx, passes;
-  double width, ox = wk->ox + 0.5, oy = wk->oy + 0.5;
+  double width, tol, ox = wk->ox + 0.5, oy = wk->oy + 0.5;
   ft_path *path;
   ft_status st;
   if (closed && n > 1 && pl->p[0].x == pl->p[n - 1].x && pl->p[0].y == pl->p[n - 1].y) n--;
@@ -992,7 +992,7 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
    * its width), ends of open paths fixed */
   passes = (int)(width / 2);
   if (passes < 1) passes = 1;
-  if (passes > 8) passes = 8;
+  if (passes > 2) passes = 2;
   memcpy(q, pl->p, (size_t)n * sizeof *q);
   for (k = 0; k < passes; k++) {
     cpt prev = q[closed ? n - 1 : 0], first = q[0];
@@ -1005,6 +1005,9 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
       prev = c;
     }
   }
+  /* a stroke's visible error is relative to its width: beyond 10 px the
+   * tolerance grows with it */
+  tol = wk->par->simplify * (width > 10 ? width / 10 : 1);
   if (closed) { /* split at the point farthest from the first */
     int far = 0;
     double fd = -1;
@@ -1017,11 +1020,11 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
     }
     q[n] = q[0];
     keep[0] = keep[far] = keep[n] = 1;
-    dp(q, 0, far, wk->par->simplify, keep);
-    dp(q, far, n, wk->par->simplify, keep);
+    dp(q, 0, far, tol, keep);
+    dp(q, far, n, tol, keep);
   } else {
     keep[0] = keep[n - 1] = 1;
-    dp(q, 0, n - 1, wk->par->simplify, keep);
+    dp(q, 0, n - 1, tol, keep);
   }
   if ((st = ft_paths_add(ctx, ps, q[0].x + ox, q[0].y + oy, &idx))) goto done;
   path = &ps->path[idx];

@@ -70,7 +70,7 @@
 static const ft_trace_params trace_defaults = {
     .mode = FT_TRACE_OUTLINE,
     .stroke_width = 0.0,
-    .spur_ratio = 1.0,
+    .spur_ratio = 0.75,
     .blob_ratio = 2.5,
     .simplify = 0.5,
 };

@@ -469,7 +469,7 @@ static void test_bad_params(void) {
   CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
   ft_trace_params_init(&p);
   CU_ASSERT_EQUAL(p.mode, FT_TRACE_OUTLINE);
-  CU_ASSERT_DOUBLE_EQUAL(p.spur_ratio, 1.0, 0);
+  CU_ASSERT_DOUBLE_EQUAL(p.spur_ratio, 0.75, 0);
   CU_ASSERT_DOUBLE_EQUAL(p.blob_ratio, 2.5, 0);
   CU_ASSERT_DOUBLE_EQUAL(p.simplify, 0.5, 0);
   CU_ASSERT_DOUBLE_EQUAL(p.stroke_width, 0.0, 0);
