@@ -85,6 +85,7 @@ typedef struct work {
   const ft_trace_params *par;
   int w, h;       /* buffer size, the label's box plus one pixel all round */
   int ox, oy;     /* image position of buffer pixel (0, 0) */
+  int img_w, img_h; /* size of the image, which bounds every point */
   int off[8];     /* index offsets of the neighbours */
   uint8_t *ink;   /* [h][w] 1 on the label */
   uint8_t *sk;    /* [h][w] skeleton */
@@ -893,8 +894,10 @@ static void extend_ends(work *wk) {
       } else {
         int cut = 0;
         while (cut < c->n && (c->p[cut].x - N->x) * tx + (c->p[cut].y - N->y) * ty > -0.5) cut++;
-        memmove(c->p, c->p + cut, (size_t)(c->n - cut) * sizeof *c->p);
-        c->n -= cut;
+        if (cut > 0) {
+          memmove(c->p, c->p + cut, (size_t)(c->n - cut) * sizeof *c->p);
+          c->n -= cut;
+        }
       }
     }
   }
@@ -1026,22 +1029,28 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
     keep[0] = keep[n - 1] = 1;
     dp(q, 0, n - 1, tol, keep);
   }
-  if ((st = ft_paths_add(ctx, ps, q[0].x + ox, q[0].y + oy, &idx))) goto done;
+  for (i = 0; i < n; i++) { /* to image coordinates, inside the image */
+    q[i].x += ox;
+    q[i].y += oy;
+    q[i].x = q[i].x < 0 ? 0 : q[i].x > wk->img_w ? wk->img_w : q[i].x;
+    q[i].y = q[i].y < 0 ? 0 : q[i].y > wk->img_h ? wk->img_h : q[i].y;
+  }
+  if ((st = ft_paths_add(ctx, ps, q[0].x, q[0].y, &idx))) goto done;
   path = &ps->path[idx];
   path->closed = closed;
   path->label = label;
   path->class_id = FT_CLASS_STROKE;
   path->stroke_width = width;
   if (n == 1) {
-    st = ft_path_line_to(ctx, path, q[0].x + ox, q[0].y + oy);
+    st = ft_path_line_to(ctx, path, q[0].x, q[0].y);
     goto done;
   }
   for (i = 1; i < (closed ? n : n - 1); i++)
-    if (keep[i] && (st = ft_path_line_to(ctx, path, q[i].x + ox, q[i].y + oy))) goto done;
+    if (keep[i] && (st = ft_path_line_to(ctx, path, q[i].x, q[i].y))) goto done;
   if (closed)
-    st = ft_path_line_to(ctx, path, q[0].x + ox, q[0].y + oy);
+    st = ft_path_line_to(ctx, path, q[0].x, q[0].y);
   else
-    st = ft_path_line_to(ctx, path, q[n - 1].x + ox, q[n - 1].y + oy);
+    st = ft_path_line_to(ctx, path, q[n - 1].x, q[n - 1].y);
 done:
   free(q);
   free(keep);
@@ -1236,6 +1245,8 @@ ft_status ft__trace_centerline(ft_ctx *ctx, const ft_labels *in, const ft_trace_
   memset(&wk, 0, sizeof wk);
   wk.ctx = ctx;
   wk.par = p;
+  wk.img_w = in->width;
+  wk.img_h = in->height;
   build_simple(wk.simple);
   n = in->nlabels;
   /* bounding box of every label: x0, y0, x1, y1 */

@@ -493,6 +493,32 @@ static void test_bad_params(void) {
   ft_labels_free(lab);
 }
 
+/* Random speckle of several densities: tracing succeeds in both modes and
+ * every coordinate and width is finite and inside the image. */
+static void test_random(void) {
+  int density, mode, i, j;
+  for (density = 10; density <= 90; density += 20)
+    for (mode = FT_TRACE_CENTERLINE; mode <= FT_TRACE_AUTO; mode++) {
+      ft_labels *lab = mask_new(64, 48);
+      ft_paths *ps;
+      for (i = 0; i < 64 * 48; i++) lab->label[i] = (int)(rng() % 100) < density;
+      ps = trace_mode(lab, mode);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(ps);
+      for (i = 0; i < ps->npaths; i++) {
+        const ft_path *p = &ps->path[i];
+        ft_point q = p->start;
+        CU_ASSERT(p->nseg >= 1);
+        if (p->class_id == FT_CLASS_STROKE) CU_ASSERT(p->stroke_width >= 1.0 && p->stroke_width < 64);
+        for (j = -1; j < p->nseg; j++) {
+          if (j >= 0) q = p->seg[j].c[2];
+          CU_ASSERT(q.x >= 0 && q.x <= 64 && q.y >= 0 && q.y <= 48);
+        }
+      }
+      ft_paths_free(ps);
+      ft_labels_free(lab);
+    }
+}
+
 /* The command-line parsers of --trace and --stroke-width. */
 static void test_cli_parsers(void) {
   ft_trace_params p;
@@ -540,6 +566,7 @@ int main(void) {
                                        {"dot and fixed width", test_dot_and_fixed_width},
                                        {"empty map and two labels", test_empty_and_labels},
                                        {"bad parameters", test_bad_params},
+                                       {"random speckle", test_random},
                                        {"command-line parsers", test_cli_parsers},
                                        {NULL, NULL}};
   return ft_test_main("centerline", cases);
