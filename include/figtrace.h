@@ -21,6 +21,9 @@
 #include "figtrace/doc.h"
 #include "figtrace/io.h"
 #include "figtrace/stages.h"
+#include "figtrace/spec.h"
+#include "figtrace/denoise.h"
+#include "figtrace/thresholds.h"
 #include "figtrace/pipeline.h"
 #include "figtrace/nn.h"
 

@@ -78,7 +78,9 @@ static void usage_error(const char *fmt, ...) {
  * with man/figtrace.1 (tests/e2e/errors.sh checks both list each option). */
 static void print_help(FILE *fp) {
   ft_read_params rd;
+  ft_fit_params fit;
   ft_read_params_init(&rd);
+  ft_fit_params_init(&fit);
   fprintf(fp,
           "Usage: figtrace [OPTION]... INPUT...\n"
           "Convert raster images (PNG, JPEG, TIFF, PNM) into editable SVG figures.\n"
@@ -100,6 +102,14 @@ static void print_help(FILE *fp) {
           "      --max-pixels=N     refuse images with more than N pixels before\n"
           "                         decoding them; N may end in k, M or G\n"
           "                         (default %llu)\n"
+          "      --tolerance=PX     largest distance of the fitted curves from the\n"
+          "                         pixel outline, in pixels (default %.2g)\n"
+          "      --alphamax=A       corner threshold from 0 (all corners) to 1.3333\n"
+          "                         (no corners) (default %.2g)\n"
+          "      --min-area=PX      drop outlines and holes smaller than PX square\n"
+          "                         pixels (default %.0f)\n"
+          "      --polygon          fit straight segments only\n"
+          "      --no-fit           keep the exact pixel outline (no smoothing)\n"
           "      --trace=MODE       outline: filled outlines of the ink (default);\n"
           "                         centerline: pen strokes as stroked centre lines;\n"
           "                         auto: centre lines, filled outlines for ink much\n"
@@ -121,7 +131,8 @@ static void print_help(FILE *fp) {
           "  convert photo.heic png:- | figtrace - > photo.svg\n"
           "\n"
           "See figtrace(1) for details.\n",
-          cli_threshold_names(), (unsigned long long)rd.max_pixels);
+          cli_threshold_names(), (unsigned long long)rd.max_pixels, fit.tolerance, fit.alphamax,
+          fit.min_area);
 }
 
 /* The library's message already names the input for read errors
@@ -185,8 +196,11 @@ static int progress_cb(void *user, double fraction) { return stop_signal != 0; }
 
 /* ---- option parsing ---- */
 
-enum { OPT_THRESHOLD = 256, OPT_INVERT, OPT_PAGE, OPT_MAX_PIXELS, OPT_VERSION, OPT_TRACE,
-       OPT_STROKE_WIDTH };
+enum {
+  OPT_THRESHOLD = 256, OPT_INVERT, OPT_PAGE, OPT_MAX_PIXELS, OPT_VERSION,
+  OPT_TOLERANCE, OPT_ALPHAMAX, OPT_MIN_AREA, OPT_POLYGON, OPT_NO_FIT,
+  OPT_TRACE, OPT_STROKE_WIDTH
+};
 
 /* Parse argv into c.  Returns -1 to go on, otherwise the exit status
  * (0 after --help or --version, EXIT_USAGE after a mistake). */
@@ -203,6 +217,11 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
+      {"tolerance", required_argument, NULL, OPT_TOLERANCE},
+      {"alphamax", required_argument, NULL, OPT_ALPHAMAX},
+      {"min-area", required_argument, NULL, OPT_MIN_AREA},
+      {"polygon", no_argument, NULL, OPT_POLYGON},
+      {"no-fit", no_argument, NULL, OPT_NO_FIT},
       {NULL, 0, NULL, 0},
   };
   int ch;
@@ -247,6 +266,30 @@ static int parse_args(cli *c, int argc, char **argv) {
                       optarg);
           return EXIT_USAGE;
         }
+        break;
+      case OPT_TOLERANCE:
+        if (cli_parse_double(optarg, 0.05, 100.0, &c->opt.fit.tolerance)) {
+          usage_error("invalid tolerance '%s' (pixels, from 0.05 to 100)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_ALPHAMAX:
+        if (cli_parse_double(optarg, 0.0, 4.0 / 3.0, &c->opt.fit.alphamax)) {
+          usage_error("invalid alphamax '%s' (from 0 to 1.3333)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_MIN_AREA:
+        if (cli_parse_double(optarg, 0.0, 1e12, &c->opt.fit.min_area)) {
+          usage_error("invalid minimum area '%s' (square pixels, 0 or more)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_POLYGON:
+        c->opt.fit.mode = FT_FIT_POLYGON;
+        break;
+      case OPT_NO_FIT:
+        c->opt.fit.mode = FT_FIT_NONE;
         break;
       case OPT_TRACE:
         if (cli_parse_trace(optarg, &c->opt.trace)) {
