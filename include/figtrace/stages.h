@@ -110,8 +110,10 @@ FT_API void ft_trace_params_init(ft_trace_params *p);
  * sub-pixel centre points (closed for a loop without free ends), simplified
  * to `simplify` pixels, with class_id FT_CLASS_STROKE, the label it came
  * from, parent -1 and stroke_width set; drawn with that width and round
- * caps and joins it covers the stroke.  An isolated dot is a path with one
- * zero-length segment.
+ * caps and joins it covers the stroke.  A dot (an isolated pixel, or an
+ * open path shorter than its half-width, such as a filled disc) is one
+ * horizontal segment 0.5 px long centred on it; an isolated one is as
+ * wide as a disc of its area, centred on its centroid.
  *
  * mode FT_TRACE_AUTO: as centerline, but for each label the parts that are
  * wider than blob_ratio x its median skeleton width (the union of the

@@ -975,6 +975,67 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
   if (closed && n > 1 && pl->p[0].x == pl->p[n - 1].x && pl->p[0].y == pl->p[n - 1].y) n--;
   if (n < 3) closed = 0;
   if (n == 0) return FT_OK;
+  if (!closed && n > 1) { /* shorter than its half-width: a round blob, drawn as one dot */
+    double len = 0, mhw = 0;
+    int im = 0;
+    for (i = 0; i < n; i++) {
+      if (i > 0) len += hypot(pl->p[i].x - pl->p[i - 1].x, pl->p[i].y - pl->p[i - 1].y);
+      if (pl->p[i].hw > mhw) {
+        mhw = pl->p[i].hw;
+        im = i;
+      }
+    }
+    if (len < mhw) {
+      pl->p[0] = pl->p[im];
+      n = 1;
+      pl->hw[0] = mhw;
+      pl->nhw = 1;
+    }
+  }
+  if (n == 1) { /* a dot goes to the deepest ink point near it: thinning leaves
+                   the skeleton of a disc a pixel or two off its centre */
+    int cx = (int)floor(pl->p[0].x + 0.5), cy = (int)floor(pl->p[0].y + 0.5);
+    int r = (int)ceil(pl->hw[0] > 0 ? pl->hw[0] : 0) / 2 + 1, x, y;
+    double best = -1;
+    for (y = cy - r; y <= cy + r; y++)
+      for (x = cx - r; x <= cx + r; x++) {
+        double d;
+        if (x < 0 || y < 0 || x >= wk->w || y >= wk->h) continue;
+        d = wk->dist[(size_t)y * wk->w + x];
+        if (d > best) {
+          best = d;
+          pl->p[0].x = x;
+          pl->p[0].y = y;
+        }
+      }
+    if (best - 0.5 > pl->hw[0]) pl->hw[0] = best - 0.5;
+    pl->nhw = 1;
+    { /* an isolated round blob: centroid and the width of a disc of its area */
+      double R = pl->hw[0] + 2, sx = 0, sy = 0, area = 0;
+      int rr = (int)ceil(R + 1.5), ring = 0;
+      cx = (int)floor(pl->p[0].x + 0.5);
+      cy = (int)floor(pl->p[0].y + 0.5);
+      for (y = cy - rr; y <= cy + rr; y++)
+        for (x = cx - rr; x <= cx + rr; x++) {
+          double d = hypot(x - cx, y - cy);
+          if (x < 0 || y < 0 || x >= wk->w || y >= wk->h || !wk->ink[(size_t)y * wk->w + x] ||
+              d > R + 1.5)
+            continue;
+          if (d > R) {
+            ring = 1;
+          } else {
+            sx += x;
+            sy += y;
+            area += 1;
+          }
+        }
+      if (!ring && area > 0) {
+        pl->p[0].x = sx / area;
+        pl->p[0].y = sy / area;
+        pl->hw[0] = sqrt(area / 3.14159265358979);
+      }
+    }
+  }
   q = ft__malloc_n((size_t)n + 1, sizeof *q);
   keep = ft__calloc_n((size_t)n + 1, 1);
   if (!q || !keep) {
@@ -1035,14 +1096,14 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
     q[i].x = q[i].x < 0 ? 0 : q[i].x > wk->img_w ? wk->img_w : q[i].x;
     q[i].y = q[i].y < 0 ? 0 : q[i].y > wk->img_h ? wk->img_h : q[i].y;
   }
-  if ((st = ft_paths_add(ctx, ps, q[0].x, q[0].y, &idx))) goto done;
+  if ((st = ft_paths_add(ctx, ps, n == 1 ? q[0].x - 0.25 : q[0].x, q[0].y, &idx))) goto done;
   path = &ps->path[idx];
   path->closed = closed;
   path->label = label;
   path->class_id = FT_CLASS_STROKE;
   path->stroke_width = width;
-  if (n == 1) {
-    st = ft_path_line_to(ctx, path, q[0].x, q[0].y);
+  if (n == 1) { /* a dot: half a pixel across, as writers drop zero-length segments */
+    st = ft_path_line_to(ctx, path, q[0].x + 0.25, q[0].y);
     goto done;
   }
   for (i = 1; i < (closed ? n : n - 1); i++)

@@ -420,17 +420,38 @@ static void test_dot_and_fixed_width(void) {
   ft_paths_free(ps);
   p.stroke_width = 0;
   CU_ASSERT_EQUAL_FATAL(ft_trace(NULL, lab, &p, &ps), FT_OK);
-  { /* the dot: a zero-length segment at the pixel centre, width 1 */
+  { /* the dot: half a pixel centred on the pixel centre */
     int i, found = 0;
     for (i = 0; i < ps->npaths; i++) {
       const ft_path *q = &ps->path[i];
-      if (q->nseg == 1 && q->start.x == 7.5 && q->start.y == 5.5 && q->seg[0].c[2].x == 7.5) {
+      if (q->nseg == 1 && q->start.x == 7.25 && q->start.y == 5.5 && q->seg[0].c[2].x == 7.75 &&
+          q->seg[0].c[2].y == 5.5) {
         found = 1;
-        CU_ASSERT_DOUBLE_EQUAL(q->stroke_width, 1.0, 1e-12);
+        /* the width of a disc of one pixel's area */
+        CU_ASSERT_DOUBLE_EQUAL(q->stroke_width, 2 / sqrt(3.14159265358979), 1e-9);
       }
     }
     CU_ASSERT(found);
   }
+  ft_paths_free(ps);
+  ft_labels_free(lab);
+}
+
+/* A filled disc is one dot as wide as the disc. */
+static void test_disc(void) {
+  ft_labels *lab = mask_new(60, 60);
+  ft_paths *ps;
+  int x, y;
+  for (y = 0; y < 60; y++)
+    for (x = 0; x < 60; x++)
+      if (hypot(x + 0.5 - 30, y + 0.5 - 30) <= 12) lab->label[y * 60 + x] = 1;
+  ps = trace_mode(lab, FT_TRACE_CENTERLINE);
+  CU_ASSERT_EQUAL_FATAL(ps->npaths, 1);
+  CU_ASSERT_EQUAL(ps->path[0].nseg, 1);
+  CU_ASSERT_DOUBLE_EQUAL(ps->path[0].stroke_width, 24.0, 1.0);
+  CU_ASSERT_DOUBLE_EQUAL((ps->path[0].start.x + ps->path[0].seg[0].c[2].x) / 2, 30.0, 1.0);
+  CU_ASSERT_DOUBLE_EQUAL(ps->path[0].start.y, 30.0, 1.0);
+  CU_ASSERT(iou(lab, ps) > 0.93);
   ft_paths_free(ps);
   ft_labels_free(lab);
 }
@@ -564,6 +585,7 @@ int main(void) {
                                        {"blob with a tail", test_blob_tail},
                                        {"auto on strokes only", test_auto_strokes},
                                        {"dot and fixed width", test_dot_and_fixed_width},
+                                       {"filled disc", test_disc},
                                        {"empty map and two labels", test_empty_and_labels},
                                        {"bad parameters", test_bad_params},
                                        {"random speckle", test_random},

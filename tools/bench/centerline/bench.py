@@ -129,10 +129,10 @@ def main():
             png = "%s.%d.png" % (base, S)
             gray = render(src_svg, S, png)
             ink_in = ink(gray)
-            thin_svg = base + ".thin.svg"
+            thin_svg = "%s.%d.thin.svg" % (base, S)
             open(thin_svg, "w").write(
                 re.sub(r'stroke-width="2"', 'stroke-width="%g"' % (24.0 / S), src_text, count=1))
-            src_line = ink(render(thin_svg, S, base + ".thin.png"), 200)
+            src_line = ink(render(thin_svg, S, thin_svg[:-4] + ".png"), 200)
             pbm = "%s.%d.pbm" % (base, S)
             Image.fromarray(ink_in).convert("1").save(pbm)
             for m in methods:
