@@ -25,22 +25,27 @@
  *    across the chain (a tent of slope 1 through the three samples at -1, 0,
  *    +1 pixel along the normal gives the sub-pixel centre and its height,
  *    hence the half-width, also for strokes of even width).
- * 5. Clean-up.  Spurs - chains from a junction to a free end that reach
- *    less than spur_ratio stroke widths beyond the junction's stroke edge -
- *    are removed, shortest first, which also removes the forks thinning
- *    leaves at square stroke ends.  Junctions closer than their two
- *    half-widths are merged (the two forks of an X become one).  A junction
- *    is moved to the least-squares intersection of the centre lines of its
- *    chains measured just outside its disc, and chain points inside the
- *    disc are dropped.  At each junction the pairs of chains that continue
- *    each other within 35 degrees are paired, most opposite first; at a
- *    node left with two chains they are always paired.  Free ends are
- *    extended along their direction to half a width short of the ink edge.
+ * 5. Clean-up.  Spurs - chains from a junction to a free end whose tip
+ *    disc sticks out of the discs of the chains it leaves by less than
+ *    spur_ratio half-widths plus a pixel - are removed, least first,
+ *    which also removes the forks thinning leaves at square stroke ends and
+ *    the branches of ragged edges.  Junctions closer than 1.5 times their
+ *    two half-widths are merged (the two forks of an X become one).  A
+ *    junction is moved to the least-squares intersection of the centre
+ *    lines of its chains measured just outside its disc, and chain points
+ *    inside the disc are dropped.  At each junction the pairs of chains
+ *    that continue each other within 35 degrees are paired, most opposite
+ *    first; at a node left with two chains they are always paired.  Free
+ *    ends are moved to half a width short of the ink edge along their
+ *    direction, so that the round cap ends where the ink does.
  * 6. Paths.  Following the pairings chains are concatenated into paths
- *    (closed when they come back), smoothed once with a [1 2 1]/4 filter,
- *    simplified with Douglas-Peucker (D. Douglas and T. Peucker, Canadian
- *    Cartographer 10 (1973)), and given the median width of their samples
- *    or the fixed width of the params.
+ *    (closed when they come back), smoothed with a [1 2 1]/4 filter (once
+ *    per half width, at most twice), simplified with Douglas-Peucker (D.
+ *    Douglas and T. Peucker, Canadian Cartographer 10 (1973)) to simplify
+ *    pixels, scaled by width/10 above 10 px, and given a high median of
+ *    their width samples or the fixed width of the params.  An open path
+ *    shorter than its half-width is a dot; an isolated dot takes the
+ *    centroid and the equal-area disc of its blob.
  */
 #include "config.h"
 
