@@ -74,17 +74,54 @@ FT_API double ft_otsu_threshold(const uint64_t *hist, int n);
 /* ---- trace: labels -> paths ---- */
 
 typedef enum ft_trace_mode {
-  FT_TRACE_OUTLINE = 0 /* closed boundaries of every region and hole */
+  FT_TRACE_OUTLINE = 0,    /* closed boundaries of every region and hole */
+  FT_TRACE_CENTERLINE = 1, /* centre lines of pen strokes as stroked open paths */
+  FT_TRACE_AUTO = 2        /* centre lines, but regions much wider than the typical
+                              stroke (filled blobs, arrow heads) as outlines */
 } ft_trace_mode;
 
 typedef struct ft_trace_params {
-  int mode; /* ft_trace_mode; default FT_TRACE_OUTLINE */
+  int mode;            /* ft_trace_mode; default FT_TRACE_OUTLINE */
+  double stroke_width; /* centerline: width in pixels given to every stroke, or 0 to
+                          measure each path's own (median of twice the distance to the
+                          ink edge along it); >= 0; default 0 */
+  double spur_ratio;   /* centerline: a branch from a junction to a free end is pruned
+                          when its tip sticks out less than spur_ratio x the half-width
+                          of the stroke it leaves (where that covers the tip best),
+                          plus 1 px, beyond that stroke's edge; >= 0; default 0.75 */
+  double blob_ratio;   /* auto: ink whose local width exceeds blob_ratio x the label's
+                          typical stroke width is outlined, not stroked; > 1;
+                          default 2.5 */
+  double simplify;     /* centerline: Douglas-Peucker tolerance in pixels applied to
+                          the sub-pixel centre points, times width/10 for strokes
+                          wider than 10 px; >= 0; default 0.5 */
 } ft_trace_params;
 
 /* Fill p with the defaults above. */
 FT_API void ft_trace_params_init(ft_trace_params *p);
 
-/* Outline tracing: for every label > 0, the boundary of each 8-connected
+/* mode FT_TRACE_CENTERLINE: every label > 0 is thinned to a one-pixel,
+ * topology-preserving skeleton; the skeleton becomes a graph of junctions,
+ * free ends and chains between them; spurs are pruned (spur_ratio), nearby
+ * junctions merged and placed where the strokes' centre lines meet, and
+ * the chains through a junction that continue each other best (within 35
+ * degrees of straight) are joined, so a line crossing another stays one
+ * path.  Each path is an open polyline of FT_SEG_LINE segments through
+ * sub-pixel centre points (closed for a loop without free ends), simplified
+ * to `simplify` pixels, with class_id FT_CLASS_STROKE, the label it came
+ * from, parent -1 and stroke_width set; drawn with that width and round
+ * caps and joins it covers the stroke.  A dot (an isolated pixel, or an
+ * open path shorter than its half-width, such as a filled disc) is one
+ * horizontal segment 0.5 px long centred on it; an isolated one is as
+ * wide as a disc of its area, centred on its centroid.
+ *
+ * mode FT_TRACE_AUTO: as centerline, but for each label the parts that are
+ * wider than blob_ratio x its median skeleton width (the union of the
+ * maximal discs of those skeleton points) are traced as outlines, exactly
+ * as in outline mode, and come first in the result (with their class and
+ * nesting); strokes follow.
+ *
+ * Outline tracing: for every label > 0, the boundary of each 8-connected
  * component and of each hole inside it (holes are 4-connected regions of
  * other labels not reaching the image border), exactly on the pixel-corner
  * grid, as closed polygons of FT_SEG_LINE segments with a vertex only where

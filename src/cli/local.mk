@@ -11,7 +11,9 @@ figtrace_SOURCES += \
 	src/cli/batch.c \
 	src/cli/inputs.c \
 	src/cli/progress.c \
-	src/cli/report.c
+	src/cli/report.c \
+	src/cli/trace_opts.c \
+	src/cli/trace_opts.h
 
 check_PROGRAMS += tests/unit/test_options
 TESTS += tests/unit/test_options

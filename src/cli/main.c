@@ -38,6 +38,7 @@
 #include "cli/figure.h"
 #include "cli/batch.h"
 #include "cli/options.h"
+#include "cli/trace_opts.h"
 
 #define EXIT_USAGE 2
 
@@ -105,6 +106,12 @@ static void print_help(FILE *fp) {
           "                         pixels (default %.0f)\n"
           "      --polygon          fit straight segments only\n"
           "      --no-fit           keep the exact pixel outline (no smoothing)\n"
+          "      --trace=MODE       outline: filled outlines of the ink (default);\n"
+          "                         centerline: pen strokes as stroked centre lines;\n"
+          "                         auto: centre lines, filled outlines for ink much\n"
+          "                         wider than the typical stroke\n"
+          "      --stroke-width=W   width of centre-line strokes: auto (measured per\n"
+          "                         stroke, the default) or W pixels for all\n"
           "\n"
           "Figure options:\n"
           "      --journal=NAME     follow a journal's artwork rules: nature, cell,\n"
@@ -185,7 +192,9 @@ enum {
   OPT_ALPHAMAX,
   OPT_MIN_AREA,
   OPT_POLYGON,
-  OPT_NO_FIT
+  OPT_NO_FIT,
+  OPT_TRACE,
+  OPT_STROKE_WIDTH
 };
 
 /* Parse argv into c.  Returns -1 to go on, otherwise the exit status
@@ -205,6 +214,8 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"log", required_argument, NULL, OPT_LOG},
       {"report", required_argument, NULL, OPT_REPORT},
       {"shard", required_argument, NULL, OPT_SHARD},
+      {"trace", required_argument, NULL, OPT_TRACE},
+      {"stroke-width", required_argument, NULL, OPT_STROKE_WIDTH},
       {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
@@ -353,6 +364,18 @@ static int parse_args(cli *c, int argc, char **argv) {
         break;
       case OPT_NO_FIT:
         c->opt.fit.mode = FT_FIT_NONE;
+        break;
+      case OPT_TRACE:
+        if (cli_parse_trace(optarg, &c->opt.trace)) {
+          usage_error("invalid trace mode '%s' (one of: outline, centerline, auto)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_STROKE_WIDTH:
+        if (cli_parse_stroke_width(optarg, &c->opt.trace)) {
+          usage_error("invalid stroke width '%s' (auto, or pixels greater than 0)", optarg);
+          return EXIT_USAGE;
+        }
         break;
       case 'q':
         c->verbosity = -1;

@@ -237,7 +237,8 @@ static ft_status add_region(svgw *w, ft__pd *pd, const ft_paths *ps, const int *
 }
 
 /* Write the <path> element held in w->d (nothing when d is empty).
- * stroke_path is the open path it draws, NULL for a region. */
+ * stroke_path is the stroke it draws (an open path, or a closed one with
+ * its own stroke_width), NULL for a region. */
 static int path_element(svgw *w, const char *id, const ft_layer *l, const ft_path *stroke_path) {
   if (w->d.len == 0) return 0;
   if (start(w, "path") < 0 || (id && attr(w, "id", id) < 0)) return -1;
@@ -346,7 +347,9 @@ static ft_status write_layer(svgw *w, const ft_layer *l) {
     } else if ((st = add_region(w, &pd, ps, first_hole, next_hole, i, l))) {
       goto done;
     }
-    if (path_element(w, eid, l, p->closed ? NULL : p) < 0) goto xmlfail;
+    /* a closed centre line (stroke_width set) is stroked like an open one */
+    if (path_element(w, eid, l, p->closed && !(p->stroke_width > 0.0) ? NULL : p) < 0)
+      goto xmlfail;
   }
   if (end(w) < 0) goto xmlfail;
   goto done;

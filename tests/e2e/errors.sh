@@ -128,7 +128,7 @@ expect_rc 0 "--help"
 expect "--help: nothing on stderr" ! -s ft.err
 ft -h
 expect_rc 0 "-h"
-for opt in -o --output --threshold --invert --page --max-pixels -q --quiet -v --verbose \
+for opt in -o --output --threshold --invert --page --max-pixels --trace --stroke-width -q --quiet -v --verbose \
     -h --help --version -r --recursive --include -j --jobs --skip-existing --progress --log \
     --report --shard; do
   checks=$((checks + 1))
