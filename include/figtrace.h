@@ -26,5 +26,6 @@
 #include "figtrace/thresholds.h"
 #include "figtrace/pipeline.h"
 #include "figtrace/nn.h"
+#include "figtrace/segment_nn.h"
 
 #endif
