@@ -217,6 +217,12 @@ static ft_status fill_holes(ft_ctx *ctx, work *W, const int64_t *area, int min_a
 
 ft_status ft_split_instances(ft_ctx *ctx, const ft_tensor *prob, const ft_image *colour,
                              const ft_instance_params *p, ft_labels **out) {
+  return ft__split_instances_marked(ctx, prob, colour, p, NULL, out);
+}
+
+ft_status ft__split_instances_marked(ft_ctx *ctx, const ft_tensor *prob, const ft_image *colour,
+                                     const ft_instance_params *p, const int32_t *markers,
+                                     ft_labels **out) {
   work W;
   ft_instance_params defs;
   ft_labels *lab = NULL;
@@ -265,8 +271,22 @@ ft_status ft_split_instances(ft_ctx *ctx, const ft_tensor *prob, const ft_image 
     seedmask[i] = W.fg[i] && (double)v > p->seed_threshold;
     W.level[i] = (uint8_t)(v <= 0 ? 0 : v >= 1 ? 255 : (int)(v * 255.0f + 0.5f));
   }
-  /* 1. markers */
-  components(&W, seedmask, &next);
+  /* 1. markers: given ones (restricted to the foreground), or seed components */
+  if (markers) {
+    int32_t mx = 0;
+    for (i = 0; i < W.n; i++)
+      if (W.fg[i] && markers[i] > 0) {
+        W.lab[i] = markers[i];
+        if (markers[i] > mx) mx = markers[i];
+      }
+    if (mx == INT32_MAX) {
+      st = ft__fail(ctx, FT_ERR_INVAL, "instances: marker label too large");
+      goto fail;
+    }
+    next = mx + 1;
+  } else {
+    components(&W, seedmask, &next);
+  }
   if ((st = ft__progress(ctx, 0.3))) goto fail;
   /* 2. flooding */
   flood(&W);

@@ -338,6 +338,40 @@ static ft_status ink_labels(ft_ctx *ctx, const ft_tensor *prob, const ft_image *
   return FT_OK;
 }
 
+/* Markers at the input's size (w x h) from a 3-class map at the network's
+ * scale: the map is split there (nothing dropped or filled), and each input
+ * pixel whose nearest network pixel is a seed (interior above the seed
+ * threshold) gets that pixel's instance.  OUT: *markers, [h][w], free(). */
+static ft_status scaled_markers(ft_ctx *ctx, const ft_tensor *prob, const ft_instance_params *ip,
+                                int w, int h, int32_t **markers) {
+  ft_instance_params raw = *ip;
+  ft_labels *lab = NULL;
+  const float *pint = prob->data + (size_t)prob->w * prob->h;
+  int32_t *mk;
+  int x, y;
+  ft_status st;
+  *markers = NULL;
+  raw.min_area = 0;
+  raw.hole_fraction = 0;
+  if ((st = ft_split_instances(ctx, prob, NULL, &raw, &lab))) return st;
+  mk = ft__calloc_n((size_t)w * h, sizeof *mk);
+  if (!mk) {
+    ft_labels_free(lab);
+    return ft__nomem(ctx, "unet");
+  }
+  for (y = 0; y < h; y++) {
+    int ys = clampi((int)((y + 0.5) * prob->h / h), 0, prob->h - 1);
+    for (x = 0; x < w; x++) {
+      int xs = clampi((int)((x + 0.5) * prob->w / w), 0, prob->w - 1);
+      size_t q = (size_t)ys * prob->w + xs;
+      if ((double)pint[q] > ip->seed_threshold) mk[(size_t)y * w + x] = lab->label[q];
+    }
+  }
+  ft_labels_free(lab);
+  *markers = mk;
+  return FT_OK;
+}
+
 ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params *p,
                           ft_labels **out) {
   ft_unet_params defs;
@@ -349,6 +383,7 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
   ft_model_params mp;
   ft_instance_params ip;
   char *path = NULL;
+  int32_t *markers = NULL;
   double lo = 0, hi = 1, d = 0, s = 1, ref;
   ft_status st;
   int c;
@@ -432,6 +467,18 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
   st = ft_model_run(ctx, m, net_in, &mp, &prob);
   ft__progress_slice(ctx, lo, hi);
   if (st) goto done;
+  if (mi->classes == 3) {
+    ip = p->instances;
+    if (ip.min_area < 0) {
+      ref = d > 0 ? d : mi->object_size;
+      ip.min_area = ref > 0 ? (int)floor(M_PI / 4 * (0.3 * ref) * (0.3 * ref) + 0.5) : 30;
+      if (ip.min_area < 4) ip.min_area = 4;
+    }
+    /* Resized, the thin boundary bands between touching objects blur away,
+     * so the markers come from a split at the network's scale. */
+    if (s != 1.0 && (st = scaled_markers(ctx, prob, &ip, in->width, in->height, &markers)))
+      goto done;
+  }
   if (s != 1.0) {
     if ((st = ft_tensor_new(ctx, 1, prob->c, in->height, in->width, &back))) goto done;
     for (c = 0; c < prob->c; c++)
@@ -449,14 +496,8 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
 
   /* 4. labels */
   if (mi->classes == 3) {
-    ip = p->instances;
-    if (ip.min_area < 0) {
-      ref = d > 0 ? d : mi->object_size;
-      ip.min_area = ref > 0 ? (int)floor(M_PI / 4 * (0.3 * ref) * (0.3 * ref) + 0.5) : 30;
-      if (ip.min_area < 4) ip.min_area = 4;
-    }
     sub_slice(ctx, lo, hi, 0.9, 1.0);
-    st = ft_split_instances(ctx, prob, in, &ip, out);
+    st = ft__split_instances_marked(ctx, prob, in, &ip, markers, out);
     ft__progress_slice(ctx, lo, hi);
     if (st) goto done;
     ft__log(ctx, FT_LOG_INFO, "unet: %d instances (min area %d px)", (*out)->nlabels - 1,
@@ -474,5 +515,6 @@ done:
   ft_image_free(scaled);
   ft_tensor_free(prob);
   ft_tensor_free(back);
+  free(markers);
   return st;
 }
