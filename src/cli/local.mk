@@ -3,7 +3,9 @@
 figtrace_SOURCES += \
 	src/cli/main.c \
 	src/cli/options.c \
-	src/cli/options.h
+	src/cli/options.h \
+	src/cli/segment.c \
+	src/cli/segment.h
 
 check_PROGRAMS += tests/unit/test_options
 TESTS += tests/unit/test_options

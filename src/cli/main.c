@@ -35,6 +35,7 @@
 
 #include "figtrace.h"
 #include "cli/options.h"
+#include "cli/segment.h"
 
 #define EXIT_USAGE 2
 
@@ -90,9 +91,19 @@ static void print_help(FILE *fp) {
           "                         directory (created if missing) when there are\n"
           "                         several, or when PATH ends in / or is a directory;\n"
           "                         - writes the single input's SVG to standard output\n"
+          "  -p, --preset=NAME      start from a named set of options: %s\n"
+          "                         (default lineart); other options override it\n"
+          "      --list-presets     show the presets with their settings, the denoise\n"
+          "                         filters and the threshold methods, and exit\n"
+          "      --denoise=SPEC     filters applied before segmenting, in order, e.g.\n"
+          "                         flatten:r=40,median:r=1 ('' for none)\n"
           "      --threshold=VALUE  ink/background threshold: a number from 0 to 1\n"
-          "                         (or a percentage such as 45%%), or a method: %s\n"
-          "                         (default otsu)\n"
+          "                         (or a percentage such as 45%%), or a method: %s,\n"
+          "                         with keys, e.g. sauvola:w=31,k=0.2 (default otsu)\n"
+          "      --colors=N         quantise into N colours (2..64, k-means in CIELAB)\n"
+          "                         instead of thresholding; 0 thresholds\n"
+          "      --min-area=N       merge regions of fewer than N pixels into their\n"
+          "                         neighbour (default 0, keep all)\n"
           "      --invert           swap ink and background after thresholding\n"
           "      --page=N           TIFF page (directory) to read, counted from 0\n"
           "                         (default 0)\n"
@@ -114,7 +125,7 @@ static void print_help(FILE *fp) {
           "  convert photo.heic png:- | figtrace - > photo.svg\n"
           "\n"
           "See figtrace(1) for details.\n",
-          cli_threshold_names(), (unsigned long long)rd.max_pixels);
+          cli_preset_names(), cli_threshold_names(), (unsigned long long)rd.max_pixels);
 }
 
 /* The library's message already names the input for read errors
@@ -178,7 +189,17 @@ static int progress_cb(void *user, double fraction) { return stop_signal != 0; }
 
 /* ---- option parsing ---- */
 
-enum { OPT_THRESHOLD = 256, OPT_INVERT, OPT_PAGE, OPT_MAX_PIXELS, OPT_VERSION };
+enum {
+  OPT_THRESHOLD = 256,
+  OPT_INVERT,
+  OPT_PAGE,
+  OPT_MAX_PIXELS,
+  OPT_VERSION,
+  OPT_LIST_PRESETS,
+  OPT_DENOISE,
+  OPT_COLORS,
+  OPT_MIN_AREA
+};
 
 /* Parse argv into c.  Returns -1 to go on, otherwise the exit status
  * (0 after --help or --version, EXIT_USAGE after a mistake). */
@@ -193,15 +214,33 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
+      {"preset", required_argument, NULL, 'p'},
+      {"list-presets", no_argument, NULL, OPT_LIST_PRESETS},
+      {"denoise", required_argument, NULL, OPT_DENOISE},
+      {"colors", required_argument, NULL, OPT_COLORS},
+      {"min-area", required_argument, NULL, OPT_MIN_AREA},
       {NULL, 0, NULL, 0},
   };
+  static const char shortopts[] = ":o:p:qvh";
+  const char *preset = NULL;
+  char msg[1024];
   int ch;
   long n;
 
   memset(c, 0, sizeof *c);
   ft_options_init(&c->opt);
   opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+  /* The preset (the last -p given) is applied before every other option,
+   * wherever it stands, so options on the command line override it one by
+   * one; mistakes are reported by the full pass below. */
+  while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+    if (ch == 'p') preset = optarg;
+  optind = 0;
+  if (preset && cli_preset(&c->opt, preset, msg, sizeof msg)) {
+    usage_error("%s", msg);
+    return EXIT_USAGE;
+  }
+  while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
     switch (ch) {
       case 'o':
         if (c->out_arg) {
@@ -215,9 +254,31 @@ static int parse_args(cli *c, int argc, char **argv) {
         c->out_arg = optarg;
         break;
       case OPT_THRESHOLD:
-        if (cli_parse_threshold(optarg, &c->opt.segment)) {
-          usage_error("invalid threshold '%s' (a number from 0 to 1, a percentage, or one of: %s)",
-                      optarg, cli_threshold_names());
+        if (cli_set(&c->opt, "threshold", optarg, msg, sizeof msg)) {
+          usage_error("invalid threshold '%s': %s", optarg, msg);
+          return EXIT_USAGE;
+        }
+        break;
+      case 'p': /* applied above */
+        break;
+      case OPT_LIST_PRESETS:
+        cli_list_presets(stdout);
+        return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+      case OPT_DENOISE:
+        if (cli_set(&c->opt, "denoise", optarg, msg, sizeof msg)) {
+          usage_error("%s", msg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_COLORS:
+        if (cli_set(&c->opt, "colors", optarg, msg, sizeof msg)) {
+          usage_error("%s", msg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_MIN_AREA:
+        if (cli_set(&c->opt, "min-area", optarg, msg, sizeof msg)) {
+          usage_error("%s", msg);
           return EXIT_USAGE;
         }
         break;
