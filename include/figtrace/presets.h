@@ -44,6 +44,7 @@ FT_API const ft_preset *ft_preset_find(const char *name);
 FT_API FT_USERESULT ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt);
 
 /* Set one option by its command-line name:
+ *   segment    threshold, or unet[:MODEL][,KEY=VALUE...] (ft_options_set_segment)
  *   denoise    a denoise chain spec, "" for none (ft_options_set_denoise)
  *   threshold  a number, a percentage or a method spec (ft_segment_params_parse)
  *   invert     yes/no (also 1/0, true/false, on/off)

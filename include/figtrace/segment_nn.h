@@ -25,6 +25,15 @@
 extern "C" {
 #endif
 
+/* The segmenter a pipeline runs (ft_options.segmenter). */
+typedef enum ft_segmenter {
+  FT_SEGMENTER_THRESHOLD = 0, /* ft_segment: thresholds and colour quantisation */
+  FT_SEGMENTER_UNET = 1       /* ft_segment_unet */
+} ft_segmenter;
+
+/* Longest model name or path ft_options holds, terminating NUL included. */
+#define FT_MODEL_NAME_MAX 1024
+
 /* ---- model lookup ---- */
 
 /* Environment variable holding a colon-separated list of model directories,

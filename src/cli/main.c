@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "figtrace.h"
+#include "cli/labels.h"
 #include "cli/options.h"
 #include "cli/segment.h"
 
@@ -43,6 +44,7 @@
 typedef struct cli {
   ft_options opt;      /* the pipeline's parameters */
   const char *out_arg; /* -o argument, NULL when absent */
+  const char *labels;  /* --labels FILE (instance label image), NULL when absent */
   int verbosity;       /* -1 quiet, 0 normal, 1 verbose, 2 debug */
   char **inputs;       /* [ninputs] borrowed from argv */
   int ninputs;
@@ -104,6 +106,13 @@ static void print_help(FILE *fp) {
           "                         instead of thresholding; 0 thresholds\n"
           "      --min-area=N       merge regions of fewer than N pixels into their\n"
           "                         neighbour (default 0, keep all)\n"
+          "      --segment=SPEC     segmenter: threshold (default), or a U-Net,\n"
+          "                         unet[:MODEL][,KEY=VALUE...], MODEL a name (nuclei)\n"
+          "                         or a .safetensors path, keys diameter, rescale,\n"
+          "                         invert, min-area, tile; models are searched in\n"
+          "                         $FIGTRACE_MODEL_PATH, then %s\n"
+          "      --labels=FILE      also write the label image (16-bit PNG or TIFF,\n"
+          "                         one value per object) to FILE; one input only\n"
           "      --invert           swap ink and background after thresholding\n"
           "      --page=N           TIFF page (directory) to read, counted from 0\n"
           "                         (default 0)\n"
@@ -125,7 +134,8 @@ static void print_help(FILE *fp) {
           "  convert photo.heic png:- | figtrace - > photo.svg\n"
           "\n"
           "See figtrace(1) for details.\n",
-          cli_preset_names(), cli_threshold_names(), (unsigned long long)rd.max_pixels);
+          cli_preset_names(), cli_threshold_names(), ft_model_dir(),
+          (unsigned long long)rd.max_pixels);
 }
 
 /* The library's message already names the input for read errors
@@ -198,7 +208,9 @@ enum {
   OPT_LIST_PRESETS,
   OPT_DENOISE,
   OPT_COLORS,
-  OPT_MIN_AREA
+  OPT_MIN_AREA,
+  OPT_SEGMENT,
+  OPT_LABELS
 };
 
 /* Parse argv into c.  Returns -1 to go on, otherwise the exit status
@@ -219,6 +231,8 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"denoise", required_argument, NULL, OPT_DENOISE},
       {"colors", required_argument, NULL, OPT_COLORS},
       {"min-area", required_argument, NULL, OPT_MIN_AREA},
+      {"segment", required_argument, NULL, OPT_SEGMENT},
+      {"labels", required_argument, NULL, OPT_LABELS},
       {NULL, 0, NULL, 0},
   };
   static const char shortopts[] = ":o:p:qvh";
@@ -282,6 +296,19 @@ static int parse_args(cli *c, int argc, char **argv) {
           return EXIT_USAGE;
         }
         break;
+      case OPT_SEGMENT:
+        if (cli_set(&c->opt, "segment", optarg, msg, sizeof msg)) {
+          usage_error("%s", msg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_LABELS:
+        if (!cli_labels_name_ok(optarg)) {
+          usage_error("--labels '%s': the name must end in .png, .tif or .tiff", optarg);
+          return EXIT_USAGE;
+        }
+        c->labels = optarg;
+        break;
       case OPT_INVERT:
         c->opt.segment.invert = 1;
         break;
@@ -334,6 +361,10 @@ static int parse_args(cli *c, int argc, char **argv) {
   c->ninputs = argc - optind;
   if (c->ninputs < 1) {
     usage_error("no input file (use - for standard input)");
+    return EXIT_USAGE;
+  }
+  if (c->labels && c->ninputs > 1) {
+    usage_error("--labels takes a single input, not %d", c->ninputs);
     return EXIT_USAGE;
   }
   return -1;
@@ -568,6 +599,7 @@ static const char *display_name(const char *input) {
 static int convert(ft_ctx *ctx, const cli *c, const job *j) {
   ft_image *img = NULL;
   ft_doc *doc = NULL;
+  ft_labels *labels = NULL;
   ft_sink *sink = NULL;
   ft_status st, cst;
   double t0 = now_seconds();
@@ -576,7 +608,8 @@ static int convert(ft_ctx *ctx, const cli *c, const job *j) {
 
   ft_ctx_clear_error(ctx);
   if ((st = ft_read_file(ctx, j->input, &c->opt.read, &img))) goto fail;
-  if ((st = ft_pipeline_run(ctx, &c->opt, img, &doc))) goto fail;
+  if ((st = ft_pipeline_run_labels(ctx, &c->opt, img, &doc, c->labels ? &labels : NULL)))
+    goto fail;
   if (doc->incomplete && c->verbosity >= 0)
     fprintf(stderr, "figtrace: %s: warning: conversion incomplete, part of the image was skipped\n",
             name);
@@ -588,6 +621,8 @@ static int convert(ft_ctx *ctx, const cli *c, const job *j) {
   sink = NULL;
   if (st == FT_OK) st = cst;
   if (st) goto fail;
+  /* --labels: the label image, written (atomically) once the figure is. */
+  if (labels && (st = ft_labels_write(ctx, labels, c->labels))) goto fail;
 
   if (c->verbosity > 0) {
     for (i = 0; i < doc->nlayers; i++)
@@ -597,6 +632,7 @@ static int convert(ft_ctx *ctx, const cli *c, const job *j) {
             img->bit_depth, strcmp(j->output, "-") == 0 ? "standard output" : j->output, npaths,
             npaths == 1 ? "" : "s", now_seconds() - t0);
   }
+  ft_labels_free(labels);
   ft_doc_free(doc);
   ft_image_free(img);
   return 0;
@@ -607,6 +643,7 @@ fail:
   } else {
     report_failure(ctx, name, st);
   }
+  ft_labels_free(labels);
   ft_doc_free(doc);
   ft_image_free(img);
   return 1;

@@ -22,6 +22,7 @@
 
 /* Clean line art and scans of printed figures: exact Otsu outlines. */
 static const ft_setting lineart[] = {
+    {"segment", "threshold"},
     {"denoise", ""},
     {"threshold", "otsu"},
     {"colors", "0"},
@@ -31,6 +32,7 @@ static const ft_setting lineart[] = {
 /* Pencil or pen on paper, photographed: flatten the light, smooth the grain,
  * threshold against the local paper, drop specks and pinholes. */
 static const ft_setting sketch[] = {
+    {"segment", "threshold"},
     {"denoise", "flatten:r=40,median:r=1"},
     {"threshold", "sauvola:w=31,k=0.2,r=0.5"},
     {"colors", "0"},
@@ -39,10 +41,22 @@ static const ft_setting sketch[] = {
 
 /* Multi-colour figures and diagrams: quantise, merge colour specks. */
 static const ft_setting color[] = {
+    {"segment", "threshold"},
     {"denoise", ""},
     {"threshold", "otsu"},
     {"colors", "8"},
     {"min-area", "16"},
+};
+
+/* Microscopy nuclei: the U-Net (its own percentile normalisation, polarity
+ * and object-size rescaling), one instance per nucleus; the threshold keys
+ * are reset so --segment threshold falls back to a plain Otsu. */
+static const ft_setting microscopy[] = {
+    {"segment", "unet:nuclei"},
+    {"denoise", ""},
+    {"threshold", "otsu"},
+    {"colors", "0"},
+    {"min-area", "0"},
 };
 
 static const ft_preset presets[] = {
@@ -51,6 +65,8 @@ static const ft_preset presets[] = {
     {"sketch", "photographed pencil/pen sketches: flatten, median, Sauvola", sketch,
      NSET(sketch)},
     {"color", "colour figures: k-means colour quantisation in CIELAB", color, NSET(color)},
+    {"microscopy", "stained nuclei: U-Net (model nuclei), one outlined instance per nucleus",
+     microscopy, NSET(microscopy)},
 };
 
 #define NPRESETS ((int)(sizeof presets / sizeof presets[0]))
@@ -88,7 +104,7 @@ ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
   return FT_OK;
 }
 
-static const char *const option_keys = "denoise, threshold, invert, colors, min-area";
+static const char *const option_keys = "segment, denoise, threshold, invert, colors, min-area";
 
 const char *ft_options_keys(void) { return option_keys; }
 
@@ -107,6 +123,7 @@ static int whole_number(const char *s, long long lo, long long hi, long long *v)
 ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const char *value) {
   long long v;
   if (!key || !value || !opt) return ft__fail(ctx, FT_ERR_INVAL, "options: no key or value");
+  if (!strcmp(key, "segment")) return ft_options_set_segment(ctx, opt, value);
   if (!strcmp(key, "denoise")) return ft_options_set_denoise(ctx, opt, value);
   if (!strcmp(key, "threshold")) return ft_segment_params_parse(ctx, value, &opt->segment);
   if (!strcmp(key, "invert")) {

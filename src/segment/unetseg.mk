@@ -5,6 +5,7 @@ libfigtrace_impl_la_SOURCES += \
 	src/nn/find.c \
 	src/segment/nn_internal.h \
 	src/segment/unet.c \
+	src/segment/unet_options.c \
 	src/segment/instances.c \
 	src/segment/labels_write.c
 
@@ -40,3 +41,6 @@ tests_unit_test_unetseg_LDADD = $(TEST_LDADD)
 tests_unit_test_instances_SOURCES = tests/unit/test_instances.c tests/unit/testutil.h
 tests_unit_test_instances_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_instances_LDADD = $(TEST_LDADD)
+
+## The program's --labels option.
+figtrace_SOURCES += src/cli/labels.c src/cli/labels.h
