@@ -44,3 +44,11 @@ tests_unit_test_instances_LDADD = $(TEST_LDADD)
 
 ## The program's --labels option.
 figtrace_SOURCES += src/cli/labels.c src/cli/labels.h
+
+## End-to-end: the program with a U-Net (tests/e2e/microscopy.sh) and its
+## comparison tool.
+check_PROGRAMS += tests/tools/labelcmp
+tests_tools_labelcmp_SOURCES = tests/tools/labelcmp.c
+tests_tools_labelcmp_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_tools_labelcmp_LDADD = libfigtrace_impl.la $(FT_DEP_LIBS)
+TESTS += tests/e2e/microscopy.sh
