@@ -469,6 +469,110 @@ static void test_labels_match_paths(void) {
   ft_image_free(img);
 }
 
+/* ---- the pipeline's --segment option and preset ---- */
+
+static void test_options_segment(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_options opt, before;
+  ft_options_init(&opt);
+  CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_THRESHOLD);
+  CU_ASSERT_STRING_EQUAL(opt.model, "nuclei");
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet") == FT_OK);
+  CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_UNET);
+  CU_ASSERT_STRING_EQUAL(opt.model, "nuclei");
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt,
+                                         "UNet:/x/m.safetensors,diameter=30,rescale=no,"
+                                         "invert=yes,min-area=12,tile=256") == FT_OK);
+  CU_ASSERT_STRING_EQUAL(opt.model, "/x/m.safetensors");
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.diameter, 30, 0);
+  CU_ASSERT_EQUAL(opt.unet.rescale, 0);
+  CU_ASSERT_EQUAL(opt.unet.invert, FT_UNET_INVERT_YES);
+  CU_ASSERT_EQUAL(opt.unet.instances.min_area, 12);
+  CU_ASSERT_EQUAL(opt.unet.tile, 256);
+  /* Keys not given take the defaults again. */
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:nuclei, diameter=20 ") == FT_OK);
+  CU_ASSERT_EQUAL(opt.unet.rescale, 1);
+  CU_ASSERT_EQUAL(opt.unet.instances.min_area, -1);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.diameter, 20, 0);
+  /* Errors leave opt unchanged. */
+  before = opt;
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,diameter=abc"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "diameter"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,size=3"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "unknown key 'size'"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unetx"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "watershed"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "unknown segmenter 'watershed'"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,tile=16"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(memcmp(&before, &opt, sizeof opt), 0);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "threshold") == FT_OK);
+  CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_THRESHOLD);
+  /* The preset and the generic setter. */
+  ft_options_init(&opt);
+  CU_ASSERT_FATAL(ft_preset_apply(ctx, "microscopy", &opt) == FT_OK);
+  CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_UNET);
+  CU_ASSERT_STRING_EQUAL(opt.model, "nuclei");
+  CU_ASSERT_EQUAL(opt.ndenoise, 0);
+  CU_ASSERT_FATAL(ft_preset_apply(ctx, "lineart", &opt) == FT_OK);
+  CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_THRESHOLD);
+  CU_ASSERT_FATAL(ft_options_set(ctx, &opt, "segment", "unet:ramp3") == FT_OK);
+  CU_ASSERT_STRING_EQUAL(opt.model, "ramp3");
+  ft_ctx_free(ctx);
+}
+
+/* The pipeline with the U-Net: one nucleus layer path per instance, and the
+ * labels it hands back are the segmenter's. */
+static void test_pipeline_unet(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  int ndiscs, i, l, nuclei_layer = -1;
+  ft_image *img = disc_image_n(160, 96, 16, 1, &ndiscs);
+  ft_options opt;
+  ft_doc *doc = NULL;
+  ft_labels *lab = NULL, *direct = NULL;
+  ft_unet_params p;
+  ft_options_init(&opt);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:") != FT_OK);
+  {
+    char spec[4200];
+    snprintf(spec, sizeof spec, "unet:%s", ramp3());
+    CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, spec) == FT_OK);
+  }
+  CU_ASSERT_FATAL(ft_pipeline_run_labels(ctx, &opt, img, &doc, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels - 1, ndiscs);
+  ft_unet_params_init(&p);
+  p.model = ramp3();
+  CU_ASSERT_FATAL(ft_segment_unet(ctx, img, &p, &direct) == FT_OK);
+  CU_ASSERT(labels_equal(lab, direct));
+  for (i = 0; i < doc->nlayers; i++)
+    if (doc->layer[i].paths && doc->layer[i].paths->npaths &&
+        doc->layer[i].paths->path[0].class_id == FT_CLASS_NUCLEUS)
+      nuclei_layer = i;
+  CU_ASSERT_FATAL(nuclei_layer >= 0);
+  {
+    const ft_paths *ps = doc->layer[nuclei_layer].paths;
+    int *seen = calloc((size_t)lab->nlabels, sizeof *seen), distinct = 0;
+    for (i = 0; i < ps->npaths; i++)
+      if (ps->path[i].label > 0 && ps->path[i].label < lab->nlabels) seen[ps->path[i].label] = 1;
+    for (l = 1; l < lab->nlabels; l++) distinct += seen[l];
+    CU_ASSERT_EQUAL(distinct, ndiscs);
+    free(seen);
+  }
+  ft_doc_free(doc);
+  ft_labels_free(lab);
+  ft_labels_free(direct);
+  /* A missing model fails the run with the lookup's message. */
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:nosuchmodel") == FT_OK);
+  doc = (ft_doc *)&doc;
+  lab = (ft_labels *)&lab;
+  CU_ASSERT_EQUAL(ft_pipeline_run_labels(ctx, &opt, img, &doc, &lab), FT_ERR_MODEL);
+  CU_ASSERT_PTR_NULL(doc);
+  CU_ASSERT_PTR_NULL(lab);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "'nosuchmodel' not found"));
+  ft_image_free(img);
+  ft_ctx_free(ctx);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"model lookup: path, FIGTRACE_MODEL_PATH, missing", test_find_path_and_env},
@@ -481,6 +585,8 @@ int main(void) {
       {"bad models and parameters", test_unet_errors},
       {"label image round trip", test_labels_write_roundtrip},
       {"label image and traced paths agree", test_labels_match_paths},
+      {"--segment option and microscopy preset", test_options_segment},
+      {"pipeline with the U-Net", test_pipeline_unet},
       {NULL, NULL},
   };
   return ft_test_main("unetseg", cases);
