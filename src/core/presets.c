@@ -104,7 +104,7 @@ ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
   return FT_OK;
 }
 
-static const char *const option_keys = "segment, denoise, threshold, invert, colors, min-area";
+static const char *const option_keys = "denoise, threshold, invert, colors, min-area, segment";
 
 const char *ft_options_keys(void) { return option_keys; }
 

@@ -273,8 +273,9 @@ static void test_presets(void) {
   const ft_preset *list;
   int n, i, j;
   list = ft_presets(&n);
-  CU_ASSERT_EQUAL(n, 3);
+  CU_ASSERT_EQUAL(n, 4);
   CU_ASSERT_STRING_EQUAL(list[0].name, "lineart");
+  CU_ASSERT_STRING_EQUAL(list[3].name, "microscopy");
   CU_ASSERT_PTR_EQUAL(ft_preset_find("SKETCH"), &list[1]);
   CU_ASSERT_PTR_NULL(ft_preset_find("poster"));
   /* every setting of every preset is accepted */
