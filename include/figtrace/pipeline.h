@@ -51,7 +51,7 @@ FT_API FT_USERESULT ft_status ft_options_set_denoise(ft_ctx *ctx, ft_options *op
 /* Choose the segmenter from a --segment text (figtrace/segment_nn.h):
  * "threshold" (ft_segment with opt->segment), or "unet" / "unet:MODEL"
  * followed by optional ",KEY=VALUE" items: diameter=PX (0 estimates),
- * rescale=yes|no, invert=auto|yes|no, min-area=PX (-1 automatic),
+ * rescale=yes|no, refine=yes|no, invert=auto|yes|no, min-area=PX (-1 automatic),
  * tile=PX.  MODEL defaults to "nuclei".  Errors are FT_ERR_INVAL with a
  * message saying what is accepted; opt is then unchanged. */
 FT_API FT_USERESULT ft_status ft_options_set_segment(ft_ctx *ctx, ft_options *opt,

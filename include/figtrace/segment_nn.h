@@ -120,6 +120,11 @@ typedef struct ft_unet_params {
                                    which means: the area of a disc of 0.3 times the
                                    object diameter (estimated or given), at least 4 */
   int tile;               /* ft_model_params.tile; default 1024 */
+  int refine;             /* 1 (default): with an estimated diameter and a 3-class model,
+                             measure the objects the first run found and, when their
+                             median diameter is more than 25% off the model's
+                             object_size, run once more at the corrected scale;
+                             0: one run */
 } ft_unet_params;
 
 FT_API void ft_unet_params_init(ft_unet_params *p);
@@ -146,7 +151,14 @@ FT_API double ft_estimate_object_diameter(const ft_image *gray);
  *      image is resized by s (antialiased tent filter).  Factors within 10%
  *      of 1 are not applied.
  *   3. the model runs tiled (ft_model_run, which applies its percentile
- *      normalisation); probabilities are resized back to the input size.
+ *      normalisation).  With refine (3-class models, estimated diameter),
+ *      the median equivalent diameter of the instances found is compared
+ *      with object_size and, when more than 25% off, the run is repeated
+ *      once at the corrected scale (a second pass of the network as size
+ *      model, as Cellpose's size model does with its own output).  At a
+ *      scale other than 1 the instances are split at the network's scale
+ *      and serve as markers at the input's scale, where the probabilities,
+ *      resized back, give the final outlines.
  *   4. 3-class models: ft_split_instances; 1- or 2-class models: ink where
  *      p(ink) > 0.5.
  * Label colours are the means of in; the pixel size is copied.  Errors:

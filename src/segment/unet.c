@@ -43,6 +43,7 @@ static const ft_unet_params defaults = {
     .instances = {.seed_threshold = 0.5, .fg_threshold = 0.5, .min_area = -1,
                   .hole_fraction = 0.25},
     .tile = 1024,
+    .refine = 1,
 };
 
 void ft_unet_params_init(ft_unet_params *p) { *p = defaults; }
@@ -280,7 +281,13 @@ double ft_estimate_object_diameter(const ft_image *gray) {
       if (py + 1 < h && mask[p + w] && !comp[p + w])
         comp[p + w] = ncomp, stack[top++] = (int32_t)(p + w);
     }
-    if (area >= 9 && (size_t)nd < n / 9 + 1) diam[nd++] = 2.0 * (maxd / 3.0) - 1.0;
+    if (area >= 9 && (size_t)nd < n / 9 + 1) {
+      /* A blob not much larger than its inscribed disc is one object: its
+       * equivalent-circle diameter is the size measure the models were
+       * trained with.  A clump keeps the inscribed width. */
+      double d_ins = 2.0 * (maxd / 3.0) - 1.0, d_eq = 2.0 * sqrt((double)area / M_PI);
+      diam[nd++] = d_eq <= 1.4 * d_ins ? d_eq : d_ins;
+    }
   }
   if (nd > 0) {
     qsort(diam, (size_t)nd, sizeof *diam, cmp_double);
@@ -338,6 +345,49 @@ static ft_status ink_labels(ft_ctx *ctx, const ft_tensor *prob, const ft_image *
   return FT_OK;
 }
 
+/* Run the model on img resized by s (s == 1: as is).  OUT: *prob at the
+ * resized size. */
+static ft_status run_scaled(ft_ctx *ctx, const ft_model *m, const ft_image *img, double s,
+                            const ft_model_params *mp, ft_tensor **prob) {
+  ft_image *scaled = NULL;
+  double dw = floor(img->width * s + 0.5), dh = floor(img->height * s + 0.5);
+  ft_status st;
+  *prob = NULL;
+  if (s == 1.0) return ft_model_run(ctx, m, img, mp, prob);
+  if (dw < 1) dw = 1;
+  if (dh < 1) dh = 1;
+  if (dw > FT_MAX_DIMENSION || dh > FT_MAX_DIMENSION)
+    return ft__fail(ctx, FT_ERR_TOOBIG, "unet: resized image %.0fx%.0f is too large", dw, dh);
+  if ((st = resize_image(ctx, img, (int)dw, (int)dh, &scaled))) return st;
+  st = ft_model_run(ctx, m, scaled, mp, prob);
+  ft_image_free(scaled);
+  return st;
+}
+
+/* Median equivalent-circle diameter 2 sqrt(area / pi) of the instances in a
+ * 3-class map, ignoring those below a disc of 0.3 object_size; 0 when fewer
+ * than 3 remain (too few to say). */
+static double median_instance_diameter(ft_ctx *ctx, const ft_tensor *prob, double object_size) {
+  ft_instance_params ip;
+  ft_labels *lab = NULL;
+  double *dd, res = 0;
+  int l, n = 0;
+  ft_instance_params_init(&ip);
+  ip.min_area = (int)floor(M_PI / 4 * (0.3 * object_size) * (0.3 * object_size) + 0.5);
+  if (ft_split_instances(ctx, prob, NULL, &ip, &lab) != FT_OK) return 0;
+  dd = ft__malloc_n((size_t)lab->nlabels, sizeof *dd);
+  if (dd) {
+    for (l = 1; l < lab->nlabels; l++) dd[n++] = 2.0 * sqrt((double)lab->info[l].area / M_PI);
+    if (n >= 3) {
+      qsort(dd, (size_t)n, sizeof *dd, cmp_double);
+      res = n % 2 ? dd[n / 2] : 0.5 * (dd[n / 2 - 1] + dd[n / 2]);
+    }
+  }
+  free(dd);
+  ft_labels_free(lab);
+  return res;
+}
+
 /* Markers at the input's size (w x h) from a 3-class map at the network's
  * scale: the map is split there (nothing dropped or filled), and each input
  * pixel whose nearest network pixel is a seed (interior above the seed
@@ -378,7 +428,8 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
   ft_model *owned = NULL;
   const ft_model *m;
   const ft_model_info *mi;
-  ft_image *gray = NULL, *net_in = NULL, *scaled = NULL;
+  ft_image *gray = NULL;
+  const ft_image *net_in;
   ft_tensor *prob = NULL, *back = NULL;
   ft_model_params mp;
   ft_instance_params ip;
@@ -434,7 +485,7 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
     ft__log(ctx, FT_LOG_DEBUG, "unet: gray median %.4f, range %.4f..%.4f%s", res[2], res[0],
             res[1], inv ? ", inverted" : "");
   }
-  net_in = mi->in_channels == 1 ? gray : (ft_image *)in;
+  net_in = mi->in_channels == 1 ? gray : in;
 
   /* 2. object size */
   if (p->rescale && mi->object_size > 0) {
@@ -448,25 +499,33 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
     ft__log(ctx, FT_LOG_INFO, "unet: object diameter %.1f px%s, model %.1f px: scale %.3f", d,
             p->diameter > 0 ? " (given)" : " (estimated)", mi->object_size, s);
   }
-  if (s != 1.0) {
-    double dw = floor(in->width * s + 0.5), dh = floor(in->height * s + 0.5);
-    if (dw < 1) dw = 1;
-    if (dh < 1) dh = 1;
-    if (dw > FT_MAX_DIMENSION || dh > FT_MAX_DIMENSION) {
-      st = ft__fail(ctx, FT_ERR_TOOBIG, "unet: resized image %.0fx%.0f is too large", dw, dh);
-      goto done;
-    }
-    if ((st = resize_image(ctx, net_in, (int)dw, (int)dh, &scaled))) goto done;
-    net_in = scaled;
-  }
-
-  /* 3. the network */
+  /* 3. the network, at scale s */
   ft_model_params_init(&mp);
   mp.tile = p->tile;
-  sub_slice(ctx, lo, hi, 0.0, 0.85);
-  st = ft_model_run(ctx, m, net_in, &mp, &prob);
+  sub_slice(ctx, lo, hi, 0.0, 0.45);
+  if ((st = run_scaled(ctx, m, net_in, s, &mp, &prob))) goto done;
+  /* 3b. refinement: the median size of what the network found says how far
+   * the estimate was off; one more run at the corrected scale. */
+  if (p->refine && p->rescale && p->diameter <= 0 && mi->classes == 3 && mi->object_size > 0) {
+    double dm = median_instance_diameter(ctx, prob, mi->object_size), s2 = s;
+    if (dm > 0 && fabs(log(dm / mi->object_size)) > log(1.25)) {
+      s2 = s * mi->object_size / dm;
+      if (s2 < p->min_scale) s2 = p->min_scale;
+      if (s2 > p->max_scale) s2 = p->max_scale;
+      if (fabs(s2 - 1.0) < 0.1) s2 = 1.0;
+    }
+    ft__log(ctx, FT_LOG_INFO, "unet: objects found %.1f px at scale %.3f%s%.3f", dm, s,
+            s2 != s ? ": refined to scale " : "", s2 != s ? s2 : s);
+    if (s2 != s && fabs(s2 / s - 1.0) > 0.1) {
+      ft_tensor_free(prob);
+      prob = NULL;
+      s = s2;
+      d = mi->object_size / s;
+      sub_slice(ctx, lo, hi, 0.45, 0.85);
+      if ((st = run_scaled(ctx, m, net_in, s, &mp, &prob))) goto done;
+    }
+  }
   ft__progress_slice(ctx, lo, hi);
-  if (st) goto done;
   if (mi->classes == 3) {
     ip = p->instances;
     if (ip.min_area < 0) {
@@ -512,7 +571,6 @@ done:
   free(path);
   ft_model_free(owned);
   ft_image_free(gray);
-  ft_image_free(scaled);
   ft_tensor_free(prob);
   ft_tensor_free(back);
   free(markers);

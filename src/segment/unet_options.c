@@ -16,7 +16,7 @@
 
 #include "segment/nn_internal.h"
 
-#define KEYS "diameter, rescale, invert, min-area, tile"
+#define KEYS "diameter, rescale, refine, invert, min-area, tile"
 
 static int word_is(const char *s, size_t n, const char *w) {
   return strlen(w) == n && strncasecmp(s, w, n) == 0;
@@ -48,15 +48,16 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
                       "estimates it)",
                       val);
     p->diameter = v;
-  } else if (!strcasecmp(item, "rescale")) {
+  } else if (!strcasecmp(item, "rescale") || !strcasecmp(item, "refine")) {
+    int *field = !strcasecmp(item, "rescale") ? &p->rescale : &p->refine;
     if (!strcasecmp(val, "yes") || !strcasecmp(val, "on") || !strcasecmp(val, "true") ||
         !strcmp(val, "1"))
-      p->rescale = 1;
+      *field = 1;
     else if (!strcasecmp(val, "no") || !strcasecmp(val, "off") || !strcasecmp(val, "false") ||
              !strcmp(val, "0"))
-      p->rescale = 0;
+      *field = 0;
     else
-      return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: rescale='%s' is not yes or no", val);
+      return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: %s='%s' is not yes or no", item, val);
   } else if (!strcasecmp(item, "invert")) {
     if (!strcasecmp(val, "auto"))
       p->invert = FT_UNET_INVERT_AUTO;
