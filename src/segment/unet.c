@@ -514,15 +514,17 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
       if (s2 > p->max_scale) s2 = p->max_scale;
       if (fabs(s2 - 1.0) < 0.1) s2 = 1.0;
     }
-    ft__log(ctx, FT_LOG_INFO, "unet: objects found %.1f px at scale %.3f%s%.3f", dm, s,
-            s2 != s ? ": refined to scale " : "", s2 != s ? s2 : s);
+    if (dm > 0) d = dm / s; /* the objects' size in input pixels, for min_area */
     if (s2 != s && fabs(s2 / s - 1.0) > 0.1) {
+      ft__log(ctx, FT_LOG_INFO, "unet: objects found %.1f px at scale %.3f: refined to %.3f",
+              dm, s, s2);
       ft_tensor_free(prob);
       prob = NULL;
       s = s2;
-      d = mi->object_size / s;
       sub_slice(ctx, lo, hi, 0.45, 0.85);
       if ((st = run_scaled(ctx, m, net_in, s, &mp, &prob))) goto done;
+    } else {
+      ft__log(ctx, FT_LOG_INFO, "unet: objects found %.1f px at scale %.3f: kept", dm, s);
     }
   }
   ft__progress_slice(ctx, lo, hi);
