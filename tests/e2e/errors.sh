@@ -129,6 +129,7 @@ expect "--help: nothing on stderr" ! -s ft.err
 ft -h
 expect_rc 0 "-h"
 for opt in -o --output --threshold --invert --page --max-pixels -q --quiet -v --verbose \
+    -p --preset --list-presets --denoise --colors --min-area \
     -h --help --version --segment --labels; do
   checks=$((checks + 1))
   if grep -qE -- "(^|[ ,])$opt([ =,]|\$)" ft.out; then

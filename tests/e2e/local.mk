@@ -14,4 +14,5 @@ TESTS += \
 	tests/e2e/samples.sh \
 	tests/e2e/outputs.sh \
 	tests/e2e/errors.sh \
-	tests/e2e/examples.sh
+	tests/e2e/examples.sh \
+	tests/e2e/presets.sh
