@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,10 +135,15 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
     return FT_OK;
   }
   if (!strcmp(key, "min-area")) {
-    if (whole_number(value, 0, INT64_MAX, &v))
-      return ft__fail(ctx, FT_ERR_INVAL, "min-area: '%s' is not a whole number of pixels >= 0",
+    char *end;
+    double a;
+    errno = 0;
+    a = strtod(value, &end);
+    if (end == value || *end || errno == ERANGE || !(a >= 0.0 && a <= 1e12))
+      return ft__fail(ctx, FT_ERR_INVAL, "min-area: '%s' is not a number of pixels from 0 to 1e12",
                       value);
-    opt->segment.min_area = (int64_t)v;
+    opt->segment.min_area = (int64_t)ceil(a); /* fewer than a pixels: fewer than ceil(a) */
+    opt->fit.min_area = a;
     return FT_OK;
   }
   return ft__fail(ctx, FT_ERR_INVAL, "options: unknown key '%s' (keys: %s)", key, option_keys);
