@@ -198,16 +198,40 @@ FT_API FT_USERESULT ft_status ft_trace(ft_ctx *ctx, const ft_labels *in,
 /* ---- fit: paths -> paths ---- */
 
 typedef enum ft_fit_mode {
-  FT_FIT_NONE = 0 /* keep the exact pixel outline */
+  FT_FIT_NONE = 0,    /* keep the exact pixel outline */
+  FT_FIT_POLYGON = 1, /* straight segments only: a polygon that follows the true edge */
+  FT_FIT_CURVES = 2   /* lines and cubic Beziers between corners, G1 at smooth joins */
 } ft_fit_mode;
 
 typedef struct ft_fit_params {
-  int mode; /* ft_fit_mode; default FT_FIT_NONE */
+  int mode;         /* ft_fit_mode; default FT_FIT_CURVES */
+  double tolerance; /* largest distance, in pixels, of the result from the midpoints of
+                     * the pixel edges it replaces; > 0, default 0.8 (POLYGON uses at
+                     * least 0.5, so that a digital straight line stays one segment) */
+  double alphamax;  /* corner threshold, 0..4/3: a polygon vertex standing out h pixels
+                     * from the chord joining its edges' midpoints is a corner when
+                     * 4/3 (1 - 1/h) >= alphamax (as potrace's alphamax: 0 makes every
+                     * vertex a corner, 4/3 none); default 1.0, i.e. h >= 4 px */
+  double min_area;  /* closed paths whose absolute area (pixels) is below this are
+                     * dropped with everything nested in them; default 0 (keep all) */
 } ft_fit_params;
 
 FT_API void ft_fit_params_init(ft_fit_params *p);
 
-/* Simplify and fit paths.  OUT: caller frees with ft_paths_free(). */
+/* Simplify and fit paths.
+ *
+ * Input paths that are pixel staircases (closed, line segments only, axis
+ * aligned, integer vertices - what ft_trace produces) are replaced by a
+ * polygon (FT_FIT_POLYGON) or by lines and cubics (FT_FIT_CURVES) within
+ * p->tolerance of the midpoints of their pixel edges; other paths are copied
+ * unchanged.  Orientation, hole, label, class_id and stroke_width are kept;
+ * parent indices are remapped when min_area drops paths.  Where two paths
+ * run along the same pixel edges (neighbouring labels), each shared stretch
+ * between junctions is fitted once and used by both paths, reversed for the
+ * second, so neighbours never gap or overlap.  Loops of at most 8 pixel
+ * edges keep their exact outline.  The anti-aliased source image is not
+ * consulted: edges are placed from the pixel geometry alone.
+ * OUT: caller frees with ft_paths_free(). */
 FT_API FT_USERESULT ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p,
                                      ft_paths **out);
 

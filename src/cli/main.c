@@ -80,7 +80,9 @@ static void usage_error(const char *fmt, ...) {
  * with man/figtrace.1 (tests/e2e/errors.sh checks both list each option). */
 static void print_help(FILE *fp) {
   ft_read_params rd;
+  ft_fit_params fit;
   ft_read_params_init(&rd);
+  ft_fit_params_init(&fit);
   fprintf(fp,
           "Usage: figtrace [OPTION]... INPUT...\n"
           "Convert raster images (PNG, JPEG, TIFF, PNM) into editable SVG figures.\n"
@@ -104,8 +106,9 @@ static void print_help(FILE *fp) {
           "                         with keys, e.g. sauvola:w=31,k=0.2 (default otsu)\n"
           "      --colors=N         quantise into N colours (2..64, k-means in CIELAB)\n"
           "                         instead of thresholding; 0 thresholds\n"
-          "      --min-area=N       merge regions of fewer than N pixels into their\n"
-          "                         neighbour (default 0, keep all)\n"
+          "      --min-area=PX      merge regions of fewer than PX pixels into their\n"
+          "                         neighbour, and drop fitted outlines and holes\n"
+          "                         below PX square pixels (default 0, keep all)\n"
           "      --segment=SPEC     segmenter: threshold (default), or a U-Net,\n"
           "                         unet[:MODEL][,KEY=VALUE...], MODEL a name (nuclei)\n"
           "                         or a .safetensors path, keys diameter, rescale,\n"
@@ -119,6 +122,12 @@ static void print_help(FILE *fp) {
           "      --max-pixels=N     refuse images with more than N pixels before\n"
           "                         decoding them; N may end in k, M or G\n"
           "                         (default %llu)\n"
+          "      --tolerance=PX     largest distance of the fitted curves from the\n"
+          "                         pixel outline, in pixels (default %.2g)\n"
+          "      --alphamax=A       corner threshold from 0 (all corners) to 1.3333\n"
+          "                         (no corners) (default %.2g)\n"
+          "      --polygon          fit straight segments only\n"
+          "      --no-fit           keep the exact pixel outline (no smoothing)\n"
           "  -q, --quiet            print errors only, no warnings\n"
           "  -v, --verbose          report each conversion and the library's log;\n"
           "                         twice for debugging detail\n"
@@ -135,7 +144,7 @@ static void print_help(FILE *fp) {
           "\n"
           "See figtrace(1) for details.\n",
           cli_preset_names(), cli_threshold_names(), ft_model_dir(),
-          (unsigned long long)rd.max_pixels);
+          (unsigned long long)rd.max_pixels, fit.tolerance, fit.alphamax);
 }
 
 /* The library's message already names the input for read errors
@@ -200,17 +209,9 @@ static int progress_cb(void *user, double fraction) { return stop_signal != 0; }
 /* ---- option parsing ---- */
 
 enum {
-  OPT_THRESHOLD = 256,
-  OPT_INVERT,
-  OPT_PAGE,
-  OPT_MAX_PIXELS,
-  OPT_VERSION,
-  OPT_LIST_PRESETS,
-  OPT_DENOISE,
-  OPT_COLORS,
-  OPT_MIN_AREA,
-  OPT_SEGMENT,
-  OPT_LABELS
+  OPT_THRESHOLD = 256, OPT_INVERT, OPT_PAGE, OPT_MAX_PIXELS, OPT_VERSION,
+  OPT_TOLERANCE, OPT_ALPHAMAX, OPT_MIN_AREA, OPT_POLYGON, OPT_NO_FIT,
+  OPT_LIST_PRESETS, OPT_DENOISE, OPT_COLORS, OPT_SEGMENT, OPT_LABELS
 };
 
 /* Parse argv into c.  Returns -1 to go on, otherwise the exit status
@@ -226,11 +227,15 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
+      {"tolerance", required_argument, NULL, OPT_TOLERANCE},
+      {"alphamax", required_argument, NULL, OPT_ALPHAMAX},
+      {"min-area", required_argument, NULL, OPT_MIN_AREA},
+      {"polygon", no_argument, NULL, OPT_POLYGON},
+      {"no-fit", no_argument, NULL, OPT_NO_FIT},
       {"preset", required_argument, NULL, 'p'},
       {"list-presets", no_argument, NULL, OPT_LIST_PRESETS},
       {"denoise", required_argument, NULL, OPT_DENOISE},
       {"colors", required_argument, NULL, OPT_COLORS},
-      {"min-area", required_argument, NULL, OPT_MIN_AREA},
       {"segment", required_argument, NULL, OPT_SEGMENT},
       {"labels", required_argument, NULL, OPT_LABELS},
       {NULL, 0, NULL, 0},
@@ -325,6 +330,24 @@ static int parse_args(cli *c, int argc, char **argv) {
                       optarg);
           return EXIT_USAGE;
         }
+        break;
+      case OPT_TOLERANCE:
+        if (cli_parse_double(optarg, 0.05, 100.0, &c->opt.fit.tolerance)) {
+          usage_error("invalid tolerance '%s' (pixels, from 0.05 to 100)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_ALPHAMAX:
+        if (cli_parse_double(optarg, 0.0, 4.0 / 3.0, &c->opt.fit.alphamax)) {
+          usage_error("invalid alphamax '%s' (from 0 to 1.3333)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_POLYGON:
+        c->opt.fit.mode = FT_FIT_POLYGON;
+        break;
+      case OPT_NO_FIT:
+        c->opt.fit.mode = FT_FIT_NONE;
         break;
       case 'q':
         c->verbosity = -1;

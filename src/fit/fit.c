@@ -1,25 +1,454 @@
-/* src/fit/fit.c - the fit stage's entry point and parameters.
+/* src/fit/fit.c - the fit stage: pixel outlines to polygons or curves, shared borders once.
  *
- * FT_FIT_NONE keeps the traced outline exactly (a deep copy), which is what
- * a pixel-exact conversion wants.  Curve fitting modes are added here as
- * further ft_fit_mode values. */
+ * FT_FIT_NONE keeps the traced outline exactly (a deep copy, after the
+ * min_area filter).  FT_FIT_POLYGON and FT_FIT_CURVES replace every pixel
+ * staircase by the polygon of polygon.c or the lines and cubics of bezier.c.
+ *
+ * Shared borders.  In a multi-label map the outlines of two neighbouring
+ * labels run along the same unit edges in opposite directions.  To make both
+ * sides use one geometry, the unit edges of all staircases go into a hash
+ * table recording which paths use each (at most two).  A pixel corner is a
+ * junction when an edge there is shared and either its number of incident
+ * boundary edges is not two or the two edges are used by different sets of
+ * paths; the corners of the image are junctions too, so that a map covering
+ * the whole image keeps its frame square.  Outlines are cut at junctions into runs; a run both of whose
+ * sides are traced is fitted once, with its end points fixed, by the first
+ * path that meets it (the one with the lower index), and the second path
+ * takes the same segments in reverse order with swapped controls.  A loop
+ * shared all round without junctions is fitted once as a loop and reversed
+ * likewise.  With a single label nothing is shared and each outline is
+ * fitted as one loop.
+ */
 #include "config.h"
 
-#include "core/internal.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit/internal.h"
 
 static const ft_fit_params fit_defaults = {
-    .mode = FT_FIT_NONE,
+    .mode = FT_FIT_CURVES,
+    .tolerance = 0.8,
+    .alphamax = 1.0,
+    .min_area = 0.0,
 };
+
+#define SMALL_LOOP 8 /* loops of at most this many unit edges stay exact */
 
 void ft_fit_params_init(ft_fit_params *p) { *p = fit_defaults; }
 
-ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_paths **out) {
-  *out = NULL;
-  if (!p) p = &fit_defaults;
-  switch (p->mode) {
-    case FT_FIT_NONE:
-      return ft_paths_copy(ctx, in, out);
-    default:
-      return ft__fail(ctx, FT_ERR_INVAL, "fit: unknown mode %d", p->mode);
+/* ---- staircases ---- */
+
+typedef struct stair {
+  ft_point *v; /* [n] pixel corners, one per unit step; NULL when not a staircase */
+  int n;
+  long *edge;  /* [n] id in the edge table of unit edge k (v[k] -> v[k+1]), when shared */
+} stair;
+
+static int is_int(double x) { return x == floor(x) && fabs(x) < 1e9; }
+
+/* Expand a closed axis-aligned integer polygon to unit steps; 0 when p is
+ * not one (stair left empty), 1 out of memory. */
+static int expand(const ft_path *p, stair *s) {
+  long n = 0;
+  int i, k;
+  ft_point cur = p->start;
+  memset(s, 0, sizeof *s);
+  if (!p->closed || p->nseg < 4 || !is_int(cur.x) || !is_int(cur.y)) return 0;
+  for (i = 0; i < p->nseg; i++) {
+    const ft_seg *sg = &p->seg[i];
+    double dx = sg->c[2].x - cur.x, dy = sg->c[2].y - cur.y;
+    if (sg->type != FT_SEG_LINE || !is_int(sg->c[2].x) || !is_int(sg->c[2].y)) return 0;
+    if ((dx != 0) == (dy != 0)) return 0; /* diagonal or empty */
+    n += (long)fabs(dx + dy);
+    if (n > INT32_MAX / 4) return 0;
+    cur = sg->c[2];
   }
+  if (cur.x != p->start.x || cur.y != p->start.y) return 0;
+  s->v = ft__malloc_n((size_t)n, sizeof *s->v);
+  if (!s->v) return 1;
+  s->n = (int)n;
+  cur = p->start;
+  k = 0;
+  for (i = 0; i < p->nseg; i++) {
+    ft_point e = p->seg[i].c[2];
+    int len = (int)fabs(e.x - cur.x + e.y - cur.y), j;
+    double ux = (e.x - cur.x) / len, uy = (e.y - cur.y) / len;
+    for (j = 0; j < len; j++) {
+      s->v[k].x = cur.x + j * ux;
+      s->v[k].y = cur.y + j * uy;
+      k++;
+    }
+    cur = e;
+  }
+  return 0;
+}
+
+/* ---- the unit-edge table ---- */
+
+typedef struct edge_rec {
+  uint64_t key;
+  int owner[2]; /* paths using this edge (owner[1] = -1 when one) */
+  int run;      /* index of the fitted shared run starting here, -1 none */
+} edge_rec;
+
+typedef struct edge_table {
+  edge_rec *e;
+  long *slot; /* [cap] index into e or -1 */
+  long n, cap, ecap;
+  double w, h; /* the pixel grid, whose corners are always junctions */
+} edge_table;
+
+/* A unit edge is named by its lower-left-most corner and orientation. */
+static uint64_t edge_key(ft_point a, ft_point b) {
+  uint64_t x = (uint64_t)((int64_t)(a.x < b.x ? a.x : b.x) + (1 << 30));
+  uint64_t y = (uint64_t)((int64_t)(a.y < b.y ? a.y : b.y) + (1 << 30));
+  return (x << 33) | (y << 1) | (uint64_t)(a.y == b.y);
+}
+
+static uint64_t hash64(uint64_t k) {
+  uint64_t h = k * 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 29);
+}
+
+static long edge_find(const edge_table *t, uint64_t key) {
+  uint64_t h = hash64(key) & (uint64_t)(t->cap - 1);
+  while (t->slot[h] >= 0) {
+    if (t->e[t->slot[h]].key == key) return t->slot[h];
+    h = (h + 1) & (uint64_t)(t->cap - 1);
+  }
+  return -1;
+}
+
+static long edge_insert(edge_table *t, uint64_t key, int path) {
+  uint64_t h = hash64(key) & (uint64_t)(t->cap - 1);
+  while (t->slot[h] >= 0) {
+    edge_rec *r = &t->e[t->slot[h]];
+    if (r->key == key) {
+      if (r->owner[0] != path && r->owner[1] < 0) r->owner[1] = path;
+      return t->slot[h];
+    }
+    h = (h + 1) & (uint64_t)(t->cap - 1);
+  }
+  t->slot[h] = t->n;
+  t->e[t->n].key = key;
+  t->e[t->n].owner[0] = path;
+  t->e[t->n].owner[1] = -1;
+  t->e[t->n].run = -1;
+  return t->n++;
+}
+
+static int shared(const edge_table *t, long e) { return t->e[e].owner[1] >= 0; }
+
+/* The other path of edge e as seen from path me (-1 none). */
+static int other(const edge_table *t, long e, int me) {
+  const edge_rec *r = &t->e[e];
+  return r->owner[0] == me ? r->owner[1] : r->owner[0];
+}
+
+/* Is pixel corner k of staircase s (between edges k-1 and k) a junction? */
+static int junction(const edge_table *t, const stair *s, int k, int me) {
+  long ein = s->edge[(k + s->n - 1) % s->n], eout = s->edge[k];
+  int deg = 0, any_shared = shared(t, ein) || shared(t, eout), d;
+  ft_point c = s->v[k];
+  static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
+  if (other(t, ein, me) != other(t, eout, me)) return 1;
+  if ((c.x == 0 || c.x == t->w) && (c.y == 0 || c.y == t->h)) return 1;
+  for (d = 0; d < 4; d++) {
+    ft_point b = {c.x + dx[d], c.y + dy[d]};
+    long e = edge_find(t, edge_key(c, b));
+    if (e >= 0) {
+      deg++;
+      if (shared(t, e)) any_shared = 1;
+    }
+  }
+  return any_shared && deg != 2;
+}
+
+/* ---- runs ---- */
+
+typedef struct run_store {
+  ft__segbuf *r;
+  int n, cap;
+} run_store;
+
+static ft_status fit_run(const ft_fit_params *p, const ft_point *v, int n, int closed,
+                         ft__segbuf *out) {
+  ft__poly pl;
+  ft_status st;
+  double d = p->mode == FT_FIT_POLYGON ? (p->tolerance > 0.5 ? p->tolerance : 0.5) : 0.75;
+  ft_point z = {0, 0};
+  int i;
+  if (closed && n <= SMALL_LOOP) goto exact;
+  if ((st = ft__poly_build(v, n, closed, d, p->alphamax, &pl))) return st;
+  if (closed && pl.K < 3) {
+    ft__poly_free(&pl);
+    goto exact;
+  }
+  st = p->mode == FT_FIT_POLYGON ? ft__fit_polygon(&pl, out) : ft__fit_curves(&pl, p->tolerance, out);
+  ft__poly_free(&pl);
+  if (st) return st;
+  /* exact ends */
+  if (out->n > 0) out->seg[out->n - 1].c[2] = closed ? out->start : v[n];
+  if (!closed) out->start = v[0];
+  return FT_OK;
+exact:
+  /* keep the pixel outline: a vertex at each change of direction */
+  {
+    int s0 = 0;
+    for (i = 0; i < n; i++) {
+      ft_point a = v[(i + n - 1) % n], b = v[i], c = v[(i + 1) % n];
+      if ((b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x) != 0) {
+        s0 = i;
+        break;
+      }
+    }
+    out->start = v[s0];
+    for (i = 1; i <= n; i++) {
+      int k = (s0 + i) % n;
+      ft_point a = v[(k + n - 1) % n], b = v[k], c = v[(k + 1) % n];
+      if (i == n || (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x) != 0)
+        if (ft__segbuf_push(out, FT_SEG_LINE, z, z, b)) return FT_ERR_NOMEM;
+    }
+    return FT_OK;
+  }
+}
+
+/* Append run r to out reversed (r must start where out currently ends). */
+static int append_reversed(const ft__segbuf *r, ft__segbuf *out) {
+  int i;
+  for (i = r->n - 1; i >= 0; i--) {
+    const ft_seg *s = &r->seg[i];
+    ft_point end = i > 0 ? r->seg[i - 1].c[2] : r->start;
+    if (ft__segbuf_push(out, s->type, s->c[1], s->c[0], end)) return 1;
+  }
+  return 0;
+}
+
+static int append(const ft__segbuf *r, ft__segbuf *out) {
+  int i;
+  for (i = 0; i < r->n; i++)
+    if (ft__segbuf_push(out, r->seg[i].type, r->seg[i].c[0], r->seg[i].c[1], r->seg[i].c[2]))
+      return 1;
+  return 0;
+}
+
+static int store_run(run_store *rs, ft__segbuf *b) {
+  if (ft__grow((void **)&rs->r, &rs->cap, rs->n + 1, sizeof *rs->r)) return 1;
+  rs->r[rs->n++] = *b;
+  memset(b, 0, sizeof *b);
+  return 0;
+}
+
+/* Fit staircase path `me` into out, using and filling the shared runs. */
+static ft_status fit_shared(const ft_fit_params *p, edge_table *t, run_store *rs, const stair *s,
+                            int me, ft__segbuf *out) {
+  int n = s->n, k, s0 = -1, any_shared = 0;
+  ft_status st = FT_OK;
+  ft__segbuf tmp;
+  ft_point *buf = NULL;
+  memset(&tmp, 0, sizeof tmp);
+  for (k = 0; k < n; k++) {
+    if (shared(t, s->edge[k])) any_shared = 1;
+    if (s0 < 0 && junction(t, s, k, me)) s0 = k;
+  }
+  if (!any_shared) return fit_run(p, s->v, n, 1, out);
+  if (s0 < 0) {
+    /* shared all round with one neighbour, no junction */
+    long e0 = s->edge[0];
+    int nb = other(t, e0, me);
+    if (nb < me && t->e[e0].run >= 0) {
+      const ft__segbuf *r = &rs->r[t->e[e0].run];
+      out->start = r->start;
+      if (append_reversed(r, out)) return FT_ERR_NOMEM;
+      return FT_OK;
+    }
+    if ((st = fit_run(p, s->v, n, 1, &tmp))) goto done;
+    if (append(&tmp, out)) goto nomem;
+    out->start = tmp.start;
+    for (k = 0; k < n; k++) t->e[s->edge[k]].run = rs->n;
+    if (store_run(rs, &tmp)) goto nomem;
+    return FT_OK;
+  }
+  buf = ft__malloc_n((size_t)n + 1, sizeof *buf);
+  if (!buf) goto nomem;
+  out->start = s->v[s0];
+  k = 0;
+  while (k < n) {
+    int a = (s0 + k) % n, len = 1, j;
+    long e_first = s->edge[a], e_last;
+    int nb = other(t, e_first, me);
+    while (k + len < n && !junction(t, s, (s0 + k + len) % n, me)) len++;
+    e_last = s->edge[(a + len - 1) % n];
+    for (j = 0; j <= len; j++) buf[j] = s->v[(a + j) % n];
+    if (nb >= 0 && nb < me && t->e[e_last].run >= 0) {
+      /* fitted by the neighbour, which walked it from our last edge to our first */
+      const ft__segbuf *r = &rs->r[t->e[e_last].run];
+      if (append_reversed(r, out)) goto nomem;
+    } else {
+      memset(&tmp, 0, sizeof tmp);
+      if ((st = fit_run(p, buf, len, 0, &tmp))) goto done;
+      if (append(&tmp, out)) goto nomem;
+      if (nb >= 0) {
+        t->e[e_first].run = rs->n;
+        if (store_run(rs, &tmp)) goto nomem;
+      } else {
+        ft__segbuf_free(&tmp);
+      }
+    }
+    k += len;
+  }
+  /* the outline closes exactly at its start */
+  if (out->n > 0) out->seg[out->n - 1].c[2] = out->start;
+  free(buf);
+  return FT_OK;
+nomem:
+  st = FT_ERR_NOMEM;
+done:
+  ft__segbuf_free(&tmp);
+  free(buf);
+  return st;
+}
+
+/* ---- the stage ---- */
+
+static ft_status check_params(ft_ctx *ctx, const ft_fit_params *p) {
+  if (p->mode != FT_FIT_NONE && p->mode != FT_FIT_POLYGON && p->mode != FT_FIT_CURVES)
+    return ft__fail(ctx, FT_ERR_INVAL, "fit: unknown mode %d", p->mode);
+  if (!(p->tolerance > 0 && p->tolerance <= 1000))
+    return ft__fail(ctx, FT_ERR_INVAL, "fit: tolerance %g out of range (0, 1000]", p->tolerance);
+  if (!(p->alphamax >= 0 && p->alphamax <= 10))
+    return ft__fail(ctx, FT_ERR_INVAL, "fit: alphamax %g out of range 0..10", p->alphamax);
+  if (!(p->min_area >= 0 && p->min_area < 1e18))
+    return ft__fail(ctx, FT_ERR_INVAL, "fit: min_area %g out of range", p->min_area);
+  return FT_OK;
+}
+
+ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_paths **out) {
+  ft_paths *ps = NULL;
+  int *newidx = NULL, i, j, nlab = 0, first_label = 0;
+  stair *st_ = NULL;
+  edge_table t;
+  run_store rs;
+  ft_status st;
+  *out = NULL;
+  memset(&t, 0, sizeof t);
+  memset(&rs, 0, sizeof rs);
+  if (!p) p = &fit_defaults;
+  if (!in) return ft__fail(ctx, FT_ERR_INVAL, "fit: no input");
+  if ((st = check_params(ctx, p))) return st;
+  if ((st = ft_paths_new(ctx, in->width, in->height, &ps))) return st;
+  ps->pixel_w = in->pixel_w;
+  ps->pixel_h = in->pixel_h;
+  if ((st = ft_paths_set_info(ctx, ps, in->info, in->nlabels))) goto fail;
+
+  /* min_area: drop small closed paths and everything nested in them */
+  newidx = ft__malloc_n((size_t)in->npaths + 1, sizeof *newidx);
+  st_ = ft__calloc_n((size_t)in->npaths + 1, sizeof *st_);
+  if (!newidx || !st_) goto nomem;
+  for (i = 0, j = 0; i < in->npaths; i++) {
+    const ft_path *pa = &in->path[i];
+    int par = pa->parent;
+    int drop = pa->closed && fabs(ft_path_area(pa)) < p->min_area;
+    if (par >= 0 && par < i && newidx[par] < 0) drop = 1;
+    newidx[i] = drop ? -1 : j++;
+  }
+
+  /* staircases and, with more than one label, the shared-edge table */
+  if (p->mode != FT_FIT_NONE) {
+    long total = 0;
+    for (i = 0; i < in->npaths; i++) {
+      if (newidx[i] < 0) continue;
+      if (expand(&in->path[i], &st_[i])) goto nomem;
+      if (!st_[i].v) continue;
+      total += st_[i].n;
+      if (nlab == 0) {
+        first_label = in->path[i].label;
+        nlab = 1;
+      } else if (in->path[i].label != first_label) {
+        nlab = 2;
+      }
+    }
+    if (nlab > 1) {
+      long cap = 16;
+      while (cap < 2 * total + 16) cap *= 2;
+      t.cap = cap;
+      t.w = in->width;
+      t.h = in->height;
+      t.slot = ft__malloc_n((size_t)cap, sizeof *t.slot);
+      t.e = ft__malloc_n((size_t)total + 1, sizeof *t.e);
+      if (!t.slot || !t.e) goto nomem;
+      for (i = 0; i < cap; i++) t.slot[i] = -1;
+      for (i = 0; i < in->npaths; i++) {
+        stair *s = &st_[i];
+        int k;
+        if (!s->v) continue;
+        s->edge = ft__malloc_n((size_t)s->n, sizeof *s->edge);
+        if (!s->edge) goto nomem;
+        for (k = 0; k < s->n; k++)
+          s->edge[k] = edge_insert(&t, edge_key(s->v[k], s->v[(k + 1) % s->n]), i);
+      }
+    }
+  }
+
+  for (i = 0; i < in->npaths; i++) {
+    const ft_path *pa = &in->path[i];
+    ft_path *d;
+    int idx;
+    if (newidx[i] < 0) continue;
+    if ((st = ft__progress(ctx, (double)i / (in->npaths > 0 ? in->npaths : 1)))) goto fail;
+    if ((st = ft_paths_add(ctx, ps, pa->start.x, pa->start.y, &idx))) goto fail;
+    d = &ps->path[idx];
+    d->closed = pa->closed;
+    d->hole = pa->hole;
+    d->label = pa->label;
+    d->class_id = pa->class_id;
+    d->stroke_width = pa->stroke_width;
+    d->parent = pa->parent >= 0 && pa->parent < i ? newidx[pa->parent] : -1;
+    if (!st_[i].v) {
+      if (pa->nseg > 0) {
+        d->seg = ft__malloc_n((size_t)pa->nseg, sizeof *d->seg);
+        if (!d->seg) goto nomem;
+        memcpy(d->seg, pa->seg, (size_t)pa->nseg * sizeof *d->seg);
+        d->nseg = d->cap = pa->nseg;
+      }
+    } else {
+      ft__segbuf b;
+      memset(&b, 0, sizeof b);
+      st = st_[i].edge ? fit_shared(p, &t, &rs, &st_[i], i, &b) : fit_run(p, st_[i].v, st_[i].n, 1, &b);
+      if (st) {
+        ft__segbuf_free(&b);
+        if (st == FT_ERR_NOMEM) goto nomem;
+        st = ft__fail(ctx, st, "fit: internal error on path %d", i);
+        goto fail;
+      }
+      d->start = b.start;
+      d->seg = b.seg;
+      d->nseg = b.n;
+      d->cap = b.cap;
+    }
+  }
+  if ((st = ft__progress(ctx, 1.0))) goto fail;
+  *out = ps;
+  ps = NULL;
+  st = FT_OK;
+  goto done;
+nomem:
+  st = ft__nomem(ctx, "fit");
+fail:
+  ft_paths_free(ps);
+done:
+  if (st_)
+    for (i = 0; i < in->npaths; i++) {
+      free(st_[i].v);
+      free(st_[i].edge);
+    }
+  for (i = 0; i < rs.n; i++) ft__segbuf_free(&rs.r[i]);
+  free(rs.r);
+  free(st_);
+  free(newidx);
+  free(t.slot);
+  free(t.e);
+  return st;
 }

@@ -21,7 +21,7 @@ fi
 # iou_vs_clean SVG : IoU of the rendered SVG against the clean pencil drawing
 # (rasterdiff's output line in $TMP/rd.out, exit status in $rc).
 iou_vs_clean() {
-  rsvg-convert -w 480 -h 360 -o "$1.png" "$1" 2>"$TMP/rsvg.err" || {
+  rsvg-convert -w 640 -h 480 -o "$1.png" "$1" 2>"$TMP/rsvg.err" || {
     rc=3
     return
   }

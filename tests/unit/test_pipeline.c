@@ -41,6 +41,7 @@ static void test_pipeline_denoise(void) {
   for (i = 0; i < sizeof dots / sizeof dots[0]; i++)
     img->data[dots[i][1] * 64 + dots[i][0]] = 0.0f;
   ft_options_init(&opt);
+  opt.fit.mode = FT_FIT_NONE; /* exact pixel outlines, so segments can be counted */
   CU_ASSERT_EQUAL(opt.ndenoise, 0);
   CU_ASSERT_FATAL(ft_pipeline_run(ctx, &opt, img, &doc) == FT_OK);
   CU_ASSERT_EQUAL(doc_paths(doc), 7);

@@ -1,0 +1,60 @@
+/* src/fit/internal.h - pieces shared by the fit stage's files.
+ *
+ * The fit stage works on "runs": stretches of a pixel outline given as the
+ * pixel corners it passes, one per unit step.  A closed run is a whole loop
+ * (v[0..n-1], edge k from v[k] to v[(k+1) % n]); an open run goes from v[0]
+ * to v[n] and keeps both ends fixed (they are junctions where the neighbour
+ * across the border changes).  polygon.c turns a run into a polygon with
+ * corners marked, bezier.c turns that polygon and the run's edge midpoints
+ * into lines and cubics, fit.c splits outlines into runs and reassembles.
+ */
+#ifndef FT_FIT_INTERNAL_H
+#define FT_FIT_INTERNAL_H
+
+#include "core/internal.h"
+
+/* A growing list of segments with its start point. */
+typedef struct ft__segbuf {
+  ft_point start;
+  ft_seg *seg; /* [n] */
+  int n, cap;
+} ft__segbuf;
+
+int ft__segbuf_push(ft__segbuf *b, int type, ft_point c1, ft_point c2, ft_point end);
+void ft__segbuf_free(ft__segbuf *b);
+
+/* The polygon of a run (polygon.c).  Data points q are what the fit must
+ * stay close to: for a closed run the midpoints of its n unit edges (N = n);
+ * for an open run the fixed start, the n midpoints and the fixed end
+ * (N = n + 2).  dir[i] is the direction (0 +x, 1 +y, 2 -x, 3 -y) of the unit
+ * edge q[i] lies on. */
+typedef struct ft__poly {
+  int N, closed;
+  ft_point *q;          /* [N] */
+  unsigned char *dir;   /* [N] */
+  int K;                /* vertices */
+  int *idx;             /* [K] data index of each vertex, increasing (cyclic when closed) */
+  ft_point *P;          /* [K] vertex positions after adjustment */
+  unsigned char *corner; /* [K] 1 where the outline turns sharply */
+} ft__poly;
+
+/* Build the polygon of a run: vertices where straight stretches (all data
+ * within d pixels of a line, at most three step directions) meet, the fewest
+ * such, moved to where the least-squares lines of their two edges cross;
+ * corners classified with alphamax (see ft_fit_params).  Returns FT_OK or
+ * FT_ERR_NOMEM (pl then holds nothing). */
+ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double alphamax,
+                         ft__poly *pl);
+void ft__poly_free(ft__poly *pl);
+
+/* Lines and cubics through the polygon's corners that stay within tol of its
+ * data, as few as the join candidates allow (bezier.c).  For an open run
+ * the result starts at q[0] and ends at q[N-1]; for a closed one it starts
+ * at a corner (or a smooth join) and ends where it starts.  Appends to out
+ * (start set here).  FT_OK or FT_ERR_NOMEM. */
+ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out);
+
+/* The polygon itself as line segments, same conventions as ft__fit_curves. */
+ft_status ft__fit_polygon(const ft__poly *pl, ft__segbuf *out);
+
+#endif

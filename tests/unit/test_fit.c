@@ -1,0 +1,842 @@
+/* tests/unit/test_fit.c - the fit stage: polygons and curves from pixel outlines.
+ *
+ * Fixtures are rasterised in code (circle, ellipse, rectangle, rounded
+ * rectangle, star, shapes with holes, two labels with a wavy border) and
+ * outlined by a small crack follower below, which produces what ft_trace
+ * promises: closed staircases with a vertex only at direction changes,
+ * outlines clockwise on screen, holes counter-clockwise.  The fitted paths
+ * are checked against the midpoints of the pixel edges (the staircase
+ * midpoint polygon) by dense sampling in both directions.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "core/internal.h"
+#include "testutil.h"
+
+/* ---- fixtures ---- */
+
+typedef struct grid {
+  int w, h;
+  int *l; /* [h][w] */
+} grid;
+
+static grid grid_new(int w, int h) {
+  grid g = {w, h, calloc((size_t)w * h, sizeof(int))};
+  return g;
+}
+
+static int at(const grid *g, int x, int y) {
+  return x < 0 || y < 0 || x >= g->w || y >= g->h ? 0 : g->l[y * g->w + x];
+}
+
+/* Directed boundary edges of label lab, interior on the right (y down), one
+ * per pixel side; linked into loops at their shared corners. */
+typedef struct dedge {
+  int x0, y0, x1, y1, used;
+} dedge;
+
+static ft_paths *trace_grid(const grid *g) {
+  ft_paths *ps = NULL;
+  int lab, maxlab = 0, i;
+  for (i = 0; i < g->w * g->h; i++)
+    if (g->l[i] > maxlab) maxlab = g->l[i];
+  CU_ASSERT_EQUAL_FATAL(ft_paths_new(NULL, g->w, g->h, &ps), FT_OK);
+  for (lab = 1; lab <= maxlab; lab++) {
+    int cap = 4 * g->w * g->h + 4, n = 0, x, y, e, hole_pass;
+    dedge *E = calloc((size_t)cap, sizeof *E);
+    int first_path = ps->npaths;
+    for (y = 0; y < g->h; y++)
+      for (x = 0; x < g->w; x++) {
+        if (at(g, x, y) != lab) continue;
+        if (at(g, x, y - 1) != lab) E[n++] = (dedge){x, y, x + 1, y, 0};
+        if (at(g, x + 1, y) != lab) E[n++] = (dedge){x + 1, y, x + 1, y + 1, 0};
+        if (at(g, x, y + 1) != lab) E[n++] = (dedge){x + 1, y + 1, x, y + 1, 0};
+        if (at(g, x - 1, y) != lab) E[n++] = (dedge){x, y + 1, x, y, 0};
+      }
+    /* outlines first, then holes, so that parents precede children */
+    for (hole_pass = 0; hole_pass < 2; hole_pass++)
+      for (e = 0; e < n; e++) {
+        ft_point *pt;
+        int np = 0, cur = e, k, idx, j;
+        double area = 0;
+        if (E[e].used) continue;
+        pt = malloc(sizeof *pt * (size_t)(n + 1));
+        /* walk without marking to learn the orientation */
+        for (k = 0; k < 2; k++) {
+          cur = e;
+          np = 0;
+          area = 0;
+          do {
+            int best = -1, c, bt = -9;
+            if (k) E[cur].used = 1;
+            pt[np++] = (ft_point){E[cur].x0, E[cur].y0};
+            area += (double)E[cur].x0 * E[cur].y1 - (double)E[cur].x1 * E[cur].y0;
+            /* next edge from this end: prefer a right turn (8-connected ink) */
+            for (c = 0; c < n; c++) {
+              int dx0, dy0, dx1, dy1, turn;
+              if (E[c].x0 != E[cur].x1 || E[c].y0 != E[cur].y1 || (k && E[c].used && c != e))
+                continue;
+              dx0 = E[cur].x1 - E[cur].x0;
+              dy0 = E[cur].y1 - E[cur].y0;
+              dx1 = E[c].x1 - E[c].x0;
+              dy1 = E[c].y1 - E[c].y0;
+              turn = dx0 * dy1 - dy0 * dx1; /* +1 right turn on screen */
+              if (turn > bt) {
+                bt = turn;
+                best = c;
+              }
+            }
+            cur = best;
+          } while (cur != e && cur >= 0);
+          if (k == 0 && ((area < 0) != hole_pass)) break;
+        }
+        if (k == 0) { /* wrong pass for this loop */
+          free(pt);
+          continue;
+        }
+        /* vertices only at direction changes */
+        {
+          int s0 = -1;
+          for (j = 0; j < np; j++) {
+            ft_point a = pt[(j + np - 1) % np], b = pt[j], c = pt[(j + 1) % np];
+            if ((b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x) != 0) {
+              s0 = j;
+              break;
+            }
+          }
+          CU_ASSERT_FATAL(s0 >= 0);
+          CU_ASSERT_EQUAL_FATAL(ft_paths_add(NULL, ps, pt[s0].x, pt[s0].y, &idx), FT_OK);
+          ps->path[idx].closed = 1;
+          ps->path[idx].label = lab;
+          ps->path[idx].class_id = 2;
+          ps->path[idx].hole = hole_pass;
+          for (j = 1; j <= np; j++) {
+            int q = (s0 + j) % np;
+            ft_point a = pt[(q + np - 1) % np], b = pt[q], c = pt[(q + 1) % np];
+            if (j == np || (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x) != 0)
+              CU_ASSERT_EQUAL_FATAL(ft_path_line_to(NULL, &ps->path[idx], b.x, b.y), FT_OK);
+          }
+          if (hole_pass) { /* parent: the smallest outline of this label around the start */
+            double best = 1e300;
+            int o;
+            ft_point t = {pt[s0].x + 0.013, pt[s0].y + 0.007};
+            for (o = first_path; o < idx; o++) {
+              const ft_path *op = &ps->path[o];
+              int in = 0, s;
+              ft_point a = op->start;
+              if (op->hole) continue;
+              for (s = 0; s < op->nseg; s++) {
+                ft_point b = op->seg[s].c[2];
+                if ((a.y > t.y) != (b.y > t.y) &&
+                    t.x < a.x + (t.y - a.y) * (b.x - a.x) / (b.y - a.y))
+                  in = !in;
+                a = b;
+              }
+              if (in && fabs(ft_path_area(op)) < best) {
+                best = fabs(ft_path_area(op));
+                ps->path[idx].parent = o;
+              }
+            }
+          }
+        }
+        free(pt);
+      }
+    free(E);
+  }
+  return ps;
+}
+
+/* ---- measures ---- */
+
+static ft_point bez(ft_point p0, const ft_seg *s, double t) {
+  ft_point r;
+  double u = 1 - t;
+  if (s->type == FT_SEG_LINE) {
+    r.x = p0.x + t * (s->c[2].x - p0.x);
+    r.y = p0.y + t * (s->c[2].y - p0.y);
+    return r;
+  }
+  r.x = u * u * u * p0.x + 3 * u * u * t * s->c[0].x + 3 * u * t * t * s->c[1].x + t * t * t * s->c[2].x;
+  r.y = u * u * u * p0.y + 3 * u * u * t * s->c[0].y + 3 * u * t * t * s->c[1].y + t * t * t * s->c[2].y;
+  return r;
+}
+
+/* Dense samples of a path (64 per segment plus the ends). */
+static ft_point *sample_path(const ft_path *p, int *n) {
+  int per = 64, i, k, m = 0;
+  ft_point *s = malloc(sizeof *s * (size_t)(p->nseg * per + 1)), cur = p->start;
+  for (i = 0; i < p->nseg; i++) {
+    for (k = 0; k < per; k++) s[m++] = bez(cur, &p->seg[i], (double)k / per);
+    cur = p->seg[i].c[2];
+  }
+  s[m++] = cur;
+  *n = m;
+  return s;
+}
+
+/* Midpoints of the unit edges of a staircase path. */
+static ft_point *midpoints(const ft_path *p, int *n) {
+  int i, m = 0, cap = 16;
+  ft_point *s = malloc(sizeof *s * (size_t)cap), cur = p->start;
+  for (i = 0; i < p->nseg; i++) {
+    ft_point e = p->seg[i].c[2];
+    int len = (int)fabs(e.x - cur.x + e.y - cur.y), k;
+    double ux = (e.x - cur.x) / len, uy = (e.y - cur.y) / len;
+    for (k = 0; k < len; k++) {
+      if (m == cap) s = realloc(s, sizeof *s * (size_t)(cap *= 2));
+      s[m].x = cur.x + (k + 0.5) * ux;
+      s[m].y = cur.y + (k + 0.5) * uy;
+      m++;
+    }
+    cur = e;
+  }
+  *n = m;
+  return s;
+}
+
+static double dist_to_polyline(ft_point p, const ft_point *l, int n, int closed) {
+  double best = 1e300;
+  int i;
+  for (i = 0; i < n - 1 + closed; i++) {
+    ft_point a = l[i], b = l[(i + 1) % n];
+    double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy, t = 0, d;
+    if (l2 > 0) t = fmax(0, fmin(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2));
+    d = hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
+    if (d < best) best = d;
+  }
+  return best;
+}
+
+/* Points (true corners cut off by the raster) near which the fitted path
+ * may leave the midpoint polygon: within 3 px of one of them. */
+static const double (*exempt)[2];
+static int nexempt;
+
+static int is_exempt(ft_point p) {
+  int i;
+  for (i = 0; i < nexempt; i++)
+    if (hypot(p.x - exempt[i][0], p.y - exempt[i][1]) < 3) return 1;
+  return 0;
+}
+
+/* Symmetric largest distance between a fitted path and the midpoint polygon
+ * of the staircase it came from. */
+static double deviation(const ft_path *fitted, const ft_path *stair) {
+  int ns, nm, i;
+  ft_point *s = sample_path(fitted, &ns), *m = midpoints(stair, &nm);
+  double worst = 0;
+  for (i = 0; i < ns; i++) {
+    double d = is_exempt(s[i]) ? 0 : dist_to_polyline(s[i], m, nm, 1);
+    if (d > worst) { worst = d; if (getenv("FT_DEBUG")) printf("\n   sample %d/%d (%g,%g) dev %g", i, ns, s[i].x, s[i].y, d); }
+  }
+  for (i = 0; i < nm; i++) {
+    double d = dist_to_polyline(m[i], s, ns, 0);
+    if (d > worst) { worst = d; if (getenv("FT_DEBUG")) printf("\n   mid (%g,%g) dev %g", m[i].x, m[i].y, d); }
+  }
+  free(s);
+  free(m);
+  return worst;
+}
+
+static void count(const ft_path *p, int *lines, int *cubics) {
+  int i;
+  *lines = *cubics = 0;
+  for (i = 0; i < p->nseg; i++) {
+    if (p->seg[i].type == FT_SEG_CUBIC)
+      (*cubics)++;
+    else
+      (*lines)++;
+  }
+}
+
+static ft_paths *fit_with(const ft_paths *in, int mode, double tol) {
+  ft_fit_params p;
+  ft_paths *out = NULL;
+  ft_ctx *ctx = ft_ctx_new();
+  ft_fit_params_init(&p);
+  p.mode = mode;
+  p.tolerance = tol;
+  CU_ASSERT_EQUAL(ft_fit(ctx, in, &p, &out), FT_OK);
+  ft_ctx_free(ctx);
+  return out;
+}
+
+/* Every path closed at its start, orientation kept, within tol of its staircase. */
+static void check_common(const ft_paths *in, const ft_paths *out, double tol) {
+  int i;
+  CU_ASSERT_EQUAL_FATAL(out->npaths, in->npaths);
+  for (i = 0; i < out->npaths; i++) {
+    const ft_path *o = &out->path[i], *s = &in->path[i];
+    double dev;
+    CU_ASSERT_FATAL(o->nseg > 0);
+    CU_ASSERT_EQUAL(o->seg[o->nseg - 1].c[2].x, o->start.x);
+    CU_ASSERT_EQUAL(o->seg[o->nseg - 1].c[2].y, o->start.y);
+    CU_ASSERT_EQUAL(o->closed, 1);
+    CU_ASSERT_EQUAL(o->hole, s->hole);
+    CU_ASSERT_EQUAL(o->label, s->label);
+    CU_ASSERT_EQUAL(o->parent, s->parent);
+    CU_ASSERT((ft_path_area(o) > 0) == (ft_path_area(s) > 0));
+    CU_ASSERT(fabs(ft_path_area(o) - ft_path_area(s)) <= 0.1 * fabs(ft_path_area(s)) + 2);
+    dev = deviation(o, s);
+    if (dev > tol + 0.02) printf("\n  path %d: deviation %.3f > tol %.3f\n", i, dev, tol);
+    CU_ASSERT(dev <= tol + 0.02);
+  }
+}
+
+/* ---- shapes ---- */
+
+static grid disc(int w, int h, double cx, double cy, double rx, double ry, int lab) {
+  grid g = grid_new(w, h);
+  int x, y;
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      double dx = (x + 0.5 - cx) / rx, dy = (y + 0.5 - cy) / ry;
+      if (dx * dx + dy * dy <= 1) g.l[y * w + x] = lab;
+    }
+  return g;
+}
+
+static void test_circle(void) {
+  grid g = disc(60, 60, 30, 30, 20, 20, 1);
+  ft_paths *in = trace_grid(&g), *out;
+  int l, c;
+  CU_ASSERT_EQUAL_FATAL(in->npaths, 1);
+  out = fit_with(in, FT_FIT_CURVES, 0.6);
+  check_common(in, out, 0.6);
+  count(&out->path[0], &l, &c);
+  if (getenv("FT_DEBUG")) {
+    int s2;
+    for (s2 = 0; s2 < out->path[0].nseg; s2++)
+      printf("\n  %d -> (%g,%g)", out->path[0].seg[s2].type, out->path[0].seg[s2].c[2].x, out->path[0].seg[s2].c[2].y);
+  }
+  CU_ASSERT(c >= 4 && c <= 8);
+  CU_ASSERT_EQUAL(l, 0);
+  /* area close to the disc's */
+  CU_ASSERT(fabs(ft_path_area(&out->path[0]) - M_PI * 400) < 15);
+  ft_paths_free(out);
+  /* polygon mode: straight segments only, far fewer than the staircase */
+  out = fit_with(in, FT_FIT_POLYGON, 0.6);
+  check_common(in, out, 0.6 + 0.5);
+  count(&out->path[0], &l, &c);
+  CU_ASSERT_EQUAL(c, 0);
+  CU_ASSERT(l >= 8 && l < in->path[0].nseg / 2);
+  ft_paths_free(out);
+  ft_paths_free(in);
+  free(g.l);
+}
+
+static void test_ellipse(void) {
+  grid g = disc(120, 70, 60, 35, 50, 25, 1);
+  ft_paths *in = trace_grid(&g), *out = fit_with(in, FT_FIT_CURVES, 0.6);
+  int l, c;
+  check_common(in, out, 0.6);
+  count(&out->path[0], &l, &c);
+  CU_ASSERT(c >= 4 && c <= 10);
+  CU_ASSERT(l <= 2);
+  ft_paths_free(out);
+  ft_paths_free(in);
+  free(g.l);
+}
+
+static void fill_rect(grid *g, int x0, int y0, int x1, int y1, int lab) {
+  int x, y;
+  for (y = y0; y < y1; y++)
+    for (x = x0; x < x1; x++) g->l[y * g->w + x] = lab;
+}
+
+static void test_rectangle(void) {
+  grid g = grid_new(50, 40);
+  ft_paths *in, *out;
+  int l, c, i, found = 0;
+  static const double corners[4][2] = {{5, 7}, {45, 7}, {45, 33}, {5, 33}};
+  fill_rect(&g, 5, 7, 45, 33, 1);
+  in = trace_grid(&g);
+  out = fit_with(in, FT_FIT_CURVES, 0.6);
+  check_common(in, out, 0.6);
+  count(&out->path[0], &l, &c);
+  CU_ASSERT_EQUAL(l, 4);
+  CU_ASSERT_EQUAL(c, 0);
+  for (i = 0; i < 4; i++) {
+    int s;
+    for (s = 0; s < out->path[0].nseg; s++) {
+      ft_point e = out->path[0].seg[s].c[2];
+      if (fabs(e.x - corners[i][0]) <= 0.5 && fabs(e.y - corners[i][1]) <= 0.5) found++;
+    }
+  }
+  CU_ASSERT_EQUAL(found, 4);
+  ft_paths_free(out);
+  out = fit_with(in, FT_FIT_POLYGON, 0.6);
+  count(&out->path[0], &l, &c);
+  CU_ASSERT_EQUAL(l, 4);
+  ft_paths_free(out);
+  ft_paths_free(in);
+  free(g.l);
+}
+
+static void test_rounded_rectangle(void) {
+  grid g = grid_new(100, 70);
+  ft_paths *in, *out;
+  int x, y, l, c;
+  double r = 12;
+  for (y = 0; y < 70; y++)
+    for (x = 0; x < 100; x++) {
+      double px = x + 0.5, py = y + 0.5;
+      double cx = fmin(fmax(px, 10 + r), 90 - r), cy = fmin(fmax(py, 10 + r), 60 - r);
+      if (px >= 10 && px <= 90 && py >= 10 && py <= 60 && hypot(px - cx, py - cy) <= r)
+        g.l[y * 100 + x] = 1;
+    }
+  in = trace_grid(&g);
+  out = fit_with(in, FT_FIT_CURVES, 0.6);
+  check_common(in, out, 0.6);
+  count(&out->path[0], &l, &c);
+  /* at most four sides and four arcs; a cubic may take a side with an arc */
+  CU_ASSERT(c >= 4);
+  CU_ASSERT(l + c <= 8);
+  ft_paths_free(out);
+  ft_paths_free(in);
+  free(g.l);
+}
+
+/* inside test for a star polygon with 5 tips */
+static int in_poly(double x, double y, const double (*v)[2], int n) {
+  int i, j, in = 0;
+  for (i = 0, j = n - 1; i < n; j = i++)
+    if ((v[i][1] > y) != (v[j][1] > y) &&
+        x < v[j][0] + (y - v[j][1]) * (v[i][0] - v[j][0]) / (v[i][1] - v[j][1]))
+      in = !in;
+  return in;
+}
+
+static void test_star(void) {
+  grid g = grid_new(100, 100);
+  double v[10][2];
+  int i, x, y, tips_found = 0;
+  ft_paths *in, *out;
+  for (i = 0; i < 10; i++) {
+    double a = -M_PI / 2 + i * M_PI / 5, r = i % 2 ? 18 : 45;
+    v[i][0] = 50 + r * cos(a);
+    v[i][1] = 52 + r * sin(a);
+  }
+  for (y = 0; y < 100; y++)
+    for (x = 0; x < 100; x++)
+      if (in_poly(x + 0.5, y + 0.5, (const double(*)[2])v, 10)) g.l[y * 100 + x] = 1;
+  in = trace_grid(&g);
+  out = fit_with(in, FT_FIT_CURVES, 0.6);
+  exempt = (const double(*)[2])v;
+  nexempt = 10;
+  check_common(in, out, 0.6);
+  nexempt = 0;
+  /* every tip is a segment end within 2 px of the true tip (the raster
+   * itself cuts a 36-degree tip short by about a pixel) */
+  for (i = 0; i < 10; i += 2) {
+    int s, hit = 0;
+    for (s = 0; s < out->path[0].nseg; s++) {
+      ft_point e = out->path[0].seg[s].c[2];
+      if (hypot(e.x - v[i][0], e.y - v[i][1]) <= 2.0) hit = 1;
+    }
+    tips_found += hit;
+  }
+  CU_ASSERT_EQUAL(tips_found, 5);
+  CU_ASSERT(out->path[0].nseg >= 10 && out->path[0].nseg <= 14);
+  ft_paths_free(out);
+  ft_paths_free(in);
+  free(g.l);
+}
+
+static void test_holes(void) {
+  /* a ring (disc with a disc hole) and a square with a square hole */
+  grid g = disc(140, 70, 35, 35, 30, 30, 1);
+  grid h = disc(140, 70, 35, 35, 15, 15, 1);
+  ft_paths *in, *out;
+  int i, holes = 0;
+  for (i = 0; i < 140 * 70; i++)
+    if (h.l[i]) g.l[i] = 0;
+  fill_rect(&g, 80, 10, 130, 60, 1);
+  fill_rect(&g, 95, 25, 115, 45, 0);
+  in = trace_grid(&g);
+  CU_ASSERT_EQUAL_FATAL(in->npaths, 4);
+  out = fit_with(in, FT_FIT_CURVES, 0.6);
+  check_common(in, out, 0.6);
+  for (i = 0; i < out->npaths; i++)
+    if (out->path[i].hole) {
+      holes++;
+      CU_ASSERT(ft_path_area(&out->path[i]) < 0);
+      CU_ASSERT(out->path[i].parent >= 0 && out->path[i].parent < i);
+    } else {
+      CU_ASSERT(ft_path_area(&out->path[i]) > 0);
+    }
+  CU_ASSERT_EQUAL(holes, 2);
+  ft_paths_free(out);
+  ft_paths_free(in);
+  free(g.l);
+  free(h.l);
+}
+
+static void test_min_area(void) {
+  /* a big square with a 2x2 hole, a 1-pixel speck inside a ring's hole,
+   * and a small square (area 9) whose hole (area 1) must go with it */
+  grid g = grid_new(60, 40);
+  ft_paths *in, *out;
+  ft_fit_params p;
+  int i;
+  fill_rect(&g, 2, 2, 30, 30, 1);
+  fill_rect(&g, 10, 10, 12, 12, 0);
+  fill_rect(&g, 40, 5, 43, 8, 1);
+  fill_rect(&g, 41, 6, 42, 7, 0);
+  in = trace_grid(&g);
+  CU_ASSERT_EQUAL_FATAL(in->npaths, 4);
+  ft_fit_params_init(&p);
+  p.min_area = 5;
+  CU_ASSERT_EQUAL_FATAL(ft_fit(NULL, in, &p, &out), FT_OK);
+  /* kept: the big square; dropped: its 4-pixel hole, the 8-pixel square
+   * (area 9 - 1 is measured per path: 9 >= 5 kept) and its 1-pixel hole */
+  for (i = 0; i < out->npaths; i++) {
+    CU_ASSERT(fabs(ft_path_area(&out->path[i])) >= 5);
+    CU_ASSERT(out->path[i].parent < i);
+    if (out->path[i].parent >= 0) CU_ASSERT(!out->path[out->path[i].parent].hole);
+  }
+  CU_ASSERT_EQUAL(out->npaths, 2);
+  ft_paths_free(out);
+  /* a parent below min_area takes its children along */
+  p.min_area = 20;
+  CU_ASSERT_EQUAL_FATAL(ft_fit(NULL, in, &p, &out), FT_OK);
+  CU_ASSERT_EQUAL(out->npaths, 1);
+  CU_ASSERT_EQUAL(out->path[0].parent, -1);
+  ft_paths_free(out);
+  /* FT_FIT_NONE with min_area keeps exact outlines of the survivors */
+  p.mode = FT_FIT_NONE;
+  p.min_area = 2;
+  CU_ASSERT_EQUAL_FATAL(ft_fit(NULL, in, &p, &out), FT_OK);
+  CU_ASSERT_EQUAL(out->npaths, 3);
+  for (i = 0; i < out->npaths; i++) CU_ASSERT_EQUAL(out->path[i].parent, i == 2 ? 0 : -1);
+  ft_paths_free(out);
+  ft_paths_free(in);
+  free(g.l);
+}
+
+static int same_point(ft_point a, ft_point b) { return a.x == b.x && a.y == b.y; }
+
+static void test_shared_border(void) {
+  /* labels 1 and 2 side by side with a wavy border, inside background */
+  grid g = grid_new(80, 60);
+  ft_paths *in, *out;
+  int x, y, s, t, matched = 0, interior = 0;
+  for (y = 4; y < 56; y++)
+    for (x = 4; x < 76; x++) g.l[y * 80 + x] = x + 0.5 < 40 + 6 * sin(y / 6.0) ? 1 : 2;
+  in = trace_grid(&g);
+  CU_ASSERT_EQUAL_FATAL(in->npaths, 2);
+  out = fit_with(in, FT_FIT_CURVES, 0.6);
+  check_common(in, out, 0.6);
+  /* every segment of label 1 off the frame has a bitwise reversed twin in label 2 */
+  {
+    const ft_path *a = &out->path[0], *b = &out->path[1];
+    ft_point pa = a->start;
+    for (s = 0; s < a->nseg; s++) {
+      const ft_seg *sa = &a->seg[s];
+      int on_frame = (pa.y == 4 && sa->c[2].y == 4) || (pa.y == 56 && sa->c[2].y == 56) ||
+                     (pa.x == 4 && sa->c[2].x == 4);
+      ft_point pb = b->start;
+      int twin = 0;
+      for (t = 0; t < b->nseg; t++) {
+        const ft_seg *sb = &b->seg[t];
+        if (sb->type == sa->type && same_point(pb, sa->c[2]) && same_point(sb->c[2], pa) &&
+            (sa->type == FT_SEG_LINE ||
+             (same_point(sb->c[0], sa->c[1]) && same_point(sb->c[1], sa->c[0]))))
+          twin = 1;
+        pb = sb->c[2];
+      }
+      if (!on_frame) {
+        interior++;
+        if (!twin) printf("\n  no twin: %d (%g,%g)->(%g,%g)", sa->type, pa.x, pa.y, sa->c[2].x, sa->c[2].y);
+        CU_ASSERT(twin);
+      }
+      matched += twin;
+      pa = sa->c[2];
+    }
+  }
+  CU_ASSERT(interior >= 2);
+  CU_ASSERT(matched == interior);
+  ft_paths_free(out);
+  /* polygon mode shares too */
+  out = fit_with(in, FT_FIT_POLYGON, 0.6);
+  check_common(in, out, 1.1);
+  ft_paths_free(out);
+  ft_paths_free(in);
+  free(g.l);
+}
+
+static void test_shared_island(void) {
+  /* a disc of label 2 inside a square of label 1: the hole of 1 and the
+   * outline of 2 are one loop, fitted once */
+  grid g = disc(60, 60, 30, 30, 15, 15, 2);
+  ft_paths *in, *out;
+  int y, x, s;
+  for (y = 5; y < 55; y++)
+    for (x = 5; x < 55; x++)
+      if (!g.l[y * 60 + x]) g.l[y * 60 + x] = 1;
+  in = trace_grid(&g);
+  CU_ASSERT_EQUAL_FATAL(in->npaths, 3); /* outline 1, hole of 1, outline 2 */
+  out = fit_with(in, FT_FIT_CURVES, 0.6);
+  check_common(in, out, 0.6);
+  {
+    const ft_path *h = &out->path[1], *o = &out->path[2];
+    CU_ASSERT_EQUAL_FATAL(h->nseg, o->nseg);
+    CU_ASSERT(same_point(h->start, o->start));
+    for (s = 0; s < h->nseg; s++) {
+      const ft_seg *a = &h->seg[s], *b = &o->seg[o->nseg - 1 - s];
+      ft_point bstart = o->nseg - 2 - s >= 0 ? o->seg[o->nseg - 2 - s].c[2] : o->start;
+      CU_ASSERT(same_point(a->c[2], bstart));
+      CU_ASSERT(same_point(a->c[0], b->c[1]) && same_point(a->c[1], b->c[0]));
+    }
+  }
+  ft_paths_free(out);
+  ft_paths_free(in);
+  free(g.l);
+}
+
+/* A segment drawn along the frame of a w x h map (both ends on one side). */
+static int on_frame(ft_point a, ft_point b, int w, int h) {
+  return (a.x == 0 && b.x == 0) || (a.y == 0 && b.y == 0) || (a.x == w && b.x == w) ||
+         (a.y == h && b.y == h);
+}
+
+static void test_shared_with_trace(void) {
+  /* three labels filling the map, meeting at T-junctions, traced by
+   * ft_trace: every segment off the frame has a bitwise reversed twin */
+  ft_labels *lab = NULL;
+  ft_paths *tr = NULL, *out = NULL;
+  int w = 90, h = 70, x, y, i, j, s, t, interior = 0, twins = 0;
+  CU_ASSERT_EQUAL_FATAL(ft_labels_new(NULL, w, h, 4, &lab), FT_OK);
+  for (i = 1; i < 4; i++) lab->info[i].class_id = FT_CLASS_REGION;
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      double bx = 45 + 7 * sin(y / 7.0), by = 35 + 5 * cos(x / 9.0);
+      lab->label[y * w + x] = x + 0.5 < bx ? 1 : (y + 0.5 < by ? 2 : 3);
+    }
+  /* an island of label 1 inside label 3 */
+  for (y = 50; y < 62; y++)
+    for (x = 65; x < 80; x++)
+      if (hypot(x + 0.5 - 72, y + 0.5 - 56) < 5.5) lab->label[y * w + x] = 1;
+  CU_ASSERT_EQUAL_FATAL(ft_trace(NULL, lab, NULL, &tr), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_fit(NULL, tr, NULL, &out), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(out->npaths, tr->npaths);
+  check_common(tr, out, 0.8);
+  for (i = 0; i < out->npaths; i++) {
+    const ft_path *a = &out->path[i];
+    ft_point pa = a->start;
+    for (s = 0; s < a->nseg; s++) {
+      const ft_seg *sa = &a->seg[s];
+      int twin = 0;
+      if (!on_frame(pa, sa->c[2], w, h)) {
+        interior++;
+        for (j = 0; j < out->npaths && !twin; j++) {
+          const ft_path *b = &out->path[j];
+          ft_point pb = b->start;
+          if (j == i) continue;
+          for (t = 0; t < b->nseg && !twin; t++) {
+            const ft_seg *sb = &b->seg[t];
+            if (sb->type == sa->type && same_point(pb, sa->c[2]) && same_point(sb->c[2], pa) &&
+                (sa->type == FT_SEG_LINE ||
+                 (same_point(sb->c[0], sa->c[1]) && same_point(sb->c[1], sa->c[0]))))
+              twin = 1;
+            pb = sb->c[2];
+          }
+        }
+        twins += twin;
+      }
+      pa = sa->c[2];
+    }
+  }
+  CU_ASSERT(interior >= 6);
+  CU_ASSERT_EQUAL(twins, interior);
+  ft_paths_free(out);
+  ft_paths_free(tr);
+  ft_labels_free(lab);
+}
+
+/* Segments off the frame, and how many of them have a reversed twin in another path. */
+static void count_twins(const ft_paths *out, int w, int h, int *interior, int *twins) {
+  int i, j, s, t;
+  *interior = *twins = 0;
+  for (i = 0; i < out->npaths; i++) {
+    const ft_path *a = &out->path[i];
+    ft_point pa = a->start;
+    for (s = 0; s < a->nseg; s++) {
+      const ft_seg *sa = &a->seg[s];
+      int twin = 0;
+      if (!on_frame(pa, sa->c[2], w, h)) {
+        (*interior)++;
+        for (j = 0; j < out->npaths && !twin; j++) {
+          const ft_path *b = &out->path[j];
+          ft_point pb = b->start;
+          if (j == i) continue;
+          for (t = 0; t < b->nseg && !twin; t++) {
+            const ft_seg *sb = &b->seg[t];
+            if (sb->type == sa->type && same_point(pb, sa->c[2]) && same_point(sb->c[2], pa) &&
+                (sa->type == FT_SEG_LINE ||
+                 (same_point(sb->c[0], sa->c[1]) && same_point(sb->c[1], sa->c[0]))))
+              twin = 1;
+            pb = sb->c[2];
+          }
+        }
+        *twins += twin;
+        if (!twin && getenv("FT_DEBUG")) printf("\n   path %d seg %d type %d (%g,%g)->(%g,%g)", i, s, sa->type, pa.x, pa.y, sa->c[2].x, sa->c[2].y);
+      }
+      pa = sa->c[2];
+    }
+  }
+}
+
+static void test_random_maps(void) {
+  /* blobby random maps of four labels covering everything, with pinches
+   * and junctions of every kind: fitting succeeds in every mode, loops
+   * close, and every border segment is shared bitwise */
+  unsigned seed = 12345;
+  int round, mode;
+  for (round = 0; round < 6; round++) {
+    int w = 48, h = 36, x, y, i, k, interior, twins;
+    ft_labels *lab = NULL;
+    ft_paths *tr = NULL, *out = NULL;
+    int *tmp = malloc(sizeof(int) * (size_t)(w * h));
+    CU_ASSERT_EQUAL_FATAL(ft_labels_new(NULL, w, h, 5, &lab), FT_OK);
+    for (i = 1; i < 5; i++) lab->info[i].class_id = FT_CLASS_REGION;
+    for (i = 0; i < w * h; i++) {
+      seed = seed * 1103515245u + 12345u;
+      lab->label[i] = 1 + (int)((seed >> 16) % 4);
+    }
+    /* a few majority-vote passes make blobs; fewer passes leave more noise */
+    for (k = 0; k < round; k++) {
+      for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++) {
+          int votes[5] = {0}, dx, dy, best = lab->label[y * w + x];
+          for (dy = -1; dy <= 1; dy++)
+            for (dx = -1; dx <= 1; dx++) {
+              int xx = x + dx, yy = y + dy;
+              if (xx >= 0 && yy >= 0 && xx < w && yy < h) votes[lab->label[yy * w + xx]]++;
+            }
+          for (i = 1; i < 5; i++)
+            if (votes[i] > votes[best]) best = i;
+          tmp[y * w + x] = best;
+        }
+      memcpy(lab->label, tmp, sizeof(int) * (size_t)(w * h));
+    }
+    CU_ASSERT_EQUAL_FATAL(ft_trace(NULL, lab, NULL, &tr), FT_OK);
+    for (mode = FT_FIT_POLYGON; mode <= FT_FIT_CURVES; mode++) {
+      ft_fit_params p;
+      ft_fit_params_init(&p);
+      p.mode = mode;
+      CU_ASSERT_EQUAL_FATAL(ft_fit(NULL, tr, &p, &out), FT_OK);
+      CU_ASSERT_EQUAL(out->npaths, tr->npaths);
+      for (i = 0; i < out->npaths; i++) {
+        const ft_path *o = &out->path[i];
+        CU_ASSERT(o->nseg > 0 && same_point(o->seg[o->nseg - 1].c[2], o->start));
+      }
+      count_twins(out, w, h, &interior, &twins);
+      if (getenv("FT_DEBUG")) printf("\n round %d mode %d: %d paths, interior %d twins %d", round, mode, out->npaths, interior, twins);
+      CU_ASSERT(interior > 0);
+      CU_ASSERT_EQUAL(twins, interior);
+      ft_paths_free(out);
+    }
+    ft_paths_free(tr);
+    ft_labels_free(lab);
+    free(tmp);
+  }
+}
+
+static void test_degenerate(void) {
+  /* 1-pixel square, 2-pixel line, 1-pixel hole, long 1-pixel line,
+   * collinear steps (a 3x1 bar) */
+  grid g = grid_new(60, 30);
+  ft_paths *in, *out;
+  int i, mode;
+  g.l[2 * 60 + 2] = 1;
+  g.l[5 * 60 + 2] = g.l[5 * 60 + 3] = 1;
+  fill_rect(&g, 10, 2, 15, 7, 1);
+  g.l[4 * 60 + 12] = 0;
+  fill_rect(&g, 2, 12, 55, 13, 1);
+  fill_rect(&g, 20, 2, 23, 3, 1);
+  in = trace_grid(&g);
+  CU_ASSERT_EQUAL_FATAL(in->npaths, 6);
+  for (mode = FT_FIT_NONE; mode <= FT_FIT_CURVES; mode++) {
+    out = fit_with(in, mode, 0.6);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    check_common(in, out, mode == FT_FIT_POLYGON ? 1.1 : 0.6);
+    for (i = 0; i < out->npaths; i++) {
+      /* tiny loops stay exact */
+      if (fabs(ft_path_area(&in->path[i])) <= 3) {
+        CU_ASSERT_DOUBLE_EQUAL(ft_path_area(&out->path[i]), ft_path_area(&in->path[i]), 1e-9);
+        CU_ASSERT_EQUAL(out->path[i].nseg, 4);
+      }
+    }
+    ft_paths_free(out);
+  }
+  ft_paths_free(in);
+  free(g.l);
+}
+
+static void test_params_and_passthrough(void) {
+  ft_fit_params p;
+  ft_paths *in = NULL, *out = (ft_paths *)1;
+  ft_ctx *ctx = ft_ctx_new();
+  int idx;
+  ft_fit_params_init(&p);
+  CU_ASSERT_EQUAL(p.mode, FT_FIT_CURVES);
+  CU_ASSERT_DOUBLE_EQUAL(p.tolerance, 0.8, 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(p.alphamax, 1.0, 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(p.min_area, 0.0, 1e-12);
+  CU_ASSERT_EQUAL_FATAL(ft_paths_new(ctx, 10, 10, &in), FT_OK);
+  p.tolerance = 0;
+  CU_ASSERT_EQUAL(ft_fit(ctx, in, &p, &out), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(out);
+  CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(ctx), "fit: tolerance 0 out of range (0, 1000]");
+  ft_fit_params_init(&p);
+  p.mode = 7;
+  CU_ASSERT_EQUAL(ft_fit(ctx, in, &p, &out), FT_ERR_INVAL);
+  /* a path that is not a staircase (a diagonal and a cubic) is copied */
+  CU_ASSERT_EQUAL_FATAL(ft_paths_add(ctx, in, 1, 1, &idx), FT_OK);
+  in->path[idx].closed = 1;
+  CU_ASSERT_EQUAL(ft_path_line_to(ctx, &in->path[idx], 5, 3), FT_OK);
+  CU_ASSERT_EQUAL(ft_path_cubic_to(ctx, &in->path[idx], 4, 6, 2, 6, 1, 1), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_fit(ctx, in, NULL, &out), FT_OK);
+  CU_ASSERT_EQUAL(out->npaths, 1);
+  CU_ASSERT_EQUAL(out->path[0].nseg, 2);
+  CU_ASSERT_EQUAL(memcmp(out->path[0].seg, in->path[0].seg, 2 * sizeof(ft_seg)), 0);
+  ft_paths_free(out);
+  ft_paths_free(in);
+  ft_ctx_free(ctx);
+}
+
+static void test_big_circle_few_segments(void) {
+  /* a large disc: one cubic per quarter, not more */
+  grid g = disc(420, 420, 210, 210, 200, 200, 1);
+  ft_paths *in = trace_grid(&g), *out = fit_with(in, FT_FIT_CURVES, 0.6);
+  int l, c;
+  check_common(in, out, 0.6);
+  count(&out->path[0], &l, &c);
+  CU_ASSERT(c >= 4 && c <= 6);
+  ft_paths_free(out);
+  ft_paths_free(in);
+  free(g.l);
+}
+
+int main(void) {
+  static const ft_test_case cases[] = {
+      {"circle r=20: 4-8 cubics within tolerance", test_circle},
+      {"ellipse", test_ellipse},
+      {"rectangle: 4 lines, corners kept", test_rectangle},
+      {"rounded rectangle: lines and arcs", test_rounded_rectangle},
+      {"star: tips kept as corners", test_star},
+      {"holes keep orientation and parents", test_holes},
+      {"min_area drops paths with their children", test_min_area},
+      {"shared wavy border fitted once", test_shared_border},
+      {"island in a hole shared as one loop", test_shared_island},
+      {"three labels traced by ft_trace share borders", test_shared_with_trace},
+      {"random four-label maps: borders shared", test_random_maps},
+      {"degenerate outlines", test_degenerate},
+      {"params and non-staircase paths", test_params_and_passthrough},
+      {"large circle stays four to six cubics", test_big_circle_few_segments},
+      {NULL, NULL}};
+  return ft_test_main("fit", cases);
+}
