@@ -25,7 +25,9 @@
 #include "figtrace/denoise.h"
 #include "figtrace/thresholds.h"
 #include "figtrace/pipeline.h"
+#include "figtrace/presets.h"
 #include "figtrace/nn.h"
 #include "figtrace/preview.h"
+#include "figtrace/segment_nn.h"
 
 #endif

@@ -237,6 +237,45 @@ def make_sketch(path):
 
 
 # ---------------------------------------------------------------------------
+def make_pencil(path):
+    """A clean line drawing and its pencil photo (640 x 480): pencil.jpg is
+    the photo made by tools/bench/sketches/degrade.py, pencil-clean.png the
+    drawing it was made from (8-bit gray), the reference for the sketch
+    preset's end-to-end test.  Strokes are 6.7 px wide, 10.7 px at the
+    1024 px scale of the sketch benchmark (whose strokes are 8.5 .. 12.8),
+    so the photo's grain and blur relate to the strokes as there."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "bench", "sketches"))
+    import degrade  # noqa: E402
+    rng = np.random.default_rng(11)
+    k, W, H = 4, 640, 480
+    u = W / 480.0  # the drawing is laid out on a 480 x 360 grid
+    sw = 5.0 * u
+    img = Image.new("L", (W * k, H * k), 255)
+    d = ImageDraw.Draw(img)
+
+    def line(pts, width=sw):
+        stroke(d, [(x * u * k, y * u * k) for x, y in pts], width * k, 0)
+
+    # A flask on a stand, bubbles, a wavy liquid surface and a label.
+    line([(150, 60), (150, 150), (90, 290), (270, 290), (210, 150), (210, 60)])
+    line([(135, 60), (225, 60)])
+    line([(112 + 6 * i, 240 + 6 * np.sin(i / 2.0)) for i in range(24)])
+    for cx, cy, r in [(150, 265, 9), (185, 250, 6), (205, 272, 11)]:
+        th = np.linspace(0, 2 * np.pi, 40)
+        line([(cx + r * np.cos(a), cy + r * np.sin(a)) for a in th], 3.5 * u)
+    line([(60, 320), (300, 320)])
+    line([(80, 320), (80, 300)])
+    line([(280, 320), (280, 300)])
+    text(d, "FIT", 330 * u * k, 120 * u * k, 60 * u * k, sw * k, 0, rng)
+    arrow(d, (320 * u * k, 190 * u * k), (240 * u * k, 200 * u * k), sw * k, 14 * u * k, 0)
+    clean = box_reduce(img, k)
+    Image.fromarray(to_u8(clean), "L").save(path.replace(".jpg", "-clean.png"))
+    photo = degrade.pencil_photo(1.0 - clean / 255.0, rng)
+    Image.fromarray(photo, "RGB").save(path, quality=85, optimize=True)
+
+
+# ---------------------------------------------------------------------------
 def make_logo(path):
     """A two-colour logo as a binary PPM (P6): 240 x 160."""
     k, W, H = 4, 240, 160
@@ -263,7 +302,8 @@ def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "samples")
     os.makedirs(out, exist_ok=True)
     for name, fn in [("diagram.png", make_diagram), ("nuclei.tif", make_nuclei),
-                     ("sketch.jpg", make_sketch), ("logo.pnm", make_logo)]:
+                     ("sketch.jpg", make_sketch), ("logo.pnm", make_logo),
+                     ("pencil.jpg", make_pencil)]:
         p = os.path.join(out, name)
         fn(p)
         print("%s: %d bytes" % (p, os.path.getsize(p)))

@@ -193,6 +193,7 @@ static void convert_one(worker *w, int i) {
   job_result *r = &b->res[i];
   ft_image *img = NULL;
   ft_doc *doc = NULL;
+  ft_labels *labels = NULL;
   ft_sink *sink = NULL;
   ft_status st, cst;
   double t0 = cli_now();
@@ -212,7 +213,9 @@ static void convert_one(worker *w, int i) {
   if ((st = ft_read_file(w->ctx, j->input, &cfg->opt->read, &img))) goto fail;
   r->width = img->width;
   r->height = img->height;
-  if ((st = ft_pipeline_run(w->ctx, cfg->opt, img, &doc))) goto fail;
+  if ((st = ft_pipeline_run_labels(w->ctx, cfg->opt, img, &doc,
+                                   cfg->labels_path ? &labels : NULL)))
+    goto fail;
   if (doc->incomplete && cfg->verbosity >= 0)
     fprintf(w->err,
             "figtrace: %s: warning: conversion incomplete, part of the image was skipped\n",
@@ -234,6 +237,8 @@ static void convert_one(worker *w, int i) {
   sink = NULL;
   if (st == FT_OK) st = cst;
   if (st) goto fail;
+  /* --labels: the label image, written (atomically) once the figure is. */
+  if (labels && (st = ft_labels_write(w->ctx, labels, cfg->labels_path))) goto fail;
 
   for (k = 0; k < doc->nlayers; k++)
     if (doc->layer[k].paths) {
@@ -267,6 +272,7 @@ fail:
   }
 done:
   r->seconds = cli_now() - t0;
+  ft_labels_free(labels);
   ft_doc_free(doc);
   ft_image_free(img);
 }

@@ -62,6 +62,7 @@ typedef struct batch_config {
   int progress;          /* -1 never, 0 when stderr is a terminal, 1 always */
   const char *log_path;    /* --log FILE or NULL */
   const char *report_path; /* --report FILE.html or NULL */
+  const char *labels_path; /* --labels FILE (single input only) or NULL */
 } batch_config;
 
 /* Convert jobs[0..njobs) as configured.  Returns the exit status: 0 all

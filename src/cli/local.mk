@@ -13,7 +13,9 @@ figtrace_SOURCES += \
 	src/cli/progress.c \
 	src/cli/report.c \
 	src/cli/trace_opts.c \
-	src/cli/trace_opts.h
+	src/cli/trace_opts.h \
+	src/cli/segment.c \
+	src/cli/segment.h
 
 check_PROGRAMS += tests/unit/test_options
 TESTS += tests/unit/test_options

@@ -37,7 +37,9 @@
 #include "figtrace.h"
 #include "cli/figure.h"
 #include "cli/batch.h"
+#include "cli/labels.h"
 #include "cli/options.h"
+#include "cli/segment.h"
 #include "cli/trace_opts.h"
 
 #define EXIT_USAGE 2
@@ -46,6 +48,7 @@
 typedef struct cli {
   ft_options opt;      /* the pipeline's parameters */
   const char *out_arg; /* -o argument, NULL when absent */
+  const char *labels;  /* --labels FILE (instance label image), NULL when absent */
   int verbosity;       /* -1 quiet, 0 normal, 1 verbose, 2 debug */
   char **args;         /* [nargs] inputs as given, borrowed from argv */
   int nargs;
@@ -89,9 +92,27 @@ static void print_help(FILE *fp) {
           "                         directory (created if missing) when there are\n"
           "                         several, or when PATH ends in / or is a directory;\n"
           "                         - writes the single input's SVG to standard output\n"
+          "  -p, --preset=NAME      start from a named set of options: %s\n"
+          "                         (default lineart); other options override it\n"
+          "      --list-presets     show the presets with their settings, the denoise\n"
+          "                         filters and the threshold methods, and exit\n"
+          "      --denoise=SPEC     filters applied before segmenting, in order, e.g.\n"
+          "                         flatten:r=40,median:r=1 ('' for none)\n"
           "      --threshold=VALUE  ink/background threshold: a number from 0 to 1\n"
-          "                         (or a percentage such as 45%%), or a method: %s\n"
-          "                         (default otsu)\n"
+          "                         (or a percentage such as 45%%), or a method: %s,\n"
+          "                         with keys, e.g. sauvola:w=31,k=0.2 (default otsu)\n"
+          "      --colors=N         quantise into N colours (2..64, k-means in CIELAB)\n"
+          "                         instead of thresholding; 0 thresholds\n"
+          "      --min-area=PX      merge regions of fewer than PX pixels into their\n"
+          "                         neighbour, and drop fitted outlines and holes\n"
+          "                         below PX square pixels (default 0, keep all)\n"
+          "      --segment=SPEC     segmenter: threshold (default), or a U-Net,\n"
+          "                         unet[:MODEL][,KEY=VALUE...], MODEL a name (nuclei)\n"
+          "                         or a .safetensors path, keys diameter, rescale,\n"
+          "                         refine, invert, min-area, tile; models are searched\n"
+          "                         in $FIGTRACE_MODEL_PATH, then %s\n"
+          "      --labels=FILE      also write the label image (16-bit PNG or TIFF,\n"
+          "                         one value per object) to FILE; one input only\n"
           "      --invert           swap ink and background after thresholding\n"
           "      --page=N           TIFF page (directory) to read, counted from 0\n"
           "                         (default 0)\n"
@@ -102,8 +123,6 @@ static void print_help(FILE *fp) {
           "                         pixel outline, in pixels (default %.2g)\n"
           "      --alphamax=A       corner threshold from 0 (all corners) to 1.3333\n"
           "                         (no corners) (default %.2g)\n"
-          "      --min-area=PX      drop outlines and holes smaller than PX square\n"
-          "                         pixels (default %.0f)\n"
           "      --polygon          fit straight segments only\n"
           "      --no-fit           keep the exact pixel outline (no smoothing)\n"
           "      --trace=MODE       outline: filled outlines of the ink (default);\n"
@@ -170,8 +189,8 @@ static void print_help(FILE *fp) {
           "  figtrace -r --include '*.tif' -j 4 --log run.jsonl -o figs/ scans/\n"
           "\n"
           "See figtrace(1) for details.\n",
-          cli_threshold_names(), (unsigned long long)rd.max_pixels, fit.tolerance, fit.alphamax,
-          fit.min_area);
+          cli_preset_names(), cli_threshold_names(), ft_model_dir(),
+          (unsigned long long)rd.max_pixels, fit.tolerance, fit.alphamax);
 }
 
 /* ---- option parsing ---- */
@@ -194,7 +213,12 @@ enum {
   OPT_POLYGON,
   OPT_NO_FIT,
   OPT_TRACE,
-  OPT_STROKE_WIDTH
+  OPT_STROKE_WIDTH,
+  OPT_LIST_PRESETS,
+  OPT_DENOISE,
+  OPT_COLORS,
+  OPT_SEGMENT,
+  OPT_LABELS
 };
 
 /* Parse argv into c.  Returns -1 to go on, otherwise the exit status
@@ -226,8 +250,17 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"polygon", no_argument, NULL, OPT_POLYGON},
       {"no-fit", no_argument, NULL, OPT_NO_FIT},
       CLI_FIGURE_LONGOPTS,
+      {"preset", required_argument, NULL, 'p'},
+      {"list-presets", no_argument, NULL, OPT_LIST_PRESETS},
+      {"denoise", required_argument, NULL, OPT_DENOISE},
+      {"colors", required_argument, NULL, OPT_COLORS},
+      {"segment", required_argument, NULL, OPT_SEGMENT},
+      {"labels", required_argument, NULL, OPT_LABELS},
       {NULL, 0, NULL, 0},
   };
+  static const char shortopts[] = ":o:p:qvhrj:";
+  const char *preset = NULL;
+  char msg[1024];
   int ch;
   long n;
 
@@ -239,7 +272,17 @@ static int parse_args(cli *c, int argc, char **argv) {
     return 1;
   }
   opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":o:qvhrj:", longopts, NULL)) != -1) {
+  /* The preset (the last -p given) is applied before every other option,
+   * wherever it stands, so options on the command line override it one by
+   * one; mistakes are reported by the full pass below. */
+  while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+    if (ch == 'p') preset = optarg;
+  optind = 0;
+  if (preset && cli_preset(&c->opt, preset, msg, sizeof msg)) {
+    usage_error("%s", msg);
+    return EXIT_USAGE;
+  }
+  while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
     if (ch >= CLI_FIG_FIRST && ch <= CLI_FIG_LAST) { /* figure options: src/cli/figure.c */
       char why[512];
       if (cli_figure_option(ch, optarg, &c->opt, why, sizeof why)) {
@@ -261,11 +304,47 @@ static int parse_args(cli *c, int argc, char **argv) {
         c->out_arg = optarg;
         break;
       case OPT_THRESHOLD:
-        if (cli_parse_threshold(optarg, &c->opt.segment)) {
-          usage_error("invalid threshold '%s' (a number from 0 to 1, a percentage, or one of: %s)",
-                      optarg, cli_threshold_names());
+        if (cli_set(&c->opt, "threshold", optarg, msg, sizeof msg)) {
+          usage_error("invalid threshold '%s': %s", optarg, msg);
           return EXIT_USAGE;
         }
+        break;
+      case 'p': /* applied above */
+        break;
+      case OPT_LIST_PRESETS:
+        cli_list_presets(stdout);
+        return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+      case OPT_DENOISE:
+        if (cli_set(&c->opt, "denoise", optarg, msg, sizeof msg)) {
+          usage_error("%s", msg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_COLORS:
+        if (cli_set(&c->opt, "colors", optarg, msg, sizeof msg)) {
+          usage_error("%s", msg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_MIN_AREA:
+        if (cli_set(&c->opt, "min-area", optarg, msg, sizeof msg)) {
+          usage_error("%s", msg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_SEGMENT:
+        if (cli_set(&c->opt, "segment", optarg, msg, sizeof msg)) {
+          usage_error("%s", msg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_LABELS:
+        if (!cli_labels_name_ok(optarg)) {
+          usage_error("--labels '%s': the name must end in .png, .tif or .tiff", optarg);
+          return EXIT_USAGE;
+        }
+        c->labels = optarg;
+        c->batch.labels_path = optarg;
         break;
       case OPT_INVERT:
         c->opt.segment.invert = 1;
@@ -353,12 +432,6 @@ static int parse_args(cli *c, int argc, char **argv) {
           return EXIT_USAGE;
         }
         break;
-      case OPT_MIN_AREA:
-        if (cli_parse_double(optarg, 0.0, 1e12, &c->opt.fit.min_area)) {
-          usage_error("invalid minimum area '%s' (square pixels, 0 or more)", optarg);
-          return EXIT_USAGE;
-        }
-        break;
       case OPT_POLYGON:
         c->opt.fit.mode = FT_FIT_POLYGON;
         break;
@@ -419,6 +492,10 @@ static int parse_args(cli *c, int argc, char **argv) {
   c->nargs = argc - optind;
   if (c->nargs < 1) {
     usage_error("no input file (use - for standard input)");
+    return EXIT_USAGE;
+  }
+  if (c->labels && c->ninputs > 1) {
+    usage_error("--labels takes a single input, not %d", c->ninputs);
     return EXIT_USAGE;
   }
   return -1;

@@ -2,8 +2,8 @@
  *
  * Numbers go through strtod/strtol/strtoull with the end pointer checked, so
  * "0.5x", "", " 3" and "1e999" are rejected rather than silently cut short.
- * Threshold method names sit in one table so that the parser, --help and
- * the error message list the same names.
+ * Thresholds are parsed by the library (ft_segment_params_parse), so the
+ * program, the test tool and the library accept the same texts.
  */
 #include "config.h"
 
@@ -15,40 +15,10 @@
 
 #include "cli/options.h"
 
-static const struct {
-  const char *name;
-  int method; /* an ft_threshold_method */
-} threshold_methods[] = {
-    {"otsu", FT_THRESH_OTSU},
-};
-
-#define N_METHODS (sizeof threshold_methods / sizeof threshold_methods[0])
-
-const char *cli_threshold_names(void) { return "otsu"; }
+const char *cli_threshold_names(void) { return "otsu, li, triangle, sauvola, niblack, hysteresis"; }
 
 int cli_parse_threshold(const char *s, ft_segment_params *seg) {
-  char *end;
-  double v;
-  size_t i, len;
-  if (!s || !*s) return -1;
-  for (i = 0; i < N_METHODS; i++)
-    if (strcmp(s, threshold_methods[i].name) == 0) {
-      seg->method = threshold_methods[i].method;
-      return 0;
-    }
-  if (isspace((unsigned char)s[0])) return -1;
-  errno = 0;
-  v = strtod(s, &end);
-  if (end == s || errno == ERANGE || !isfinite(v)) return -1;
-  len = strlen(end);
-  if (len == 1 && end[0] == '%')
-    v /= 100.0;
-  else if (len != 0)
-    return -1;
-  if (v < 0.0 || v > 1.0) return -1;
-  seg->method = FT_THRESH_VALUE;
-  seg->value = v;
-  return 0;
+  return s && ft_segment_params_parse(NULL, s, seg) == FT_OK ? 0 : -1;
 }
 
 int cli_parse_long(const char *s, long min, long max, long *out) {

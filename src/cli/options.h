@@ -14,12 +14,13 @@
 #include "figtrace.h"
 
 /* --threshold VALUE: a number in [0,1] ("0.45"), a percentage ("45%"), or a
- * method name ("otsu").  Sets seg->method (and seg->value for a number).
- * Returns 0 on success, -1 when s is not one of these. */
+ * method spec ("otsu", "sauvola:w=31,k=0.2"; ft_segment_params_parse).
+ * Sets seg->method and the method's fields.  Returns 0 on success, -1 when
+ * s is not one of these (seg unchanged). */
 int cli_parse_threshold(const char *s, ft_segment_params *seg);
 
-/* Names accepted by cli_parse_threshold besides numbers, as one
- * comma-separated line for help texts ("otsu"). */
+/* Method names accepted by cli_parse_threshold besides numbers, as one
+ * comma-separated line for help texts ("otsu, li, ..."). */
 const char *cli_threshold_names(void);
 
 /* A decimal integer in [min, max].  Returns 0 and sets *out, or -1. */

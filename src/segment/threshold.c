@@ -1,4 +1,9 @@
-/* src/segment/threshold.c - global threshold segmentation (Otsu or fixed).
+/* src/segment/threshold.c - ft_segment: thresholds, dispatch to k-means, small regions.
+ *
+ * ft_segment runs one of three families and then merges regions below
+ * min_area (merge.c): colour quantisation (colors >= 2, kmeans.c),
+ * adaptive thresholds and hysteresis (adaptive.c), or a global threshold,
+ * computed here as follows.
  *
  * The image is reduced to luminance with ft_image_to_gray() (Rec. 709
  * weights, alpha composited onto white), a histogram is built and split by
@@ -14,7 +19,8 @@
  * bin per 16-bit level), so 12-bit data stored in 16 bits is not crushed
  * into a few bins.  With Otsu the pixels are classified by their bin, which
  * is the same as comparing with the returned threshold t (luminance <= t)
- * but immune to rounding at the bin edge.
+ * but immune to rounding at the bin edge.  Li's and the triangle threshold
+ * (global.c) split the same histogram.
  */
 #include "config.h"
 
@@ -22,7 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "figtrace/thresholds.h"
+#include "segment/internal.h"
 
 #define ROW_BLOCK 64 /* rows between progress reports / cancellation checks */
 
@@ -31,6 +38,13 @@ static const ft_segment_params segment_defaults = {
     .value = 0.5,
     .polarity = FT_POLARITY_AUTO,
     .invert = 0,
+    .window = 25,
+    .k = 0.2,
+    .range = 0.5,
+    .low = 0.3,
+    .high = 0.6,
+    .colors = 0,
+    .min_area = 0,
 };
 
 void ft_segment_params_init(ft_segment_params *p) { *p = segment_defaults; }
@@ -85,30 +99,69 @@ static inline int bin_of(float v, int n) {
   return b >= n ? n - 1 : b;
 }
 
-/* RGB of pixel i of in as it appears on white paper. */
-static void pixel_rgb(const ft_image *in, size_t i, double rgb[3]) {
-  const float *s = in->data + i * (size_t)in->channels;
-  double a = 1.0;
-  switch (in->channels) {
-    case 1: rgb[0] = rgb[1] = rgb[2] = s[0]; break;
-    case 2: rgb[0] = rgb[1] = rgb[2] = s[0]; a = s[1]; break;
-    case 3: rgb[0] = s[0]; rgb[1] = s[1]; rgb[2] = s[2]; break;
-    default: rgb[0] = s[0]; rgb[1] = s[1]; rgb[2] = s[2]; a = s[3]; break;
-  }
-  if (a < 1.0) {
-    int c;
-    for (c = 0; c < 3; c++) rgb[c] = rgb[c] * a + (1.0 - a);
-  }
-}
-
 static ft_status check_params(ft_ctx *ctx, const ft_segment_params *p) {
-  if (p->method != FT_THRESH_OTSU && p->method != FT_THRESH_VALUE)
+  if (p->method < FT_THRESH_OTSU || p->method > FT_THRESH_HYSTERESIS)
     return ft__fail(ctx, FT_ERR_INVAL, "segment: unknown method %d", p->method);
   if (!(p->value >= 0.0 && p->value <= 1.0))
     return ft__fail(ctx, FT_ERR_INVAL, "segment: value %g out of range 0..1", p->value);
   if (p->polarity < FT_POLARITY_AUTO || p->polarity > FT_POLARITY_LIGHT)
     return ft__fail(ctx, FT_ERR_INVAL, "segment: unknown polarity %d", p->polarity);
+  if (p->window < 3 || p->window > 4095 || p->window % 2 == 0)
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: window %d must be odd in 3..4095", p->window);
+  if (!(p->k >= -1.0 && p->k <= 1.0))
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: k %g out of range -1..1", p->k);
+  if (!(p->range > 0.0 && p->range <= 1.0))
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: range %g out of range (0, 1]", p->range);
+  if (!(p->low >= 0.0 && p->low <= p->high && p->high <= 1.0))
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: need 0 <= low (%g) <= high (%g) <= 1", p->low,
+                    p->high);
+  if (p->colors != 0 && (p->colors < 2 || p->colors > 64))
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: colors %d must be 0 or 2..64", p->colors);
+  if (p->min_area < 0)
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: min_area %lld is negative",
+                    (long long)p->min_area);
   return FT_OK;
+}
+
+/* Swap ink and background of a two-label map (counts and colours follow). */
+static void swap_sides(ft_labels *lab) {
+  size_t i, n = (size_t)lab->width * lab->height;
+  for (i = 0; i < n; i++) lab->label[i] = !lab->label[i];
+}
+
+/* Sauvola, Niblack or hysteresis (adaptive.c) into a two-label map. */
+static ft_status segment_local(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p,
+                               ft_labels **out) {
+  int light = p->polarity == FT_POLARITY_LIGHT;
+  ft_status st;
+  if (p->method == FT_THRESH_HYSTERESIS) {
+    ft_hysteresis_params hp;
+    ft_hysteresis_params_init(&hp);
+    hp.low = p->low;
+    hp.high = p->high;
+    hp.polarity = light ? FT_POLARITY_LIGHT : FT_POLARITY_DARK;
+    st = ft_hysteresis_threshold(ctx, in, &hp, out);
+  } else {
+    ft_adaptive_params ap;
+    ft_adaptive_params_init(&ap);
+    ap.method = p->method == FT_THRESH_NIBLACK ? FT_ADAPTIVE_NIBLACK : FT_ADAPTIVE_SAUVOLA;
+    ap.window = p->window;
+    ap.k = p->k;
+    ap.range = p->range;
+    ap.polarity = light ? FT_POLARITY_LIGHT : FT_POLARITY_DARK;
+    st = ft_adaptive_threshold(ctx, in, &ap, out);
+  }
+  if (st) return st;
+  if (p->invert) swap_sides(*out);
+  return FT_OK;
+}
+
+/* The last bin of the lower class for a global method. */
+static int global_split(const ft_segment_params *p, const uint64_t *hist, int nbins) {
+  double t;
+  if (p->method == FT_THRESH_OTSU) return otsu_split(hist, nbins);
+  t = p->method == FT_THRESH_LI ? ft_li_threshold(hist, nbins) : ft_triangle_threshold(hist, nbins);
+  return t < 0.0 ? -1 : (int)floor(t * nbins + 0.5) - 1;
 }
 
 ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p,
@@ -132,11 +185,23 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
   w = in->width;
   h = in->height;
 
+  if (p->colors >= 2) {
+    ft_kmeans_params kp;
+    ft_kmeans_params_init(&kp);
+    kp.k = p->colors;
+    kp.min_area = p->min_area;
+    return ft_segment_kmeans(ctx, in, &kp, out);
+  }
+  if (p->method >= FT_THRESH_SAUVOLA) {
+    if ((st = segment_local(ctx, in, p, &lab))) return st;
+    goto finish;
+  }
+
   if ((st = ft_image_to_gray(ctx, in, &gray))) return st;
   if ((st = ft_labels_new(ctx, w, h, 2, &lab))) goto fail;
 
   /* Pass 1: histogram (Otsu) or side counts (fixed value). */
-  if (p->method == FT_THRESH_OTSU) {
+  if (p->method != FT_THRESH_VALUE) {
     nbins = in->bit_depth > 8 ? 65536 : 256;
     hist = ft__calloc_n((size_t)nbins, sizeof *hist);
     if (!hist) goto nomem;
@@ -157,7 +222,7 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
   }
   if (hist) {
     int b;
-    split = otsu_split(hist, nbins);
+    split = global_split(p, hist, nbins);
     for (b = 0; b < nbins; b++) {
       if (b <= split)
         n_low += hist[b];
@@ -177,7 +242,7 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
   else
     dark = n_low <= n_high;
   if (n_low == 0 || n_high == 0)
-    none = p->method == FT_THRESH_OTSU || p->polarity == FT_POLARITY_AUTO;
+    none = p->method != FT_THRESH_VALUE || p->polarity == FT_POLARITY_AUTO;
   if (p->invert) dark = !dark;
 
   /* Pass 2: classify, count and average colours. */
@@ -191,7 +256,7 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
       low = hist ? bin_of(row[x], nbins) <= split : row[x] <= p->value;
       ink = !none && (dark ? low : !low);
       lrow[x] = ink;
-      pixel_rgb(in, (size_t)y * w + x, rgb);
+      ft__pixel_rgb(in, (size_t)y * w + x, rgb);
       for (c = 0; c < 3; c++) sum[ink][c] += rgb[c];
     }
   }
@@ -205,6 +270,15 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
     lab->info[1].color[c] =
         lab->info[1].area ? (float)(sum[1][c] / (double)lab->info[1].area) : 0.0f;
   }
+
+finish:
+  if (p->min_area > 1) {
+    if ((st = ft__merge_small(ctx, lab, p->min_area, 8, 1.0, 1.0))) goto fail;
+    ft__labels_summarise(lab, in);
+  }
+  lab->info[0].class_id = FT_CLASS_BACKGROUND;
+  lab->info[1].class_id = FT_CLASS_INK;
+  if (p->method >= FT_THRESH_SAUVOLA && p->min_area <= 1) ft__labels_summarise(lab, in);
   lab->pixel_w = in->pixel_w;
   lab->pixel_h = in->pixel_h;
   if ((st = ft__progress(ctx, 1.0))) goto fail;

@@ -11,7 +11,7 @@
  * of w mm a point is (W / w) * 25.4 / 72 user units.  Strokes thinner than
  * the journal minimum at the final size are widened to it.
  *
- * Colours: by default the Okabe-Ito palette (Okabe & Ito, "Color Universal
+ * Colours: class layers (ink, nuclei, strokes) by default from the Okabe-Ito palette (Okabe & Ito, "Color Universal
  * Design", 2008), distinguishable with the common colour-vision
  * deficiencies; grayscale uses the Rec. 709 luminance of the source colour.
  *
@@ -151,12 +151,13 @@ static ft_status add_class_layer(ft_ctx *ctx, ft_doc *doc, const ft_paths *in, i
 }
 
 
-/* Colour of region number k (0-based, in label order) with source colour c. */
+/* Colour of region number k (0-based, in label order) with source colour c.
+ * Colour regions are the figure's own colours (quantised), not classes, so
+ * the default Okabe-Ito palette keeps them; grayscale and a custom palette
+ * recolour them. */
 static ft_rgba region_color(const ft_style_params *p, int k, const float c[3]) {
   ft_rgba out = {c[0], c[1], c[2], 1.0f};
   switch (p->palette) {
-    case FT_PALETTE_OKABE_ITO:
-      return okabe_ito[k % OKABE_ITO_N];
     case FT_PALETTE_GRAYSCALE: {
       float y = 0.2126f * c[0] + 0.7152f * c[1] + 0.0722f * c[2];
       out.r = out.g = out.b = y;

@@ -17,4 +17,5 @@ TESTS += \
 	tests/e2e/examples.sh \
 	tests/e2e/batch.sh \
 	tests/e2e/hostile.sh \
-	tests/e2e/report.sh
+	tests/e2e/report.sh \
+	tests/e2e/presets.sh

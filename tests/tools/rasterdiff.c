@@ -1,7 +1,7 @@
 /* tests/tools/rasterdiff.c - how well a rendered SVG covers the input's ink.
  *
  *   rasterdiff [--threshold V] [--invert] [--page N] [--min-iou X]
- *              [--diff OUT.ppm] INPUT RENDERING
+ *              [--diff OUT.ppm] [--reference] INPUT RENDERING
  *
  * The end-to-end tests convert INPUT with figtrace, render the SVG with
  * rsvg-convert at the input's size, and run this tool on the pair.  It
@@ -13,6 +13,10 @@
  * the intersection over union of the two masks (1 when both are empty);
  * this is the raster comparison potrace's test suite makes with pgmdiff,
  * reduced to one number.
+ *
+ * With --reference, INPUT is instead a clean drawing of the expected ink
+ * (e.g. samples/pencil-clean.png for the photographed samples/pencil.jpg):
+ * its ink is taken the same way as the rendering's, luminance <= 0.5.
  *
  * Prints one line "IoU 0.999812 ..." on standard output.  Exit status 0
  * when IoU >= --min-iou (default 0.999), 1 below it, 2 for usage errors,
@@ -31,7 +35,7 @@
 
 static int usage(void) {
   fputs("usage: rasterdiff [--threshold V] [--invert] [--page N] [--min-iou X]\n"
-        "                  [--diff OUT.ppm] INPUT RENDERING\n",
+        "                  [--diff OUT.ppm] [--reference] INPUT RENDERING\n",
         stderr);
   return 2;
 }
@@ -69,13 +73,14 @@ static int write_diff(const char *path, const unsigned char *a, const unsigned c
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_THRESHOLD = 256, OPT_INVERT, OPT_PAGE, OPT_MIN_IOU, OPT_DIFF };
+  enum { OPT_THRESHOLD = 256, OPT_INVERT, OPT_PAGE, OPT_MIN_IOU, OPT_DIFF, OPT_REFERENCE };
   static const struct option longopts[] = {
       {"threshold", required_argument, NULL, OPT_THRESHOLD},
       {"invert", no_argument, NULL, OPT_INVERT},
       {"page", required_argument, NULL, OPT_PAGE},
       {"min-iou", required_argument, NULL, OPT_MIN_IOU},
       {"diff", required_argument, NULL, OPT_DIFF},
+      {"reference", no_argument, NULL, OPT_REFERENCE},
       {NULL, 0, NULL, 0},
   };
   ft_options opt;
@@ -90,7 +95,7 @@ int main(int argc, char **argv) {
   uint64_t inter = 0, uni = 0, na = 0, nb = 0;
   size_t i, n;
   ft_status st;
-  int ch, status = 2;
+  int ch, status = 2, reference = 0;
 
   ft_options_init(&opt);
   while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -115,6 +120,9 @@ int main(int argc, char **argv) {
       case OPT_DIFF:
         diff_path = optarg;
         break;
+      case OPT_REFERENCE:
+        reference = 1;
+        break;
       default:
         return usage();
     }
@@ -126,7 +134,18 @@ int main(int argc, char **argv) {
     status = fail(ctx, argv[optind], st);
     goto done;
   }
-  if ((st = ft_segment(ctx, in, &opt.segment, &lab))) {
+  if (reference) {
+    /* the clean drawing's ink, as a two-label map */
+    ft_image *g = NULL;
+    if ((st = ft_image_to_gray(ctx, in, &g)) ||
+        (st = ft_labels_new(ctx, in->width, in->height, 2, &lab))) {
+      ft_image_free(g);
+      status = fail(ctx, argv[optind], st);
+      goto done;
+    }
+    for (i = 0; i < (size_t)in->width * (size_t)in->height; i++) lab->label[i] = g->data[i] <= 0.5f;
+    ft_image_free(g);
+  } else if ((st = ft_segment(ctx, in, &opt.segment, &lab))) {
     status = fail(ctx, argv[optind], st);
     goto done;
   }

@@ -36,7 +36,7 @@ static void test_threshold_names(void) {
 
 static void test_threshold_rejects(void) {
   static const char *const bad[] = {"", " 0.5", "0.5 ", "0.5x", "1.01", "-0.1", "101%",
-                                    "50%%", "nan", "inf", "1e999", "Otsu", "abc", "%"};
+                                    "50%%", "nan", "inf", "1e999", "otsu:w=3", "abc", "%"};
   ft_segment_params p;
   size_t i;
   for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {

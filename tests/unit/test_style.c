@@ -275,10 +275,12 @@ static void test_layers_palette(void) {
   CU_ASSERT_STRING_EQUAL(d->layer[2].id, "ink");
   CU_ASSERT_STRING_EQUAL(d->layer[3].id, "nuclei");
   CU_ASSERT_STRING_EQUAL(d->layer[3].label, "Nuclei");
-  /* Okabe-Ito: orange, sky blue for the regions, blue for nuclei */
-  CU_ASSERT_DOUBLE_EQUAL(d->layer[0].fill.r, 0xE6 / 255.0, 1e-6);
-  CU_ASSERT_DOUBLE_EQUAL(d->layer[0].fill.g, 0x9F / 255.0, 1e-6);
-  CU_ASSERT_DOUBLE_EQUAL(d->layer[1].fill.b, 0xE9 / 255.0, 1e-6);
+  /* Okabe-Ito colours the classes (blue for nuclei); colour regions are
+   * the figure's own colours and keep them: red, green */
+  CU_ASSERT_DOUBLE_EQUAL(d->layer[0].fill.r, 1.0, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL(d->layer[0].fill.g, 0.0, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL(d->layer[1].fill.g, 1.0, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL(d->layer[1].fill.b, 0.0, 1e-6);
   CU_ASSERT_DOUBLE_EQUAL(d->layer[3].fill.b, 0xB2 / 255.0, 1e-6);
   CU_ASSERT_DOUBLE_EQUAL(d->layer[2].fill.r, 0.0, TOL); /* ink stays black */
   CU_ASSERT_EQUAL(d->layer[0].paths->npaths, 1);

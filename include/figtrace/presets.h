@@ -1,0 +1,65 @@
+/* figtrace/presets.h - named option sets (-p/--preset) and setting options by name.
+ *
+ * A preset is a named table of settings, each a key and a value in the
+ * words the command line uses ("threshold" = "sauvola:w=31,k=0.2").  Applying
+ * a preset runs every setting through ft_options_set(), the same setter the
+ * command-line tool uses for its own options, so a preset says nothing the
+ * user could not say, and applying the preset first and the user's options
+ * after lets any of them be overridden one by one.
+ */
+#ifndef FIGTRACE_PRESETS_H
+#define FIGTRACE_PRESETS_H
+
+#include "figtrace/common.h"
+#include "figtrace/pipeline.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One option as key and value. */
+typedef struct ft_setting {
+  const char *key;   /* an ft_options_set() key, e.g. "denoise" */
+  const char *value; /* its value, e.g. "flatten:r=40,median:r=1" ("" for an empty chain) */
+} ft_setting;
+
+typedef struct ft_preset {
+  const char *name;            /* "lineart", "sketch", "color" */
+  const char *help;            /* one line: what the preset is for */
+  const ft_setting *settings;  /* [nsettings] applied in order */
+  int nsettings;
+} ft_preset;
+
+/* The presets, in the order --list-presets shows them; the first is the
+ * default of the command-line tool.  *n gets their number.  Static storage. */
+FT_API const ft_preset *ft_presets(int *n);
+
+/* The preset called name (case ignored), or NULL. */
+FT_API const ft_preset *ft_preset_find(const char *name);
+
+/* Apply the preset called name to opt (its settings, in order, through
+ * ft_options_set).  FT_ERR_INVAL for an unknown name, with a message
+ * listing the known ones; opt may then be partly changed only when a
+ * setting of the preset itself failed (a bug). */
+FT_API FT_USERESULT ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt);
+
+/* Set one option by its command-line name:
+ *   segment    threshold, or unet[:MODEL][,KEY=VALUE...] (ft_options_set_segment)
+ *   denoise    a denoise chain spec, "" for none (ft_options_set_denoise)
+ *   threshold  a number, a percentage or a method spec (ft_segment_params_parse)
+ *   invert     yes/no (also 1/0, true/false, on/off)
+ *   colors     0 for a threshold, 2..64 to quantise into that many colours
+ *   min-area   0 or more pixels: ft_segment_params.min_area (rounded up) and
+ *              ft_fit_params.min_area
+ * Errors are FT_ERR_INVAL with a message naming the key and what is
+ * accepted (an unknown key lists the keys); opt is then unchanged. */
+FT_API FT_USERESULT ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key,
+                                             const char *value);
+
+/* The keys ft_options_set accepts, comma-separated ("denoise, threshold, ..."). */
+FT_API const char *ft_options_keys(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

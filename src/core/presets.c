@@ -1,0 +1,167 @@
+/* src/core/presets.c - named option tables (-p/--preset) and options set by name.
+ *
+ * A preset is data: a list of key=value settings in the command line's own
+ * words, applied through ft_options_set(), the setter the command-line tool
+ * also uses for --denoise, --threshold, --colors and --min-area.  The tool
+ * applies the preset before the user's options, so each of those overrides
+ * the preset's value for that key alone (as presets work in VTracer).  Every
+ * preset sets every key it governs, so `figtrace --list-presets` shows each
+ * one's full chain and switching presets never inherits a stray filter.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/internal.h"
+
+#define NSET(a) ((int)(sizeof a / sizeof a[0]))
+
+/* Clean line art and scans of printed figures: exact Otsu outlines. */
+static const ft_setting lineart[] = {
+    {"segment", "threshold"},
+    {"denoise", ""},
+    {"threshold", "otsu"},
+    {"colors", "0"},
+    {"min-area", "0"},
+};
+
+/* Pencil or pen on paper, photographed: divide by the paper's own
+ * brightness (a closing of radius 8 follows light gradients and shadow
+ * edges while removing strokes up to 17 px wide), smooth the graphite
+ * grain, then one Otsu threshold on the evened page; drop specks and
+ * pinholes.  Chosen on tools/bench/sketches, where it beat Sauvola after
+ * flattening (window 31..51), black-hat + Otsu, and flattening with radius
+ * 6 and a bilateral filter. */
+static const ft_setting sketch[] = {
+    {"segment", "threshold"},
+    {"denoise", "flatten:r=8,median:r=1"},
+    {"threshold", "otsu:ink=dark"},
+    {"colors", "0"},
+    {"min-area", "16"},
+};
+
+/* Multi-colour figures and diagrams: quantise, merge colour specks. */
+static const ft_setting color[] = {
+    {"segment", "threshold"},
+    {"denoise", ""},
+    {"threshold", "otsu"},
+    {"colors", "8"},
+    {"min-area", "16"},
+};
+
+/* Microscopy nuclei: the U-Net (its own percentile normalisation, polarity
+ * and object-size rescaling), one instance per nucleus; the threshold keys
+ * are reset so --segment threshold falls back to a plain Otsu. */
+static const ft_setting microscopy[] = {
+    {"segment", "unet:nuclei"},
+    {"denoise", ""},
+    {"threshold", "otsu"},
+    {"colors", "0"},
+    {"min-area", "0"},
+};
+
+static const ft_preset presets[] = {
+    {"lineart", "line art and clean scans: global Otsu threshold, exact outlines", lineart,
+     NSET(lineart)},
+    {"sketch", "photographed pencil/pen sketches: flatten the paper, median, Otsu", sketch,
+     NSET(sketch)},
+    {"color", "colour figures: k-means colour quantisation in CIELAB", color, NSET(color)},
+    {"microscopy", "stained nuclei: U-Net (model nuclei), one outlined instance per nucleus",
+     microscopy, NSET(microscopy)},
+};
+
+#define NPRESETS ((int)(sizeof presets / sizeof presets[0]))
+
+const ft_preset *ft_presets(int *n) {
+  if (n) *n = NPRESETS;
+  return presets;
+}
+
+const ft_preset *ft_preset_find(const char *name) {
+  int i;
+  for (i = 0; name && i < NPRESETS; i++)
+    if (!strcasecmp(presets[i].name, name)) return &presets[i];
+  return NULL;
+}
+
+ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
+  const ft_preset *p = ft_preset_find(name);
+  ft_options tmp;
+  ft_status st;
+  int i;
+  if (!p) {
+    char list[256] = "";
+    for (i = 0; i < NPRESETS; i++) {
+      if (i) strcat(list, ", ");
+      strcat(list, presets[i].name);
+    }
+    return ft__fail(ctx, FT_ERR_INVAL, "preset: unknown preset '%s' (known: %s)",
+                    name ? name : "", list);
+  }
+  tmp = *opt;
+  for (i = 0; i < p->nsettings; i++)
+    if ((st = ft_options_set(ctx, &tmp, p->settings[i].key, p->settings[i].value))) return st;
+  *opt = tmp;
+  return FT_OK;
+}
+
+static const char *const option_keys = "denoise, threshold, invert, colors, min-area, segment";
+
+const char *ft_options_keys(void) { return option_keys; }
+
+/* A decimal integer in [lo, hi] filling the whole string. */
+static int whole_number(const char *s, long long lo, long long hi, long long *v) {
+  char *end;
+  long long x;
+  if (!s || !*s || (*s != '-' && *s != '+' && (*s < '0' || *s > '9'))) return -1;
+  errno = 0;
+  x = strtoll(s, &end, 10);
+  if (*end || errno == ERANGE || x < lo || x > hi) return -1;
+  *v = x;
+  return 0;
+}
+
+ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const char *value) {
+  long long v;
+  if (!key || !value || !opt) return ft__fail(ctx, FT_ERR_INVAL, "options: no key or value");
+  if (!strcmp(key, "segment")) return ft_options_set_segment(ctx, opt, value);
+  if (!strcmp(key, "denoise")) return ft_options_set_denoise(ctx, opt, value);
+  if (!strcmp(key, "threshold")) return ft_segment_params_parse(ctx, value, &opt->segment);
+  if (!strcmp(key, "invert")) {
+    if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") || !strcasecmp(value, "on") ||
+        !strcmp(value, "1"))
+      opt->segment.invert = 1;
+    else if (!strcasecmp(value, "no") || !strcasecmp(value, "false") ||
+             !strcasecmp(value, "off") || !strcmp(value, "0"))
+      opt->segment.invert = 0;
+    else
+      return ft__fail(ctx, FT_ERR_INVAL, "invert: '%s' is not yes/no/true/false/on/off/1/0",
+                      value);
+    return FT_OK;
+  }
+  if (!strcmp(key, "colors")) {
+    if (whole_number(value, 0, 64, &v) || v == 1)
+      return ft__fail(ctx, FT_ERR_INVAL,
+                      "colors: '%s' is not 0 (threshold) or a number of colours 2..64", value);
+    opt->segment.colors = (int)v;
+    return FT_OK;
+  }
+  if (!strcmp(key, "min-area")) {
+    char *end;
+    double a;
+    errno = 0;
+    a = strtod(value, &end);
+    if (end == value || *end || errno == ERANGE || !(a >= 0.0 && a <= 1e12))
+      return ft__fail(ctx, FT_ERR_INVAL, "min-area: '%s' is not a number of pixels from 0 to 1e12",
+                      value);
+    opt->segment.min_area = (int64_t)ceil(a); /* fewer than a pixels: fewer than ceil(a) */
+    opt->fit.min_area = a;
+    return FT_OK;
+  }
+  return ft__fail(ctx, FT_ERR_INVAL, "options: unknown key '%s' (keys: %s)", key, option_keys);
+}

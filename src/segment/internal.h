@@ -1,0 +1,30 @@
+/* src/segment/internal.h - helpers shared by the segmenters.
+ * Not installed; names use the ft__ prefix and are not exported. */
+#ifndef FT_SEGMENT_INTERNAL_H
+#define FT_SEGMENT_INTERNAL_H
+
+#include "core/internal.h"
+
+/* Merge every connected region of lab (pixels of one label) smaller than
+ * min_area pixels into the neighbouring label sharing the most pixel edges
+ * with it (ties: the lower label), smallest regions first; a region that
+ * grows to min_area by absorbing others stays.  Regions of label 0 are
+ * 4-connected, those of labels > 0 are 8-connected when fg_conn is 8, else
+ * 4-connected.  Only lab->label changes (call ft__labels_summarise after).
+ * Progress runs from f0 to f1 of the stage.
+ * Returns FT_OK, FT_ERR_NOMEM or FT_ERR_CANCELLED. */
+ft_status ft__merge_small(ft_ctx *ctx, ft_labels *lab, int64_t min_area, int fg_conn,
+                          double f0, double f1);
+
+/* Recompute info[].area and info[].color of lab from the pixels of in
+ * (mean RGB, alpha composited onto white); an empty label 0 gets white,
+ * any other empty label black.  in has lab's size. */
+void ft__labels_summarise(ft_labels *lab, const ft_image *in);
+
+/* RGB of pixel i of in as it appears on white paper (gray repeated). */
+void ft__pixel_rgb(const ft_image *in, size_t i, double rgb[3]);
+
+/* sRGB-encoded rgb in [0,1] to CIELAB (D65 white, L in 0..100). */
+void ft__rgb_to_lab(const double rgb[3], double lab[3]);
+
+#endif

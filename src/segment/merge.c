@@ -1,0 +1,216 @@
+/* src/segment/merge.c - merging small regions of a label map, label summaries.
+ *
+ * Regions are found with a two-pass union-find labelling of connected
+ * components (A. Rosenfeld and J. L. Pfaltz, J. ACM 13(4), 1966; union by
+ * linking to the smaller index with path halving).  Each region small
+ * enough to merge is then handled in order of increasing size: the 4-edges
+ * between its pixels and other regions are counted per neighbouring label,
+ * and the region joins the label with the most edges - the one it is
+ * embedded in, for a speck - together with every region of that label it
+ * touches, since they are now one connected region.  Regions are kept in a
+ * second union-find whose sets carry a linked list of their pixels, so a
+ * merge costs O(1) and counting a region's border costs its pixel count.
+ * Only regions still below min_area are scanned, so the work after the
+ * labelling is O(n) for n pixels plus O(min_area) per small region.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "segment/internal.h"
+
+void ft__pixel_rgb(const ft_image *in, size_t i, double rgb[3]) {
+  const float *s = in->data + i * (size_t)in->channels;
+  double a = 1.0;
+  int c;
+  switch (in->channels) {
+    case 1: rgb[0] = rgb[1] = rgb[2] = s[0]; break;
+    case 2: rgb[0] = rgb[1] = rgb[2] = s[0]; a = s[1]; break;
+    case 3: rgb[0] = s[0]; rgb[1] = s[1]; rgb[2] = s[2]; break;
+    default: rgb[0] = s[0]; rgb[1] = s[1]; rgb[2] = s[2]; a = s[3]; break;
+  }
+  if (a < 1.0)
+    for (c = 0; c < 3; c++) rgb[c] = rgb[c] * a + (1.0 - a);
+}
+
+void ft__labels_summarise(ft_labels *lab, const ft_image *in) {
+  size_t i, n = (size_t)lab->width * lab->height;
+  double *sum = calloc((size_t)lab->nlabels * 3, sizeof *sum);
+  int k, c;
+  ft_labels_count(lab);
+  if (sum)
+    for (i = 0; i < n; i++) {
+      double rgb[3];
+      int32_t v = lab->label[i];
+      ft__pixel_rgb(in, i, rgb);
+      for (c = 0; c < 3; c++) sum[(size_t)v * 3 + c] += rgb[c];
+    }
+  for (k = 0; k < lab->nlabels; k++)
+    for (c = 0; c < 3; c++)
+      lab->info[k].color[c] = lab->info[k].area && sum
+                                  ? (float)(sum[(size_t)k * 3 + c] / (double)lab->info[k].area)
+                                  : (k == 0 ? 1.0f : 0.0f);
+  free(sum);
+}
+
+/* Root of x with path halving. */
+static inline int32_t find(int32_t *parent, int32_t x) {
+  while (parent[x] != x) {
+    parent[x] = parent[parent[x]];
+    x = parent[x];
+  }
+  return x;
+}
+
+static inline void unite(int32_t *parent, int32_t a, int32_t b) {
+  a = find(parent, a);
+  b = find(parent, b);
+  if (a < b)
+    parent[b] = a;
+  else if (b < a)
+    parent[a] = b;
+}
+
+typedef struct region_order {
+  int64_t area;
+  int32_t id;
+} region_order;
+
+static int order_cmp(const void *a, const void *b) {
+  const region_order *x = a, *y = b;
+  if (x->area != y->area) return x->area < y->area ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+ft_status ft__merge_small(ft_ctx *ctx, ft_labels *lab, int64_t min_area, int fg_conn,
+                          double f0, double f1) {
+  const int w = lab->width, h = lab->height;
+  const size_t n = (size_t)w * h;
+  int32_t *pix = NULL;  /* [n] pixel union-find, then region id of each pixel */
+  int32_t *next = NULL; /* [n] next pixel of the same region set, -1 at the end */
+  int32_t *rpar = NULL, *head = NULL, *tail = NULL, *rlab = NULL;
+  int64_t *rarea = NULL, *count = NULL;
+  int32_t *touched = NULL, ntouched = 0;
+  region_order *order = NULL;
+  int32_t nreg = 0, nsmall = 0, r, i32;
+  ft_status st = FT_OK;
+  size_t i;
+  int x, y;
+
+  if (min_area <= 1 || n == 0) return FT_OK;
+  if (n > (size_t)INT32_MAX) return ft__fail(ctx, FT_ERR_TOOBIG, "segment: image too large");
+  pix = ft__malloc_n(n, sizeof *pix);
+  next = ft__malloc_n(n, sizeof *next);
+  if (!pix || !next) goto nomem;
+
+  /* Pass 1: union each pixel with its earlier neighbours of the same label. */
+  for (y = 0; y < h; y++) {
+    const int32_t *row = lab->label + (size_t)y * w, *up = y ? row - w : NULL;
+    for (x = 0; x < w; x++) {
+      int32_t p = (int32_t)((size_t)y * w + x), v = row[x];
+      int eight = v > 0 && fg_conn == 8;
+      pix[p] = p;
+      if (x && row[x - 1] == v) unite(pix, p, p - 1);
+      if (up) {
+        if (up[x] == v) unite(pix, p, p - w);
+        if (eight && x && up[x - 1] == v) unite(pix, p, p - w - 1);
+        if (eight && x + 1 < w && up[x + 1] == v) unite(pix, p, p - w + 1);
+      }
+    }
+    if (y % 256 == 0 && (st = ft__progress(ctx, f0 + (f1 - f0) * 0.5 * y / h))) goto fail;
+  }
+  /* Pass 2: number the regions in raster order.  Links always point to a
+   * smaller index, so a pixel's parent is already numbered when the pixel
+   * is reached: a root takes the next id, any other pixel its parent's. */
+  for (i = 0; i < n; i++) pix[i] = pix[i] == (int32_t)i ? nreg++ : pix[pix[i]];
+
+  rpar = ft__malloc_n((size_t)nreg, sizeof *rpar);
+  head = ft__malloc_n((size_t)nreg, sizeof *head);
+  tail = ft__malloc_n((size_t)nreg, sizeof *tail);
+  rlab = ft__malloc_n((size_t)nreg, sizeof *rlab);
+  rarea = ft__calloc_n((size_t)nreg, sizeof *rarea);
+  count = ft__calloc_n((size_t)lab->nlabels, sizeof *count);
+  touched = ft__malloc_n((size_t)lab->nlabels, sizeof *touched);
+  if (!rpar || !head || !tail || !rlab || !rarea || !count || !touched) goto nomem;
+  for (r = 0; r < nreg; r++) rpar[r] = r, head[r] = tail[r] = -1;
+  for (i = 0; i < n; i++) {
+    r = pix[i];
+    rarea[r]++;
+    rlab[r] = lab->label[i];
+    next[i] = -1;
+    if (tail[r] < 0)
+      head[r] = (int32_t)i;
+    else
+      next[tail[r]] = (int32_t)i;
+    tail[r] = (int32_t)i;
+  }
+  for (r = 0; r < nreg; r++)
+    if (rarea[r] < min_area) nsmall++;
+  order = ft__malloc_n((size_t)(nsmall ? nsmall : 1), sizeof *order);
+  if (!order) goto nomem;
+  nsmall = 0;
+  for (r = 0; r < nreg; r++)
+    if (rarea[r] < min_area) order[nsmall].area = rarea[r], order[nsmall++].id = r;
+  qsort(order, (size_t)nsmall, sizeof *order, order_cmp);
+
+  for (i32 = 0; i32 < nsmall; i32++) {
+    int32_t c = find(rpar, order[i32].id), p, best = -1, keep;
+    int t;
+    if (rarea[c] >= min_area) continue;
+    if (i32 % 1024 == 0 && (st = ft__progress(ctx, f0 + (f1 - f0) * (0.5 + 0.5 * i32 / nsmall)))) goto fail;
+    /* count the edges to each neighbouring label */
+    for (p = head[c]; p >= 0; p = next[p]) {
+      int px = p % w, py = p / w, d;
+      for (d = 0; d < 4; d++) {
+        int qx = px + (d == 0) - (d == 1), qy = py + (d == 2) - (d == 3);
+        int32_t q, rq, lq;
+        if (qx < 0 || qy < 0 || qx >= w || qy >= h) continue;
+        q = (int32_t)((size_t)qy * w + qx);
+        rq = find(rpar, pix[q]);
+        if (rq == c) continue;
+        lq = rlab[rq];
+        if (!count[lq]) touched[ntouched++] = lq;
+        count[lq]++;
+      }
+    }
+    for (t = 0; t < ntouched; t++) {
+      int32_t l = touched[t];
+      if (best < 0 || count[l] > count[best] || (count[l] == count[best] && l < best)) best = l;
+    }
+    for (t = 0; t < ntouched; t++) count[touched[t]] = 0;
+    ntouched = 0;
+    if (best < 0) continue; /* the only region of the image */
+    /* join every touching region of label best; the largest becomes the root */
+    keep = c;
+    for (p = head[c]; p >= 0; p = next[p]) {
+      int px = p % w, py = p / w, d;
+      for (d = 0; d < 4; d++) {
+        int qx = px + (d == 0) - (d == 1), qy = py + (d == 2) - (d == 3);
+        int32_t rq;
+        if (qx < 0 || qy < 0 || qx >= w || qy >= h) continue;
+        rq = find(rpar, pix[(size_t)qy * w + qx]);
+        if (rq == keep || rlab[rq] != best) continue;
+        /* merge sets keep and rq: root is the larger, lists concatenated */
+        {
+          int32_t a = rarea[rq] > rarea[keep] ? rq : keep, b = a == rq ? keep : rq;
+          rpar[b] = a;
+          rarea[a] += rarea[b];
+          next[tail[a]] = head[b];
+          tail[a] = tail[b];
+          keep = a;
+        }
+      }
+    }
+    rlab[keep] = best;
+  }
+  for (i = 0; i < n; i++) lab->label[i] = rlab[find(rpar, pix[i])];
+  st = ft__progress(ctx, f1);
+  goto fail; /* common cleanup */
+nomem:
+  st = ft__nomem(ctx, "segment");
+fail:
+  free(pix), free(next), free(rpar), free(head), free(tail), free(rlab);
+  free(rarea), free(count), free(touched), free(order);
+  return st;
+}

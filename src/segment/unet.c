@@ -1,0 +1,580 @@
+/* src/segment/unet.c - the U-Net segmenter: image -> labels through a model.
+ *
+ * Glue around the inference engine (src/nn): it prepares the image the way
+ * the model was trained, runs it tiled and turns probabilities into labels.
+ *
+ * Polarity.  The shipped models see objects bright on a dark background.
+ * Gray is the Rec. 709 luminance (ft_image_to_gray, the conversion the
+ * training used); it is inverted when its median lies above the middle of the
+ * model's norm_low..norm_high percentile range, which is the case for
+ * brightfield and H&E images (dark nuclei on a bright background) and not
+ * for fluorescence - the same rule the training data went through.
+ *
+ * Object size.  A network trained on nuclei of one size fails on the same
+ * nuclei magnified a few times; as Cellpose does (Stringer et al., Nature
+ * Methods 18, 2021, "size model"), the input is resized so that its typical
+ * object gets the diameter the model was trained at (metadata object_size).
+ * The diameter is estimated without the network: Otsu's threshold of the
+ * lightly smoothed, percentile-normalised gray gives blobs, and the largest
+ * inscribed disc of each blob (maximum of the chamfer distance transform,
+ * Borgefors 1986, 3-4 weights) gives a width that stays that of one object
+ * when several touch; the median over blobs is the estimate.  Resizing uses
+ * a separable tent filter whose support widens with the reduction factor
+ * (an antialiased bilinear filter), for the image and, reversed, for the
+ * probabilities, which stay convex combinations and so still sum to one.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "figtrace/denoise.h"
+#include "segment/nn_internal.h"
+
+static const ft_unet_params defaults = {
+    .model = "nuclei",
+    .loaded = NULL,
+    .invert = FT_UNET_INVERT_AUTO,
+    .diameter = 0.0,
+    .rescale = 1,
+    .min_scale = 0.25,
+    .max_scale = 4.0,
+    .instances = {.seed_threshold = 0.5, .fg_threshold = 0.5, .min_area = -1,
+                  .hole_fraction = 0.25},
+    .tile = 1024,
+    .refine = 1,
+};
+
+void ft_unet_params_init(ft_unet_params *p) { *p = defaults; }
+
+/* ---- resampling ---- */
+
+/* Weights of a 1-D tent resampling from sn to dn samples: output i takes
+ * weight[i*k + j] of input start[i] + j (indices clamped to the edge). */
+typedef struct taps {
+  int k;
+  int *start;
+  float *weight;
+} taps;
+
+static void taps_free(taps *t) {
+  free(t->start);
+  free(t->weight);
+}
+
+static int taps_make(taps *t, int sn, int dn) {
+  double scale = (double)dn / sn, support = scale < 1.0 ? 1.0 / scale : 1.0;
+  int i, j;
+  t->k = 2 * (int)ceil(support) + 2;
+  t->start = ft__malloc_n((size_t)dn, sizeof *t->start);
+  t->weight = ft__calloc_n((size_t)dn * t->k, sizeof *t->weight);
+  if (!t->start || !t->weight) {
+    taps_free(t);
+    return -1;
+  }
+  for (i = 0; i < dn; i++) {
+    double c = (i + 0.5) / scale - 0.5, sum = 0;
+    int s = (int)floor(c - support) + 1;
+    float *w = t->weight + (size_t)i * t->k;
+    t->start[i] = s;
+    for (j = 0; j < t->k; j++) {
+      double d = fabs(s + j - c) / support;
+      w[j] = d < 1.0 ? (float)(1.0 - d) : 0.0f;
+      sum += w[j];
+    }
+    if (sum <= 0) {
+      /* Cannot happen for support >= 1, but keep the nearest sample then. */
+      w[0] = 1.0f;
+      t->start[i] = (int)floor(c + 0.5);
+      sum = 1.0;
+    }
+    for (j = 0; j < t->k; j++) w[j] = (float)(w[j] / sum);
+  }
+  return 0;
+}
+
+static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* Resize one channel: src element (x, y) at src[(y*sw + x)*ss], dst element
+ * at dst[(y*dw + x)*ds].  Returns -1 when out of memory. */
+static int resize_channel(const float *src, int sw, int sh, int ss, float *dst, int dw, int dh,
+                          int ds) {
+  taps tx, ty;
+  float *tmp;
+  int x, y, j;
+  memset(&tx, 0, sizeof tx);
+  memset(&ty, 0, sizeof ty);
+  tmp = ft__malloc_n((size_t)dw * sh, sizeof *tmp); /* [sh][dw] */
+  if (!tmp || taps_make(&tx, sw, dw) || taps_make(&ty, sh, dh)) {
+    free(tmp);
+    taps_free(&tx);
+    taps_free(&ty);
+    return -1;
+  }
+  for (y = 0; y < sh; y++)
+    for (x = 0; x < dw; x++) {
+      const float *w = tx.weight + (size_t)x * tx.k;
+      double acc = 0;
+      for (j = 0; j < tx.k; j++)
+        if (w[j] != 0.0f)
+          acc += w[j] * src[((size_t)y * sw + clampi(tx.start[x] + j, 0, sw - 1)) * ss];
+      tmp[(size_t)y * dw + x] = (float)acc;
+    }
+  for (y = 0; y < dh; y++) {
+    const float *w = ty.weight + (size_t)y * ty.k;
+    for (x = 0; x < dw; x++) {
+      double acc = 0;
+      for (j = 0; j < ty.k; j++)
+        if (w[j] != 0.0f) acc += w[j] * tmp[(size_t)clampi(ty.start[y] + j, 0, sh - 1) * dw + x];
+      dst[((size_t)y * dw + x) * ds] = (float)acc;
+    }
+  }
+  free(tmp);
+  taps_free(&tx);
+  taps_free(&ty);
+  return 0;
+}
+
+/* A resized copy of img (every channel, metadata kept). */
+static ft_status resize_image(ft_ctx *ctx, const ft_image *img, int dw, int dh, ft_image **out) {
+  ft_image *r = NULL;
+  ft_status st;
+  int c;
+  *out = NULL;
+  if ((st = ft_image_new(ctx, dw, dh, img->channels, &r))) return st;
+  for (c = 0; c < img->channels; c++)
+    if (resize_channel(img->data + c, img->width, img->height, img->channels, r->data + c, dw, dh,
+                       img->channels)) {
+      ft_image_free(r);
+      return ft__nomem(ctx, "unet");
+    }
+  r->bit_depth = img->bit_depth;
+  r->pixel_w = img->pixel_w;
+  r->pixel_h = img->pixel_h;
+  *out = r;
+  return FT_OK;
+}
+
+/* ---- percentiles and the object size ---- */
+
+/* Percentiles (in %) of n samples in [0,1] from a 65536-bin histogram:
+ * the smallest bin value v with at least P% of the samples <= v. */
+static void percentiles(const float *v, size_t n, const double *pct, double *res, int k) {
+  enum { BINS = 65536 };
+  uint32_t *hist = calloc(BINS, sizeof *hist);
+  size_t i, cum;
+  int b, j;
+  if (!hist) {
+    for (j = 0; j < k; j++) res[j] = pct[j] / 100.0;
+    return;
+  }
+  for (i = 0; i < n; i++) {
+    float x = v[i];
+    int q = x <= 0 ? 0 : x >= 1 ? BINS - 1 : (int)(x * (BINS - 1) + 0.5f);
+    hist[q]++;
+  }
+  for (j = 0; j < k; j++) {
+    double need = pct[j] / 100.0 * (double)n;
+    cum = 0;
+    for (b = 0; b < BINS; b++) {
+      cum += hist[b];
+      if ((double)cum >= need && cum > 0) break;
+    }
+    res[j] = (double)(b < BINS ? b : BINS - 1) / (BINS - 1);
+  }
+  free(hist);
+}
+
+static unsigned umin(unsigned a, unsigned b) { return a < b ? a : b; }
+
+/* Distance at (x, y), 0 outside the image. */
+static unsigned chamfer_at(const uint16_t *dist, int w, int h, int x, int y) {
+  return x < 0 || y < 0 || x >= w || y >= h ? 0u : dist[(size_t)y * w + x];
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+double ft_estimate_object_diameter(const ft_image *gray) {
+  static const double pct[2] = {1.0, 99.8};
+  ft_gaussian_params gp;
+  ft_image *sm = NULL;
+  size_t n, i;
+  double pr[2], t, *diam = NULL, result = 0;
+  uint64_t hist[256];
+  uint8_t *mask = NULL;
+  int32_t *comp = NULL, *stack = NULL;
+  uint16_t *dist = NULL;
+  int w, h, x, y, ncomp = 0, nd = 0;
+  if (!gray || gray->channels != 1 || gray->width < 3 || gray->height < 3) return 0;
+  w = gray->width;
+  h = gray->height;
+  n = (size_t)w * h;
+  ft_gaussian_params_init(&gp);
+  gp.sigma = 1.0;
+  if (ft_gaussian(NULL, gray, &gp, &sm) != FT_OK) return 0;
+  percentiles(sm->data, n, pct, pr, 2);
+  memset(hist, 0, sizeof hist);
+  for (i = 0; i < n; i++) {
+    double v = pr[1] > pr[0] ? (sm->data[i] - pr[0]) / (pr[1] - pr[0]) : 0;
+    int b = v <= 0 ? 0 : v >= 1 ? 255 : (int)(v * 256);
+    hist[b > 255 ? 255 : b]++;
+  }
+  t = ft_otsu_threshold(hist, 256);
+  mask = malloc(n);
+  dist = malloc(n * sizeof *dist);
+  comp = calloc(n, sizeof *comp);
+  stack = malloc(n * sizeof *stack);
+  if (t < 0 || !mask || !dist || !comp || !stack) goto done;
+  for (i = 0; i < n; i++) {
+    double v = pr[1] > pr[0] ? (sm->data[i] - pr[0]) / (pr[1] - pr[0]) : 0;
+    mask[i] = v > t;
+  }
+  /* Chamfer 3-4 distance to the nearest background pixel; outside the image
+   * counts as background.  Forward pass, then backward. */
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      size_t p = (size_t)y * w + x;
+      unsigned d;
+      if (!mask[p]) {
+        dist[p] = 0;
+        continue;
+      }
+      d = 3u + chamfer_at(dist, w, h, x - 1, y);
+      d = umin(d, 3u + chamfer_at(dist, w, h, x, y - 1));
+      d = umin(d, 4u + chamfer_at(dist, w, h, x - 1, y - 1));
+      d = umin(d, 4u + chamfer_at(dist, w, h, x + 1, y - 1));
+      dist[p] = (uint16_t)umin(d, 65535u);
+    }
+  for (y = h - 1; y >= 0; y--)
+    for (x = w - 1; x >= 0; x--) {
+      size_t p = (size_t)y * w + x;
+      unsigned d = dist[p];
+      if (!d) continue;
+      d = umin(d, 3u + chamfer_at(dist, w, h, x + 1, y));
+      d = umin(d, 3u + chamfer_at(dist, w, h, x, y + 1));
+      d = umin(d, 4u + chamfer_at(dist, w, h, x + 1, y + 1));
+      d = umin(d, 4u + chamfer_at(dist, w, h, x - 1, y + 1));
+      dist[p] = (uint16_t)umin(d, 65535u);
+    }
+  /* Components; per component the largest distance. */
+  diam = ft__malloc_n(n / 9 + 1, sizeof *diam);
+  if (!diam) goto done;
+  for (i = 0; i < n; i++) {
+    size_t top = 0, area = 0;
+    unsigned maxd = 0;
+    if (!mask[i] || comp[i]) continue;
+    comp[i] = ++ncomp;
+    stack[top++] = (int32_t)i;
+    while (top) {
+      size_t p = (size_t)stack[--top];
+      int px = (int)(p % (size_t)w), py = (int)(p / (size_t)w);
+      area++;
+      if (dist[p] > maxd) maxd = dist[p];
+      if (px > 0 && mask[p - 1] && !comp[p - 1]) comp[p - 1] = ncomp, stack[top++] = (int32_t)(p - 1);
+      if (px + 1 < w && mask[p + 1] && !comp[p + 1])
+        comp[p + 1] = ncomp, stack[top++] = (int32_t)(p + 1);
+      if (py > 0 && mask[p - w] && !comp[p - w]) comp[p - w] = ncomp, stack[top++] = (int32_t)(p - w);
+      if (py + 1 < h && mask[p + w] && !comp[p + w])
+        comp[p + w] = ncomp, stack[top++] = (int32_t)(p + w);
+    }
+    if (area >= 9 && (size_t)nd < n / 9 + 1) {
+      /* A blob not much larger than its inscribed disc is one object: its
+       * equivalent-circle diameter is the size measure the models were
+       * trained with.  A clump keeps the inscribed width. */
+      double d_ins = 2.0 * (maxd / 3.0) - 1.0, d_eq = 2.0 * sqrt((double)area / M_PI);
+      diam[nd++] = d_eq <= 1.4 * d_ins ? d_eq : d_ins;
+    }
+  }
+  if (nd > 0) {
+    qsort(diam, (size_t)nd, sizeof *diam, cmp_double);
+    result = nd % 2 ? diam[nd / 2] : 0.5 * (diam[nd / 2 - 1] + diam[nd / 2]);
+    if (result < 1) result = 1;
+  }
+done:
+  ft_image_free(sm);
+  free(mask);
+  free(dist);
+  free(comp);
+  free(stack);
+  free(diam);
+  return result;
+}
+
+/* ---- the segmenter ---- */
+
+static ft_status check_params(ft_ctx *ctx, const ft_unet_params *p) {
+  if (!p->loaded && (!p->model || !*p->model))
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: no model given");
+  if (p->invert < FT_UNET_INVERT_AUTO || p->invert > FT_UNET_INVERT_YES)
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: invert=%d out of range 0..2", p->invert);
+  if (!(p->diameter >= 0 && p->diameter <= 1e5))
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: diameter=%g out of range 0..100000", p->diameter);
+  if (!(p->min_scale > 0 && p->min_scale <= 1 && p->max_scale >= 1 && p->max_scale <= 16))
+    return ft__fail(ctx, FT_ERR_INVAL,
+                    "unet: scale bounds %g..%g out of range (min in (0,1], max in [1,16])",
+                    p->min_scale, p->max_scale);
+  if (p->tile < 32 || p->tile > 8192)
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: tile=%d out of range 32..8192", p->tile);
+  if (p->instances.min_area < -1)
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: min_area=%d must be -1 (automatic) or >= 0",
+                    p->instances.min_area);
+  return FT_OK;
+}
+
+/* Set the context's progress slice to [a, b] of the slice [lo, hi]. */
+static void sub_slice(ft_ctx *ctx, double lo, double hi, double a, double b) {
+  ft__progress_slice(ctx, lo + a * (hi - lo), lo + b * (hi - lo));
+}
+
+/* Ink labels from a 1-class (sigmoid) or 2-class (softmax) map. */
+static ft_status ink_labels(ft_ctx *ctx, const ft_tensor *prob, const ft_image *in,
+                            ft_labels **out) {
+  size_t n = (size_t)prob->w * prob->h, i;
+  const float *p = prob->data + (prob->c == 2 ? n : 0);
+  ft_labels *lab;
+  ft_status st = ft_labels_new(ctx, prob->w, prob->h, 2, &lab);
+  if (st) return st;
+  for (i = 0; i < n; i++) lab->label[i] = p[i] > 0.5f;
+  lab->info[1].class_id = FT_CLASS_INK;
+  ft__labels_mean_colors(lab, in);
+  *out = lab;
+  return FT_OK;
+}
+
+/* Run the model on img resized by s (s == 1: as is).  OUT: *prob at the
+ * resized size. */
+static ft_status run_scaled(ft_ctx *ctx, const ft_model *m, const ft_image *img, double s,
+                            const ft_model_params *mp, ft_tensor **prob) {
+  ft_image *scaled = NULL;
+  double dw = floor(img->width * s + 0.5), dh = floor(img->height * s + 0.5);
+  ft_status st;
+  *prob = NULL;
+  if (s == 1.0) return ft_model_run(ctx, m, img, mp, prob);
+  if (dw < 1) dw = 1;
+  if (dh < 1) dh = 1;
+  if (dw > FT_MAX_DIMENSION || dh > FT_MAX_DIMENSION)
+    return ft__fail(ctx, FT_ERR_TOOBIG, "unet: resized image %.0fx%.0f is too large", dw, dh);
+  if ((st = resize_image(ctx, img, (int)dw, (int)dh, &scaled))) return st;
+  st = ft_model_run(ctx, m, scaled, mp, prob);
+  ft_image_free(scaled);
+  return st;
+}
+
+/* Median equivalent-circle diameter 2 sqrt(area / pi) of the instances in a
+ * 3-class map, ignoring those below a disc of 0.3 object_size; 0 when fewer
+ * than 3 remain (too few to say). */
+static double median_instance_diameter(ft_ctx *ctx, const ft_tensor *prob, double object_size) {
+  ft_instance_params ip;
+  ft_labels *lab = NULL;
+  double *dd, res = 0;
+  int l, n = 0;
+  ft_instance_params_init(&ip);
+  ip.min_area = (int)floor(M_PI / 4 * (0.3 * object_size) * (0.3 * object_size) + 0.5);
+  if (ft_split_instances(ctx, prob, NULL, &ip, &lab) != FT_OK) return 0;
+  dd = ft__malloc_n((size_t)lab->nlabels, sizeof *dd);
+  if (dd) {
+    for (l = 1; l < lab->nlabels; l++) dd[n++] = 2.0 * sqrt((double)lab->info[l].area / M_PI);
+    if (n >= 3) {
+      qsort(dd, (size_t)n, sizeof *dd, cmp_double);
+      res = n % 2 ? dd[n / 2] : 0.5 * (dd[n / 2 - 1] + dd[n / 2]);
+    }
+  }
+  free(dd);
+  ft_labels_free(lab);
+  return res;
+}
+
+/* Markers at the input's size (w x h) from a 3-class map at the network's
+ * scale: the map is split there (nothing dropped or filled), and each input
+ * pixel whose nearest network pixel is a seed (interior above the seed
+ * threshold) gets that pixel's instance.  OUT: *markers, [h][w], free(). */
+static ft_status scaled_markers(ft_ctx *ctx, const ft_tensor *prob, const ft_instance_params *ip,
+                                int w, int h, int32_t **markers) {
+  ft_instance_params raw = *ip;
+  ft_labels *lab = NULL;
+  const float *pint = prob->data + (size_t)prob->w * prob->h;
+  int32_t *mk;
+  int x, y;
+  ft_status st;
+  *markers = NULL;
+  raw.min_area = 0;
+  raw.hole_fraction = 0;
+  if ((st = ft_split_instances(ctx, prob, NULL, &raw, &lab))) return st;
+  mk = ft__calloc_n((size_t)w * h, sizeof *mk);
+  if (!mk) {
+    ft_labels_free(lab);
+    return ft__nomem(ctx, "unet");
+  }
+  for (y = 0; y < h; y++) {
+    int ys = clampi((int)((y + 0.5) * prob->h / h), 0, prob->h - 1);
+    for (x = 0; x < w; x++) {
+      int xs = clampi((int)((x + 0.5) * prob->w / w), 0, prob->w - 1);
+      size_t q = (size_t)ys * prob->w + xs;
+      if ((double)pint[q] > ip->seed_threshold) mk[(size_t)y * w + x] = lab->label[q];
+    }
+  }
+  ft_labels_free(lab);
+  *markers = mk;
+  return FT_OK;
+}
+
+ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params *p,
+                          ft_labels **out) {
+  ft_unet_params defs;
+  ft_model *owned = NULL;
+  const ft_model *m;
+  const ft_model_info *mi;
+  ft_image *gray = NULL;
+  const ft_image *net_in;
+  ft_tensor *prob = NULL, *back = NULL;
+  ft_model_params mp;
+  ft_instance_params ip;
+  char *path = NULL;
+  int32_t *markers = NULL;
+  double lo = 0, hi = 1, d = 0, s = 1, ref;
+  ft_status st;
+  int c;
+
+  if (!out) return ft__fail(ctx, FT_ERR_INVAL, "unet: no output pointer");
+  *out = NULL;
+  if (!p) {
+    ft_unet_params_init(&defs);
+    p = &defs;
+  }
+  if ((st = check_params(ctx, p))) return st;
+  if (!in || !in->data || in->width < 1 || in->height < 1 || in->channels < 1 ||
+      in->channels > 4)
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: bad input image");
+  if (ctx) {
+    lo = ctx->slice_lo;
+    hi = ctx->slice_hi;
+  }
+  if (p->loaded) {
+    m = p->loaded;
+  } else {
+    if ((st = ft_model_find(ctx, p->model, &path))) goto done;
+    if ((st = ft_model_load(ctx, path, &owned))) goto done;
+    m = owned;
+  }
+  mi = ft_model_get_info(m);
+  if (mi->classes > 3) {
+    st = ft__fail(ctx, FT_ERR_UNSUPPORTED,
+                  "unet: model with %d classes (1 or 2: ink, 3: background, interior, boundary)",
+                  mi->classes);
+    goto done;
+  }
+
+  /* 1. gray and polarity */
+  if ((st = ft_image_to_gray(ctx, in, &gray))) goto done;
+  {
+    size_t n = (size_t)gray->width * gray->height, i;
+    double pct[3], res[3];
+    int inv;
+    pct[0] = mi->input_percentile ? mi->norm_low : 1.0;
+    pct[1] = mi->input_percentile ? mi->norm_high : 99.8;
+    pct[2] = 50.0;
+    percentiles(gray->data, n, pct, res, 3);
+    inv = p->invert == FT_UNET_INVERT_YES ||
+          (p->invert == FT_UNET_INVERT_AUTO && res[2] > 0.5 * (res[0] + res[1]));
+    if (inv)
+      for (i = 0; i < n; i++) gray->data[i] = 1.0f - gray->data[i];
+    ft__log(ctx, FT_LOG_DEBUG, "unet: gray median %.4f, range %.4f..%.4f%s", res[2], res[0],
+            res[1], inv ? ", inverted" : "");
+  }
+  net_in = mi->in_channels == 1 ? gray : in;
+
+  /* 2. object size */
+  if (p->rescale && mi->object_size > 0) {
+    d = p->diameter > 0 ? p->diameter : ft_estimate_object_diameter(gray);
+    if (d > 0) {
+      s = mi->object_size / d;
+      if (s < p->min_scale) s = p->min_scale;
+      if (s > p->max_scale) s = p->max_scale;
+      if (fabs(s - 1.0) < 0.1) s = 1.0;
+    }
+    ft__log(ctx, FT_LOG_INFO, "unet: object diameter %.1f px%s, model %.1f px: scale %.3f", d,
+            p->diameter > 0 ? " (given)" : " (estimated)", mi->object_size, s);
+  }
+  /* 3. the network, at scale s */
+  ft_model_params_init(&mp);
+  mp.tile = p->tile;
+  sub_slice(ctx, lo, hi, 0.0, 0.45);
+  if ((st = run_scaled(ctx, m, net_in, s, &mp, &prob))) goto done;
+  /* 3b. refinement: the median size of what the network found says how far
+   * the estimate was off; one more run at the corrected scale. */
+  if (p->refine && p->rescale && p->diameter <= 0 && mi->classes == 3 && mi->object_size > 0) {
+    double dm = median_instance_diameter(ctx, prob, mi->object_size), s2 = s;
+    if (dm > 0 && fabs(log(dm / mi->object_size)) > log(1.25)) {
+      s2 = s * mi->object_size / dm;
+      if (s2 < p->min_scale) s2 = p->min_scale;
+      if (s2 > p->max_scale) s2 = p->max_scale;
+      if (fabs(s2 - 1.0) < 0.1) s2 = 1.0;
+    }
+    if (dm > 0) d = dm / s; /* the objects' size in input pixels, for min_area */
+    if (s2 != s && fabs(s2 / s - 1.0) > 0.1) {
+      ft__log(ctx, FT_LOG_INFO, "unet: objects found %.1f px at scale %.3f: refined to %.3f",
+              dm, s, s2);
+      ft_tensor_free(prob);
+      prob = NULL;
+      s = s2;
+      sub_slice(ctx, lo, hi, 0.45, 0.85);
+      if ((st = run_scaled(ctx, m, net_in, s, &mp, &prob))) goto done;
+    } else {
+      ft__log(ctx, FT_LOG_INFO, "unet: objects found %.1f px at scale %.3f: kept", dm, s);
+    }
+  }
+  ft__progress_slice(ctx, lo, hi);
+  if (mi->classes == 3) {
+    ip = p->instances;
+    if (ip.min_area < 0) {
+      ref = d > 0 ? d : mi->object_size;
+      ip.min_area = ref > 0 ? (int)floor(M_PI / 4 * (0.3 * ref) * (0.3 * ref) + 0.5) : 30;
+      if (ip.min_area < 4) ip.min_area = 4;
+    }
+    /* Resized, the thin boundary bands between touching objects blur away,
+     * so the markers come from a split at the network's scale. */
+    if (s != 1.0 && (st = scaled_markers(ctx, prob, &ip, in->width, in->height, &markers)))
+      goto done;
+  }
+  if (s != 1.0) {
+    if ((st = ft_tensor_new(ctx, 1, prob->c, in->height, in->width, &back))) goto done;
+    for (c = 0; c < prob->c; c++)
+      if (resize_channel(prob->data + (size_t)c * prob->h * prob->w, prob->w, prob->h, 1,
+                         back->data + (size_t)c * in->height * in->width, in->width, in->height,
+                         1)) {
+        st = ft__nomem(ctx, "unet");
+        goto done;
+      }
+    ft_tensor_free(prob);
+    prob = back;
+    back = NULL;
+  }
+  if ((st = ft__progress(ctx, 0.9))) goto done;
+
+  /* 4. labels */
+  if (mi->classes == 3) {
+    sub_slice(ctx, lo, hi, 0.9, 1.0);
+    st = ft__split_instances_marked(ctx, prob, in, &ip, markers, out);
+    ft__progress_slice(ctx, lo, hi);
+    if (st) goto done;
+    ft__log(ctx, FT_LOG_INFO, "unet: %d instances (min area %d px)", (*out)->nlabels - 1,
+            ip.min_area);
+  } else {
+    if ((st = ink_labels(ctx, prob, in, out))) goto done;
+  }
+  (*out)->pixel_w = in->pixel_w;
+  (*out)->pixel_h = in->pixel_h;
+done:
+  if (ctx) ft__progress_slice(ctx, lo, hi);
+  free(path);
+  ft_model_free(owned);
+  ft_image_free(gray);
+  ft_tensor_free(prob);
+  ft_tensor_free(back);
+  free(markers);
+  return st;
+}

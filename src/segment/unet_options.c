@@ -1,0 +1,137 @@
+/* src/segment/unet_options.c - the --segment option: which segmenter a
+ * pipeline runs, and the U-Net's model and parameters.
+ *
+ *   segment := "threshold" | "unet" [ ":" MODEL ] { "," KEY "=" VALUE }
+ *
+ * MODEL is a name looked up by ft_model_find ("nuclei") or a path; it ends
+ * at the first comma.  Keys, names and words match without regard to case.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "segment/nn_internal.h"
+
+#define KEYS "diameter, rescale, refine, invert, min-area, tile"
+
+static int word_is(const char *s, size_t n, const char *w) {
+  return strlen(w) == n && strncasecmp(s, w, n) == 0;
+}
+
+static int parse_num(const char *s, double lo, double hi, double *v) {
+  char *end;
+  errno = 0;
+  *v = strtod(s, &end);
+  return end != s && !*end && !errno && isfinite(*v) && *v >= lo && *v <= hi ? 0 : -1;
+}
+
+/* One KEY=VALUE item of length n at s into p. */
+static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p) {
+  char item[128], *val;
+  double v;
+  if (n >= sizeof item) return ft__fail(ctx, FT_ERR_INVAL, "segment: item '%.*s...' too long", 40, s);
+  memcpy(item, s, n);
+  item[n] = '\0';
+  val = strchr(item, '=');
+  if (!val)
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: '%s' is not KEY=VALUE (keys: " KEYS ")",
+                    item);
+  *val++ = '\0';
+  if (!strcasecmp(item, "diameter")) {
+    if (parse_num(val, 0, 1e5, &v))
+      return ft__fail(ctx, FT_ERR_INVAL,
+                      "segment: unet: diameter='%s' is not a number of pixels 0..100000 (0 "
+                      "estimates it)",
+                      val);
+    p->diameter = v;
+  } else if (!strcasecmp(item, "rescale") || !strcasecmp(item, "refine")) {
+    int *field = !strcasecmp(item, "rescale") ? &p->rescale : &p->refine;
+    if (!strcasecmp(val, "yes") || !strcasecmp(val, "on") || !strcasecmp(val, "true") ||
+        !strcmp(val, "1"))
+      *field = 1;
+    else if (!strcasecmp(val, "no") || !strcasecmp(val, "off") || !strcasecmp(val, "false") ||
+             !strcmp(val, "0"))
+      *field = 0;
+    else
+      return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: %s='%s' is not yes or no", item, val);
+  } else if (!strcasecmp(item, "invert")) {
+    if (!strcasecmp(val, "auto"))
+      p->invert = FT_UNET_INVERT_AUTO;
+    else if (!strcasecmp(val, "yes"))
+      p->invert = FT_UNET_INVERT_YES;
+    else if (!strcasecmp(val, "no"))
+      p->invert = FT_UNET_INVERT_NO;
+    else
+      return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: invert='%s' is not auto, yes or no",
+                      val);
+  } else if (!strcasecmp(item, "min-area") || !strcasecmp(item, "min_area")) {
+    if (parse_num(val, -1, 1e9, &v) || v != floor(v))
+      return ft__fail(ctx, FT_ERR_INVAL,
+                      "segment: unet: min-area='%s' is not a whole number -1..1000000000 (-1 "
+                      "automatic)",
+                      val);
+    p->instances.min_area = (int)v;
+  } else if (!strcasecmp(item, "tile")) {
+    if (parse_num(val, 32, 8192, &v) || v != floor(v))
+      return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: tile='%s' is not a whole number 32..8192",
+                      val);
+    p->tile = (int)v;
+  } else {
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: unknown key '%s' (keys: " KEYS ")", item);
+  }
+  return FT_OK;
+}
+
+ft_status ft_options_set_segment(ft_ctx *ctx, ft_options *opt, const char *spec) {
+  ft_unet_params up;
+  char model[FT_MODEL_NAME_MAX];
+  const char *s, *e;
+  size_t n;
+  ft_status st;
+  if (!opt || !spec) return ft__fail(ctx, FT_ERR_INVAL, "segment: no options or no text");
+  while (*spec == ' ') spec++;
+  n = strlen(spec);
+  while (n > 0 && spec[n - 1] == ' ') n--;
+  if (word_is(spec, n, "threshold")) {
+    opt->segmenter = FT_SEGMENTER_THRESHOLD;
+    return FT_OK;
+  }
+  if (n < 4 || strncasecmp(spec, "unet", 4) || (n > 4 && spec[4] != ':' && spec[4] != ','))
+    return ft__fail(ctx, FT_ERR_INVAL,
+                    "segment: unknown segmenter '%.*s' (threshold, or unet[:MODEL][,KEY=VALUE...] "
+                    "with keys " KEYS ")",
+                    (int)(n > 200 ? 200 : n), spec);
+  ft_unet_params_init(&up);
+  strcpy(model, "nuclei");
+  s = spec + 4;
+  if (*s == ':') {
+    s++;
+    e = strchr(s, ',');
+    n = e ? (size_t)(e - s) : strlen(s);
+    while (n > 0 && s[n - 1] == ' ') n--;
+    if (n == 0) return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: empty model name");
+    if (n >= sizeof model)
+      return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: model name longer than %d bytes",
+                      FT_MODEL_NAME_MAX - 1);
+    memcpy(model, s, n);
+    model[n] = '\0';
+    s = e ? e : s + strlen(s);
+  }
+  while (*s == ',') {
+    s++;
+    while (*s == ' ') s++;
+    e = strchr(s, ',');
+    n = e ? (size_t)(e - s) : strlen(s);
+    while (n > 0 && s[n - 1] == ' ') n--;
+    if (n && (st = set_key(ctx, s, n, &up))) return st;
+    s = e ? e : s + strlen(s);
+  }
+  opt->segmenter = FT_SEGMENTER_UNET;
+  memcpy(opt->model, model, sizeof model);
+  opt->unet = up;
+  return FT_OK;
+}

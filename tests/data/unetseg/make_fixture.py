@@ -1,0 +1,44 @@
+#!/usr/bin/python3
+"""Write tests/data/unetseg/ramp3.safetensors, a hand-set 3-class U-Net fixture.
+
+The weights make the network a per-pixel intensity classifier, so the tests
+of the segmenter glue (polarity, rescaling, instance splitting, the CLI) see
+a model whose output follows the image: every 3x3 convolution passes its
+input through (centre tap 1), the decoder keeps only the skip connection,
+and the 1x1 head maps the normalised intensity x to the logits
+  background = K (0.35 - x),  interior = K (x - 0.65),  boundary = 0,
+so dark pixels are background, bright ones interior and the blurred rims in
+between boundary - which is also what separates two blurred touching discs.
+Metadata: percentile input normalisation (1, 99.8) and object_size 16 px.
+
+Run: /usr/bin/python3 tests/data/unetseg/make_fixture.py
+"""
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "tools", "train"))
+from unet import UNet, save_safetensors  # noqa: E402
+
+K = 20.0
+
+
+def main():
+    m = UNet(in_channels=1, classes=3, base=1, depth=1, upsample="transpose", norm="none")
+    with torch.no_grad():
+        for p in m.parameters():
+            p.zero_()
+        for conv in (m.enc[0][0].conv, m.enc[0][1].conv, m.dec[0][1].conv):
+            conv.weight[0, 0, 1, 1] = 1.0
+        m.dec[0][0].conv.weight[0, 0, 1, 1] = 1.0  # channel 0 of [skip, up] is the skip
+        m.head.conv.weight[:, 0, 0, 0] = torch.tensor([-K, K, 0.0])
+        m.head.conv.bias[:] = torch.tensor([0.35 * K, -0.65 * K, 0.0])
+    save_safetensors(m, os.path.join(HERE, "ramp3.safetensors"), input_norm="percentile",
+                     norm_low=1.0, norm_high=99.8, object_size=16.0, train_scale=1.0,
+                     extra={"name": "ramp3", "classes_names": "background,interior,boundary"})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,593 @@
+/* tests/unit/test_unetseg.c - model lookup, the U-Net segmenter, the object
+ * size estimate and the instance label image.
+ *
+ * The segmenter runs on the engine's fixture models (tests/data/nn): their
+ * weights are random, so the tests check what the glue guarantees - sizes,
+ * classes, determinism, agreement with ft_model_run, polarity handling, the
+ * resize path - not segmentation quality (tools/bench/nuclei measures that).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "figtrace.h"
+#include "testutil.h"
+
+static char model_path[4096];
+
+static const char *fixture(const char *name) {
+  snprintf(model_path, sizeof model_path, "%s/tests/data/nn/%s.safetensors", ft_test_srcdir(),
+           name);
+  return model_path;
+}
+
+/* The hand-set intensity classifier tests/data/unetseg/ramp3 (see its
+ * make_fixture.py): dark background, bright interior, rims boundary;
+ * object_size 16. */
+static const char *ramp3(void) {
+  snprintf(model_path, sizeof model_path, "%s/tests/data/unetseg/ramp3.safetensors",
+           ft_test_srcdir());
+  return model_path;
+}
+
+/* Bright discs of diameter d on a dark, slightly textured background, with
+ * soft rims (a linear ramp d/4 wide across the edge), in pairs that touch:
+ * columns of pairs 5d apart, the two discs of a pair d apart.  The number of
+ * discs goes to *count when count is not NULL.  Deterministic. */
+static ft_image *disc_image_n(int w, int h, double d, int channels, int *count) {
+  ft_image *img = NULL;
+  int x, y, c, i, j, n = 0;
+  double r = d / 2, ramp = d / 4;
+  CU_ASSERT_FATAL(ft_image_new(NULL, w, h, channels, &img) == FT_OK);
+  for (j = 0; (j + 1) * 2.5 * d <= h; j++)
+    for (i = 0; (i / 2 + 1) * 5.0 * d <= w; i++) n++;
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      double v = 0.0;
+      for (j = 0; (j + 1) * 2.5 * d <= h; j++)
+        for (i = 0; (i / 2 + 1) * 5.0 * d <= w; i++) {
+          double cx = (i / 2) * 5.0 * d + 1.5 * d + (i % 2) * d;
+          double cy = (j + 0.5) * 2.5 * d;
+          double t = (r - hypot(x + 0.5 - cx, y + 0.5 - cy)) / ramp + 0.5;
+          t = t < 0 ? 0 : t > 1 ? 1 : t;
+          if (t > v) v = t;
+        }
+      v = 0.1 + 0.02 * ((x * 7 + y * 13) % 5) + 0.7 * v;
+      for (c = 0; c < channels; c++) img->data[((size_t)y * w + x) * channels + c] = (float)v;
+    }
+  img->pixel_w = img->pixel_h = 0.5;
+  if (count) *count = n;
+  return img;
+}
+
+static ft_image *disc_image(int w, int h, double d, int channels) {
+  return disc_image_n(w, h, d, channels, NULL);
+}
+
+/* Number of distinct non-zero labels at the disc centres of disc_image_n,
+ * or -1 when a centre is background. */
+static int centre_labels(const ft_labels *lab, double d) {
+  int i, j, k, n = 0, seen_any;
+  int32_t ids[256];
+  for (j = 0; (j + 1) * 2.5 * d <= lab->height; j++)
+    for (i = 0; (i / 2 + 1) * 5.0 * d <= lab->width; i++) {
+      int cx = (int)((i / 2) * 5.0 * d + 1.5 * d + (i % 2) * d);
+      int cy = (int)((j + 0.5) * 2.5 * d);
+      int32_t l = lab->label[(size_t)cy * lab->width + cx];
+      if (!l) return -1;
+      seen_any = 0;
+      for (k = 0; k < n; k++) seen_any |= ids[k] == l;
+      if (!seen_any && n < 256) ids[n++] = l;
+    }
+  return n;
+}
+
+/* ---- model lookup ---- */
+
+static void test_find_path_and_env(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  char *path = NULL, env[4200];
+  const char *old = getenv(FT_MODEL_PATH_ENV);
+  char *saved = old ? strdup(old) : NULL;
+  CU_ASSERT_FATAL(ctx != NULL);
+  /* A path is returned as given. */
+  CU_ASSERT_FATAL(ft_model_find(ctx, fixture("tiny_transpose"), &path) == FT_OK);
+  CU_ASSERT_STRING_EQUAL(path, model_path);
+  free(path);
+  /* A name is searched along FIGTRACE_MODEL_PATH, empty entries skipped. */
+  snprintf(env, sizeof env, "/nonexistent-dir::%s/tests/data/nn/", ft_test_srcdir());
+  setenv(FT_MODEL_PATH_ENV, env, 1);
+  CU_ASSERT_FATAL(ft_model_find(ctx, "tiny_transpose", &path) == FT_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(path, "/tests/data/nn/tiny_transpose.safetensors"));
+  CU_ASSERT_EQUAL(access(path, R_OK), 0);
+  free(path);
+  path = NULL;
+  /* Missing: the message names the model and every place tried. */
+  CU_ASSERT_EQUAL(ft_model_find(ctx, "nosuchmodel", &path), FT_ERR_MODEL);
+  CU_ASSERT_PTR_NULL(path);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "'nosuchmodel' not found"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "/nonexistent-dir/nosuchmodel.safetensors"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "/tests/data/nn/nosuchmodel.safetensors"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), ft_model_dir()));
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), FT_MODEL_PATH_ENV));
+  /* A missing path, a bad name. */
+  CU_ASSERT_EQUAL(ft_model_find(ctx, "/nonexistent-dir/x.safetensors", &path), FT_ERR_MODEL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "/nonexistent-dir/x.safetensors"));
+  CU_ASSERT_EQUAL(ft_model_find(ctx, "bad name", &path), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_model_find(ctx, "", &path), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_model_find(ctx, ".hidden", &path), FT_ERR_INVAL);
+  if (saved) {
+    setenv(FT_MODEL_PATH_ENV, saved, 1);
+    free(saved);
+  } else {
+    unsetenv(FT_MODEL_PATH_ENV);
+  }
+  ft_ctx_free(ctx);
+}
+
+/* ---- object size ---- */
+
+static void test_estimate_diameter(void) {
+  static const double sizes[] = {8, 15, 24, 45};
+  int k;
+  for (k = 0; k < 4; k++) {
+    double d = sizes[k];
+    int side = (int)(d * 10);
+    ft_image *img = disc_image(side, side, d, 1);
+    double e = ft_estimate_object_diameter(img);
+    CU_ASSERT(fabs(e - d) <= 0.12 * d + 1.0);
+    if (fabs(e - d) > 0.12 * d + 1.0) fprintf(stderr, "diameter %g estimated %g\n", d, e);
+    ft_image_free(img);
+  }
+  {
+    ft_image *flat = NULL;
+    CU_ASSERT_FATAL(ft_image_new(NULL, 20, 20, 1, &flat) == FT_OK);
+    CU_ASSERT_EQUAL(ft_estimate_object_diameter(flat), 0.0);
+    ft_image_free(flat);
+  }
+}
+
+/* ---- the segmenter ---- */
+
+static int labels_equal(const ft_labels *a, const ft_labels *b) {
+  return a->width == b->width && a->height == b->height && a->nlabels == b->nlabels &&
+         memcmp(a->label, b->label, sizeof(int32_t) * a->width * a->height) == 0;
+}
+
+static void check_labels_valid(const ft_labels *lab, int w, int h, int cls) {
+  size_t i, n = (size_t)w * h;
+  int64_t total = 0;
+  int l;
+  CU_ASSERT_EQUAL(lab->width, w);
+  CU_ASSERT_EQUAL(lab->height, h);
+  for (i = 0; i < n; i++) CU_ASSERT(lab->label[i] >= 0 && lab->label[i] < lab->nlabels);
+  for (l = 0; l < lab->nlabels; l++) {
+    total += lab->info[l].area;
+    if (l) {
+      CU_ASSERT_EQUAL(lab->info[l].class_id, cls);
+      CU_ASSERT(lab->info[l].area > 0);
+    }
+  }
+  CU_ASSERT_EQUAL(total, (int64_t)n);
+}
+
+static void test_unet_deterministic(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  int ndiscs;
+  ft_image *img = disc_image_n(160, 96, 16, 1, &ndiscs);
+  ft_labels *a = NULL, *b = NULL, *c = NULL;
+  ft_model *m = NULL;
+  ft_unet_params p;
+  ft_unet_params_init(&p);
+  p.model = ramp3();
+  CU_ASSERT_FATAL(ft_segment_unet(ctx, img, &p, &a) == FT_OK);
+  ft_ctx_set_threads(ctx, 1);
+  CU_ASSERT_FATAL(ft_segment_unet(ctx, img, &p, &b) == FT_OK);
+  check_labels_valid(a, 160, 96, FT_CLASS_NUCLEUS);
+  /* Every disc is one instance, touching pairs included. */
+  CU_ASSERT_EQUAL(ndiscs, 8);
+  CU_ASSERT_EQUAL(a->nlabels - 1, ndiscs);
+  CU_ASSERT_EQUAL(centre_labels(a, 16), ndiscs);
+  CU_ASSERT(labels_equal(a, b));
+  CU_ASSERT_DOUBLE_EQUAL(a->pixel_w, 0.5, 0);
+  /* A loaded model gives the same as the path. */
+  CU_ASSERT_FATAL(ft_model_load(ctx, p.model, &m) == FT_OK);
+  p.loaded = m;
+  p.model = NULL;
+  CU_ASSERT_FATAL(ft_segment_unet(ctx, img, &p, &c) == FT_OK);
+  CU_ASSERT(labels_equal(a, c));
+  ft_labels_free(a);
+  ft_labels_free(b);
+  ft_labels_free(c);
+  ft_model_free(m);
+  ft_image_free(img);
+  ft_ctx_free(ctx);
+}
+
+/* With rescale off the segmenter's instances are exactly ft_split_instances
+ * of ft_model_run's output. */
+static void test_unet_matches_engine(void) {
+  ft_image *img = disc_image(64, 48, 10, 1);
+  ft_model *m = NULL;
+  ft_tensor *prob = NULL;
+  ft_labels *a = NULL, *b = NULL;
+  ft_unet_params p;
+  ft_instance_params ip;
+  CU_ASSERT_FATAL(ft_model_load(NULL, fixture("tiny_transpose"), &m) == FT_OK);
+  ft_unet_params_init(&p);
+  p.loaded = m;
+  p.rescale = 0;
+  p.invert = FT_UNET_INVERT_NO;
+  p.instances.min_area = 7;
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &a) == FT_OK);
+  CU_ASSERT_FATAL(ft_model_run(NULL, m, img, NULL, &prob) == FT_OK);
+  ft_instance_params_init(&ip);
+  ip.min_area = 7;
+  CU_ASSERT_FATAL(ft_split_instances(NULL, prob, img, &ip, &b) == FT_OK);
+  CU_ASSERT(labels_equal(a, b));
+  ft_labels_free(a);
+  ft_labels_free(b);
+  ft_tensor_free(prob);
+  ft_model_free(m);
+  ft_image_free(img);
+}
+
+/* AUTO polarity: a dark-on-bright image gives what its negative gives. */
+static void test_unet_polarity(void) {
+  int ndiscs;
+  ft_image *img = disc_image_n(160, 96, 16, 1, &ndiscs), *neg = NULL;
+  ft_labels *a = NULL, *b = NULL, *c = NULL;
+  ft_unet_params p;
+  size_t i, n = 160 * 96, same = 0;
+  CU_ASSERT_FATAL(ft_image_copy(NULL, img, &neg) == FT_OK);
+  for (i = 0; i < n; i++) neg->data[i] = 1.0f - img->data[i];
+  ft_unet_params_init(&p);
+  p.model = ramp3();
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &a) == FT_OK);
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, neg, &p, &b) == FT_OK);
+  CU_ASSERT_EQUAL(b->nlabels - 1, ndiscs);
+  for (i = 0; i < n; i++) same += (a->label[i] != 0) == (b->label[i] != 0);
+  CU_ASSERT(same >= n * 99 / 100);
+  /* Forcing the wrong polarity makes the background the object. */
+  p.invert = FT_UNET_INVERT_YES;
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &c) == FT_OK);
+  CU_ASSERT_NOT_EQUAL(c->nlabels - 1, ndiscs);
+  CU_ASSERT_NOT_EQUAL(c->label[0], 0);
+  ft_labels_free(a);
+  ft_labels_free(b);
+  ft_labels_free(c);
+  ft_image_free(neg);
+  ft_image_free(img);
+}
+
+/* The resize path: discs 2x and 3x the model's object size are resized to
+ * it and still come out one instance each, at the input's size; a given
+ * diameter is used as is, and the scale-1 run equals rescale off.  Small
+ * discs (10 px) are enlarged; this intensity-only fixture cannot part such
+ * small touching pairs at any scale, so there only every disc is found. */
+static void test_unet_rescale(void) {
+  static const double sizes[] = {32, 48, 10};
+  int k;
+  for (k = 0; k < 3; k++) {
+    double d = sizes[k];
+    int ndiscs, w = (int)(10 * d), h = (int)(5 * d);
+    ft_image *img = disc_image_n(w, h, d, 1, &ndiscs);
+    ft_labels *a = NULL, *b = NULL;
+    ft_unet_params p;
+    ft_unet_params_init(&p);
+    p.model = ramp3();
+    CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &a) == FT_OK);
+    check_labels_valid(a, w, h, FT_CLASS_NUCLEUS);
+    p.diameter = d;
+    CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &b) == FT_OK);
+    CU_ASSERT_EQUAL(ndiscs, 8);
+    if (d > 16) {
+      CU_ASSERT_EQUAL(a->nlabels - 1, ndiscs);
+      CU_ASSERT_EQUAL(centre_labels(a, d), ndiscs);
+      CU_ASSERT_EQUAL(b->nlabels - 1, ndiscs);
+    } else {
+      CU_ASSERT(centre_labels(a, d) >= ndiscs / 2);
+      CU_ASSERT(centre_labels(b, d) >= ndiscs / 2);
+    }
+    ft_labels_free(a);
+    ft_labels_free(b);
+    ft_image_free(img);
+  }
+  {
+    ft_image *img = disc_image(160, 80, 16, 1);
+    ft_labels *c = NULL, *d = NULL;
+    ft_unet_params p;
+    ft_unet_params_init(&p);
+    p.model = ramp3();
+    p.diameter = 16; /* scale 1: the native-scale run */
+    CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &c) == FT_OK);
+    p.rescale = 0;
+    CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &d) == FT_OK);
+    CU_ASSERT(labels_equal(c, d));
+    ft_labels_free(c);
+    ft_labels_free(d);
+    ft_image_free(img);
+  }
+}
+
+/* A one-class (sigmoid) model gives ink where p > 0.5. */
+static void test_unet_ink_model(void) {
+  ft_image *img = disc_image(40, 32, 8, 3);
+  ft_model *m = NULL;
+  ft_tensor *prob = NULL;
+  ft_labels *lab = NULL;
+  ft_unet_params p;
+  size_t i;
+  CU_ASSERT_FATAL(ft_model_load(NULL, fixture("tiny_nearest"), &m) == FT_OK);
+  ft_unet_params_init(&p);
+  p.loaded = m;
+  p.rescale = 0;
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &lab) == FT_OK);
+  CU_ASSERT_FATAL(ft_model_run(NULL, m, img, NULL, &prob) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels, 2);
+  CU_ASSERT_EQUAL(lab->info[1].class_id, FT_CLASS_INK);
+  for (i = 0; i < 40 * 32; i++) CU_ASSERT_EQUAL(lab->label[i], prob->data[i] > 0.5f);
+  ft_labels_free(lab);
+  ft_tensor_free(prob);
+  ft_model_free(m);
+  ft_image_free(img);
+}
+
+static void test_unet_errors(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_image *img = disc_image(32, 32, 8, 1);
+  ft_labels *lab = (ft_labels *)&lab;
+  ft_unet_params p;
+  char bad[] = "/tmp/ft-unetseg-XXXXXX";
+  int fd = mkstemp(bad);
+  char badpath[64];
+  CU_ASSERT_FATAL(fd >= 0);
+  CU_ASSERT_EQUAL(write(fd, "not a model at all", 18), 18);
+  close(fd);
+  snprintf(badpath, sizeof badpath, "%s.safetensors", bad);
+  CU_ASSERT_FATAL(rename(bad, badpath) == 0);
+  ft_unet_params_init(&p);
+  p.model = badpath;
+  CU_ASSERT_EQUAL(ft_segment_unet(ctx, img, &p, &lab), FT_ERR_MODEL);
+  CU_ASSERT_PTR_NULL(lab);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), badpath));
+  p.model = "nosuchmodel";
+  CU_ASSERT_EQUAL(ft_segment_unet(ctx, img, &p, &lab), FT_ERR_MODEL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "not found"));
+  ft_unet_params_init(&p);
+  p.model = fixture("tiny_transpose");
+  p.tile = 8;
+  CU_ASSERT_EQUAL(ft_segment_unet(ctx, img, &p, &lab), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "tile"));
+  ft_unet_params_init(&p);
+  p.model = NULL;
+  CU_ASSERT_EQUAL(ft_segment_unet(ctx, img, &p, &lab), FT_ERR_INVAL);
+  unlink(badpath);
+  ft_image_free(img);
+  ft_ctx_free(ctx);
+}
+
+/* ---- label image ---- */
+
+static void test_labels_write_roundtrip(void) {
+  static const char *const exts[] = {".png", ".tif", ".TIFF"};
+  ft_ctx *ctx = ft_ctx_new();
+  ft_labels *lab = NULL;
+  char dir[] = "/tmp/ft-labels-XXXXXX", path[128];
+  int k, x, y;
+  CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+  CU_ASSERT_FATAL(ft_labels_new(NULL, 300, 7, 1000, &lab) == FT_OK);
+  for (y = 0; y < 7; y++)
+    for (x = 0; x < 300; x++) lab->label[y * 300 + x] = (x * 7 + y * 300) % 1000;
+  lab->label[5] = 999;
+  for (k = 0; k < 3; k++) {
+    ft_image *img = NULL;
+    size_t i;
+    int bad = 0;
+    snprintf(path, sizeof path, "%s/labels%s", dir, exts[k]);
+    CU_ASSERT_FATAL(ft_labels_write(ctx, lab, path) == FT_OK);
+    CU_ASSERT_FATAL(ft_read_file(ctx, path, NULL, &img) == FT_OK);
+    CU_ASSERT_EQUAL(img->width, 300);
+    CU_ASSERT_EQUAL(img->height, 7);
+    CU_ASSERT_EQUAL(img->channels, 1);
+    CU_ASSERT_EQUAL(img->bit_depth, 16);
+    for (i = 0; i < 300 * 7; i++)
+      if ((int)lrintf(img->data[i] * 65535.0f) != lab->label[i]) bad++;
+    CU_ASSERT_EQUAL(bad, 0);
+    ft_image_free(img);
+    unlink(path);
+  }
+  snprintf(path, sizeof path, "%s/labels.jpg", dir);
+  CU_ASSERT_EQUAL(ft_labels_write(ctx, lab, path), FT_ERR_INVAL);
+  snprintf(path, sizeof path, "%s/no/such/dir/labels.png", dir);
+  CU_ASSERT_EQUAL(ft_labels_write(ctx, lab, path), FT_ERR_IO);
+  lab->label[3] = 70000;
+  lab->nlabels = 70001;
+  snprintf(path, sizeof path, "%s/labels.png", dir);
+  CU_ASSERT_EQUAL(ft_labels_write(ctx, lab, path), FT_ERR_UNSUPPORTED);
+  CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+  lab->nlabels = 1000;
+  ft_labels_free(lab);
+  CU_ASSERT_EQUAL(rmdir(dir), 0); /* nothing left behind, temporaries included */
+  ft_ctx_free(ctx);
+}
+
+/* ---- labels and traced paths agree ---- */
+
+/* 1 when pixel centre (px, py) is inside the paths of label l (even-odd over
+ * all of that label's closed polygons). */
+static int inside(const ft_paths *ps, int l, double px, double py) {
+  int i, j, in = 0;
+  for (i = 0; i < ps->npaths; i++) {
+    const ft_path *p = &ps->path[i];
+    ft_point a = p->start;
+    if (p->label != l) continue;
+    for (j = 0; j < p->nseg; j++) {
+      ft_point b = p->seg[j].c[2];
+      if ((a.y > py) != (b.y > py) && px < a.x + (py - a.y) * (b.x - a.x) / (b.y - a.y)) in ^= 1;
+      a = b;
+    }
+    {
+      ft_point b = p->start;
+      if ((a.y > py) != (b.y > py) && px < a.x + (py - a.y) * (b.x - a.x) / (b.y - a.y)) in ^= 1;
+    }
+  }
+  return in;
+}
+
+static void test_labels_match_paths(void) {
+  int ndiscs;
+  ft_image *img = disc_image_n(160, 96, 16, 1, &ndiscs);
+  ft_labels *lab = NULL;
+  ft_paths *ps = NULL;
+  ft_unet_params p;
+  int l, x, y, nseen = 0, *seen;
+  ft_unet_params_init(&p);
+  p.model = ramp3();
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels - 1, ndiscs);
+  CU_ASSERT_FATAL(ft_trace(NULL, lab, NULL, &ps) == FT_OK);
+  seen = calloc((size_t)lab->nlabels, sizeof *seen);
+  for (l = 0; l < ps->npaths; l++) seen[ps->path[l].label]++;
+  for (l = 1; l < lab->nlabels; l++) nseen += seen[l] > 0;
+  CU_ASSERT_EQUAL(nseen, lab->nlabels - 1);
+  for (l = 1; l < lab->nlabels; l++) {
+    long inter = 0, uni = 0;
+    for (y = 0; y < 96; y++)
+      for (x = 0; x < 160; x++) {
+        int a = lab->label[y * 160 + x] == l, b = inside(ps, l, x + 0.5, y + 0.5);
+        inter += a && b;
+        uni += a || b;
+      }
+    CU_ASSERT(uni > 0 && (double)inter / uni >= 0.95);
+  }
+  free(seen);
+  ft_paths_free(ps);
+  ft_labels_free(lab);
+  ft_image_free(img);
+}
+
+/* ---- the pipeline's --segment option and preset ---- */
+
+static void test_options_segment(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_options opt, before;
+  ft_options_init(&opt);
+  CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_THRESHOLD);
+  CU_ASSERT_STRING_EQUAL(opt.model, "nuclei");
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet") == FT_OK);
+  CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_UNET);
+  CU_ASSERT_STRING_EQUAL(opt.model, "nuclei");
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt,
+                                         "UNet:/x/m.safetensors,diameter=30,rescale=no,"
+                                         "invert=yes,min-area=12,tile=256") == FT_OK);
+  CU_ASSERT_STRING_EQUAL(opt.model, "/x/m.safetensors");
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.diameter, 30, 0);
+  CU_ASSERT_EQUAL(opt.unet.rescale, 0);
+  CU_ASSERT_EQUAL(opt.unet.invert, FT_UNET_INVERT_YES);
+  CU_ASSERT_EQUAL(opt.unet.instances.min_area, 12);
+  CU_ASSERT_EQUAL(opt.unet.tile, 256);
+  /* Keys not given take the defaults again. */
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:nuclei, diameter=20 ") == FT_OK);
+  CU_ASSERT_EQUAL(opt.unet.rescale, 1);
+  CU_ASSERT_EQUAL(opt.unet.instances.min_area, -1);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.diameter, 20, 0);
+  /* Errors leave opt unchanged. */
+  before = opt;
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,diameter=abc"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "diameter"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,size=3"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "unknown key 'size'"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unetx"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "watershed"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "unknown segmenter 'watershed'"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,tile=16"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(memcmp(&before, &opt, sizeof opt), 0);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "threshold") == FT_OK);
+  CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_THRESHOLD);
+  /* The preset and the generic setter. */
+  ft_options_init(&opt);
+  CU_ASSERT_FATAL(ft_preset_apply(ctx, "microscopy", &opt) == FT_OK);
+  CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_UNET);
+  CU_ASSERT_STRING_EQUAL(opt.model, "nuclei");
+  CU_ASSERT_EQUAL(opt.ndenoise, 0);
+  CU_ASSERT_FATAL(ft_preset_apply(ctx, "lineart", &opt) == FT_OK);
+  CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_THRESHOLD);
+  CU_ASSERT_FATAL(ft_options_set(ctx, &opt, "segment", "unet:ramp3") == FT_OK);
+  CU_ASSERT_STRING_EQUAL(opt.model, "ramp3");
+  ft_ctx_free(ctx);
+}
+
+/* The pipeline with the U-Net: one nucleus layer path per instance, and the
+ * labels it hands back are the segmenter's. */
+static void test_pipeline_unet(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  int ndiscs, i, l, nuclei_layer = -1;
+  ft_image *img = disc_image_n(160, 96, 16, 1, &ndiscs);
+  ft_options opt;
+  ft_doc *doc = NULL;
+  ft_labels *lab = NULL, *direct = NULL;
+  ft_unet_params p;
+  ft_options_init(&opt);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:") != FT_OK);
+  {
+    char spec[4200];
+    snprintf(spec, sizeof spec, "unet:%s", ramp3());
+    CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, spec) == FT_OK);
+  }
+  CU_ASSERT_FATAL(ft_pipeline_run_labels(ctx, &opt, img, &doc, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels - 1, ndiscs);
+  ft_unet_params_init(&p);
+  p.model = ramp3();
+  CU_ASSERT_FATAL(ft_segment_unet(ctx, img, &p, &direct) == FT_OK);
+  CU_ASSERT(labels_equal(lab, direct));
+  for (i = 0; i < doc->nlayers; i++)
+    if (doc->layer[i].paths && doc->layer[i].paths->npaths &&
+        doc->layer[i].paths->path[0].class_id == FT_CLASS_NUCLEUS)
+      nuclei_layer = i;
+  CU_ASSERT_FATAL(nuclei_layer >= 0);
+  {
+    const ft_paths *ps = doc->layer[nuclei_layer].paths;
+    int *seen = calloc((size_t)lab->nlabels, sizeof *seen), distinct = 0;
+    for (i = 0; i < ps->npaths; i++)
+      if (ps->path[i].label > 0 && ps->path[i].label < lab->nlabels) seen[ps->path[i].label] = 1;
+    for (l = 1; l < lab->nlabels; l++) distinct += seen[l];
+    CU_ASSERT_EQUAL(distinct, ndiscs);
+    free(seen);
+  }
+  ft_doc_free(doc);
+  ft_labels_free(lab);
+  ft_labels_free(direct);
+  /* A missing model fails the run with the lookup's message. */
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:nosuchmodel") == FT_OK);
+  doc = (ft_doc *)&doc;
+  lab = (ft_labels *)&lab;
+  CU_ASSERT_EQUAL(ft_pipeline_run_labels(ctx, &opt, img, &doc, &lab), FT_ERR_MODEL);
+  CU_ASSERT_PTR_NULL(doc);
+  CU_ASSERT_PTR_NULL(lab);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "'nosuchmodel' not found"));
+  ft_image_free(img);
+  ft_ctx_free(ctx);
+}
+
+int main(void) {
+  static const ft_test_case cases[] = {
+      {"model lookup: path, FIGTRACE_MODEL_PATH, missing", test_find_path_and_env},
+      {"object diameter estimate", test_estimate_diameter},
+      {"segmenter is deterministic", test_unet_deterministic},
+      {"segmenter equals engine + splitting", test_unet_matches_engine},
+      {"automatic polarity", test_unet_polarity},
+      {"object-size rescaling", test_unet_rescale},
+      {"one-class ink model", test_unet_ink_model},
+      {"bad models and parameters", test_unet_errors},
+      {"label image round trip", test_labels_write_roundtrip},
+      {"label image and traced paths agree", test_labels_match_paths},
+      {"--segment option and microscopy preset", test_options_segment},
+      {"pipeline with the U-Net", test_pipeline_unet},
+      {NULL, NULL},
+  };
+  return ft_test_main("unetseg", cases);
+}
