@@ -39,6 +39,7 @@
 #define MAX_WINDOW 64   /* join candidates one piece may span */
 #define STRICT_TOL 0.5 /* px: tolerance on long straight edges, which must look straight */
 #define GIVE_UP 4.0     /* stop extending a piece whose error exceeds this many tol */
+#define FIT_POINTS 32   /* data points (evenly spread) the least squares of one piece use */
 
 int ft__segbuf_push(ft__segbuf *b, int type, ft_point c1, ft_point c2, ft_point end) {
   ft_seg *s;
@@ -77,6 +78,11 @@ typedef struct piece {
   float c[4]; /* control points: x1, y1, x2, y2 */
 } piece;
 
+/* one segment of a polyline: direction and inverse squared length */
+typedef struct segd {
+  double dx, dy, il2;
+} segd;
+
 typedef struct fitter {
   const ft__poly *pl;
   double tol;
@@ -89,6 +95,7 @@ typedef struct fitter {
   float *w2;             /* scratch: weights of one piece's data */
   ft_point *buf; /* scratch: data and samples */
   double *tpar;
+  segd *seg;
   size_t bufcap;
 } fitter;
 
@@ -114,33 +121,34 @@ static ft_point bez(const ft_point c[4], double t) {
   return r;
 }
 
-/* Squared distance from p to segment ab. */
-static double seg_dist2(ft_point p, ft_point a, ft_point b) {
-  double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy, t = 0;
-  if (l2 > 0) {
-    t = ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2;
-    if (t < 0) t = 0;
-    if (t > 1) t = 1;
-  }
-  dx = p.x - a.x - t * dx;
-  dy = p.y - a.y - t * dy;
-  return dx * dx + dy * dy;
-}
-
 /* Largest distance from the points pts[0..np-1] to the polyline
  * line[0..nl-1], matching both in order (the nearest segment is searched a
  * few steps ahead of the previous one).  Point i's squared distance is
- * multiplied by w2[i] when w2 is not NULL.  Stops early once past stop. */
+ * multiplied by w2[i] when w2 is not NULL.  Stops early once past stop.
+ * seg[0..nl-2] is scratch for the segments' direction and inverse squared
+ * length, computed once here rather than for every point. */
 static double ordered_dist(const ft_point *pts, int np, const ft_point *line, int nl,
-                           const float *w2, double stop) {
+                           const float *w2, double stop, segd *seg) {
   int i, s = 0, k;
-  double worst = 0;
+  double worst = 0, stop2 = stop * stop;
   if (nl < 2) return 0;
+  for (k = 0; k < nl - 1; k++) {
+    double dx = line[k + 1].x - line[k].x, dy = line[k + 1].y - line[k].y, l2 = dx * dx + dy * dy;
+    seg[k].dx = dx;
+    seg[k].dy = dy;
+    seg[k].il2 = l2 > 0 ? 1.0 / l2 : 0.0;
+  }
   for (i = 0; i < np; i++) {
-    double best = seg_dist2(pts[i], line[s], line[s + 1]);
-    int bs = s;
-    for (k = s + 1; k < nl - 1 && k <= s + 4; k++) {
-      double dd = seg_dist2(pts[i], line[k], line[k + 1]);
+    double best = 1e300;
+    int bs = s, kend = s + 4 < nl - 2 ? s + 4 : nl - 2;
+    for (k = s; k <= kend; k++) {
+      double px = pts[i].x - line[k].x, py = pts[i].y - line[k].y;
+      double t = (px * seg[k].dx + py * seg[k].dy) * seg[k].il2, ex, ey, dd;
+      if (t < 0) t = 0;
+      if (t > 1) t = 1;
+      ex = px - t * seg[k].dx;
+      ey = py - t * seg[k].dy;
+      dd = ex * ex + ey * ey;
       if (dd < best) {
         best = dd;
         bs = k;
@@ -150,7 +158,7 @@ static double ordered_dist(const ft_point *pts, int np, const ft_point *line, in
     if (w2) best *= w2[i];
     if (best > worst) {
       worst = best;
-      if (worst > stop * stop) break; /* bad enough: the exact value is not needed */
+      if (worst > stop2) break; /* bad enough: the exact value is not needed */
     }
   }
   return sqrt(worst);
@@ -164,7 +172,9 @@ static int ensure_buf(fitter *f, size_t n) {
   f->tpar = ft__malloc_n(n, sizeof *f->tpar);
   free(f->w2);
   f->w2 = ft__malloc_n(n, sizeof *f->w2);
-  if (!f->buf || !f->tpar || !f->w2) {
+  free(f->seg);
+  f->seg = ft__malloc_n(n, sizeof *f->seg);
+  if (!f->buf || !f->tpar || !f->w2 || !f->seg) {
     f->bufcap = 0;
     return 1;
   }
@@ -178,7 +188,8 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   const ft__poly *pl = f->pl;
   const join *ja = &f->J[a % f->nj], *jb = &f->J[b % f->nj];
   long da = ja->di + (a / f->nj) * (long)pl->N, db = jb->di + (b / f->nj) * (long)pl->N;
-  long m = db - da - 1, i; /* interior data points */
+  long m = db - da - 1, i, k; /* interior data points */
+  int nsub, sub[FIT_POINTS];
   ft_point c[4], t0 = ja->tout, t1 = jb->tin, *d, *smp;
   double chord = hypot(jb->p.x - ja->p.x, jb->p.y - ja->p.y), al = chord / 3, be = chord / 3;
   int iter, ns;
@@ -200,14 +211,19 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
     for (i = 1; i < m + 2; i++) f->tpar[i] /= f->tpar[m + 1];
   c[0] = ja->p;
   c[3] = jb->p;
+  /* the least squares and reparametrisation use at most FIT_POINTS of the
+   * interior points, evenly spread; the error below looks at all of them */
+  nsub = m < FIT_POINTS ? (int)m : FIT_POINTS;
+  for (k = 0; k < nsub; k++) sub[k] = (int)(1 + k * m / nsub);
   for (iter = 0; iter < 3 && m > 0; iter++) {
     double C00 = 0, C01 = 0, C11 = 0, X0 = 0, X1 = 0, det;
-    for (i = 1; i <= m; i++) {
-      double t = f->tpar[i], s = 1 - t, b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t,
+    for (k = 0; k < nsub; k++) {
+      const ft_point di = d[sub[k]];
+      double t = f->tpar[sub[k]], s = 1 - t, b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t,
              b3 = t * t * t;
       ft_point A1 = {t0.x * b1, t0.y * b1}, A2 = {-t1.x * b2, -t1.y * b2};
-      double rx = d[i].x - (c[0].x * (b0 + b1) + c[3].x * (b2 + b3));
-      double ry = d[i].y - (c[0].y * (b0 + b1) + c[3].y * (b2 + b3));
+      double rx = di.x - (c[0].x * (b0 + b1) + c[3].x * (b2 + b3));
+      double ry = di.y - (c[0].y * (b0 + b1) + c[3].y * (b2 + b3));
       C00 += A1.x * A1.x + A1.y * A1.y;
       C01 += A1.x * A2.x + A1.y * A2.y;
       C11 += A2.x * A2.x + A2.y * A2.y;
@@ -229,8 +245,9 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
     c[2].y = c[3].y - be * t1.y;
     if (iter == 2) break;
     /* Newton reparametrisation (Schneider) */
-    for (i = 1; i <= m; i++) {
-      double t = f->tpar[i], s = 1 - t, num, den;
+    for (k = 0; k < nsub; k++) {
+      const long i2 = sub[k];
+      double t = f->tpar[i2], s = 1 - t, num, den;
       ft_point p = bez(c, t);
       ft_point d1 = {3 * (s * s * (c[1].x - c[0].x) + 2 * s * t * (c[2].x - c[1].x) +
                           t * t * (c[3].x - c[2].x)),
@@ -238,13 +255,13 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
                           t * t * (c[3].y - c[2].y))};
       ft_point d2 = {6 * (s * (c[2].x - 2 * c[1].x + c[0].x) + t * (c[3].x - 2 * c[2].x + c[1].x)),
                      6 * (s * (c[2].y - 2 * c[1].y + c[0].y) + t * (c[3].y - 2 * c[2].y + c[1].y))};
-      num = (p.x - d[i].x) * d1.x + (p.y - d[i].y) * d1.y;
-      den = d1.x * d1.x + d1.y * d1.y + (p.x - d[i].x) * d2.x + (p.y - d[i].y) * d2.y;
+      num = (p.x - d[i2].x) * d1.x + (p.y - d[i2].y) * d1.y;
+      den = d1.x * d1.x + d1.y * d1.y + (p.x - d[i2].x) * d2.x + (p.y - d[i2].y) * d2.y;
       if (fabs(den) > 1e-12) {
         t -= num / den;
         if (t < 0) t = 0;
         if (t > 1) t = 1;
-        f->tpar[i] = t;
+        f->tpar[i2] = t;
       }
     }
   }
@@ -257,9 +274,9 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
     double stop = GIVE_UP * f->tol;
     double e1;
     for (i = 0; i < m; i++) f->w2[i] = f->strict[(da + 1 + i) % pl->N] ? f->strict_w2 : 1.0f;
-    e1 = m > 0 ? ordered_dist(d + 1, (int)m, smp, ns + 1, f->w2, stop) : 0.0;
+    e1 = m > 0 ? ordered_dist(d + 1, (int)m, smp, ns + 1, f->w2, stop, f->seg) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
-    double e2 = e1 > f->tol ? 0.0 : ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop);
+    double e2 = e1 > f->tol ? 0.0 : ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop, f->seg);
     out->err = (float)(e1 > e2 ? e1 : e2);
   }
   out->c[0] = (float)c[1].x;
@@ -560,6 +577,7 @@ done:
   free(f.buf);
   free(f.tpar);
   free(f.w2);
+  free(f.seg);
   free(f.strict);
   free(prev);
   free(cnt);

@@ -1,8 +1,8 @@
 """tools/bench/icons/bench.py - figtrace vs potrace vs VTracer on rendered icons.
 
 Renders icons from bootstrap-icons and @tabler/icons (filled) black on white
-with rsvg-convert, traces each rendering with figtrace (the library through
-ftdrive: threshold 50%, trace, fit), potrace (-s on the image thresholded at
+with rsvg-convert, traces each rendering with figtrace (the CLI: `figtrace --threshold 0.5
+-o OUT.svg IN.pgm`, i.e. threshold 50%, trace, fit), potrace (-s on the image thresholded at
 50% as PBM) and VTracer (@neplex/vectorizer, preset Bw: binary, splines),
 renders every SVG back at the same size and reports per tool: IoU of the ink
 with the input's ink (both thresholded at 50%), segments in the path data,
@@ -135,7 +135,7 @@ def pick(folder):
 
 
 def main():
-    ftdrive = os.path.join(WORK, "bin/ftdrive")
+    figtrace = os.environ["FT_BENCH_FIGTRACE"]
     out = os.path.join(WORK, "out")
     os.makedirs(out, exist_ok=True)
     rows = []  # (set, size, icon, src_segs, {tool: (iou, segs, bytes, secs)})
@@ -168,8 +168,10 @@ def main():
         truth = ink(base + ".png", size)
         r = {}
         t0 = time.perf_counter()
-        with open(base + ".ft.svg", "w") as f:
-            run([ftdrive] + FTARGS + [base + ".pgm"], stdout=f)
+        # the CLI takes the minority side as ink; icons are dark ink, which
+        # covers more than half of some renderings: --invert says so there
+        inv = ["--invert"] if 2 * int(truth.sum()) > truth.size else []
+        run([figtrace, "--threshold", "0.5"] + inv + FTARGS + ["-o", base + ".ft.svg", base + ".pgm"])
         r["figtrace"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         run(["potrace", "-s", "-o", base + ".po.svg", base + ".pbm"])
