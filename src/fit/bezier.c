@@ -123,7 +123,8 @@ static ft_point bez(const ft_point c[4], double t) {
 
 /* Largest distance from the points pts[0..np-1] to the polyline
  * line[0..nl-1], matching both in order (the nearest segment is searched a
- * few steps ahead of the previous one).  Point i's squared distance is
+ * few steps ahead of the previous one, stopping where the distance starts
+ * to grow again).  Point i's squared distance is
  * multiplied by w2[i] when w2 is not NULL.  Stops early once past stop.
  * seg[0..nl-2] is scratch for the segments' direction and inverse squared
  * length, computed once here rather than for every point. */
@@ -152,6 +153,8 @@ static double ordered_dist(const ft_point *pts, int np, const ft_point *line, in
       if (dd < best) {
         best = dd;
         bs = k;
+      } else if (k > bs) {
+        break; /* past the nearest: the distance grows again along the polyline */
       }
     }
     s = bs;
