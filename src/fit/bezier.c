@@ -203,15 +203,22 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   d = f->buf; /* [m + 2]: start, interior data, end */
   smp = f->buf + f->bufcap / 2;
   d[0] = ja->p;
-  for (i = 0; i < m; i++) d[i + 1] = pl->q[(da + 1 + i) % pl->N];
+  {
+    long q0 = (da + 1) % pl->N, run = pl->N - q0; /* copy in at most two stretches */
+    if (run > m) run = m;
+    memcpy(d + 1, pl->q + q0, (size_t)run * sizeof *d);
+    if (m > run) memcpy(d + 1 + run, pl->q, (size_t)(m - run) * sizeof *d);
+  }
   d[m + 1] = jb->p;
   /* chord-length parameters */
   f->tpar[0] = 0;
   for (i = 1; i < m + 2; i++)
     f->tpar[i] = f->tpar[i - 1] + sqrt((d[i].x - d[i - 1].x) * (d[i].x - d[i - 1].x) +
                                        (d[i].y - d[i - 1].y) * (d[i].y - d[i - 1].y));
-  if (f->tpar[m + 1] > 0)
-    for (i = 1; i < m + 2; i++) f->tpar[i] /= f->tpar[m + 1];
+  if (f->tpar[m + 1] > 0) {
+    double inv = 1.0 / f->tpar[m + 1];
+    for (i = 1; i < m + 2; i++) f->tpar[i] *= inv;
+  }
   c[0] = ja->p;
   c[3] = jb->p;
   /* the least squares and reparametrisation use at most FIT_POINTS of the
@@ -276,7 +283,11 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   {
     double stop = GIVE_UP * f->tol;
     double e1;
-    for (i = 0; i < m; i++) f->w2[i] = f->strict[(da + 1 + i) % pl->N] ? f->strict_w2 : 1.0f;
+    long qi = (da + 1) % pl->N;
+    for (i = 0; i < m; i++) {
+      f->w2[i] = f->strict[qi] ? f->strict_w2 : 1.0f;
+      if (++qi == pl->N) qi = 0;
+    }
     e1 = m > 0 ? ordered_dist(d + 1, (int)m, smp, ns + 1, f->w2, stop, f->seg) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
     double e2 = e1 > f->tol ? 0.0 : ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop, f->seg);

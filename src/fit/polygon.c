@@ -13,7 +13,8 @@
  *     line through q[i] to an interval of half-width asin(d / r); q[i]..q[j]
  *     is straight while the intersection of those intervals contains the
  *     direction of q[j] and at most three step directions occur.  lon[i] is
- *     the furthest such j, found in one forward scan per i.
+ *     the furthest such j, found in one forward scan from i, made only for
+ *     the points that the greedy walks of stage 2 visit.
  *  2. Fewest edges: jumping greedily to lon[] is optimal from a given
  *     start; for loops a few starts near the first polygon's vertices are
  *     tried and the one with the fewest vertices kept.
@@ -113,15 +114,24 @@ static int longest_straight(const ft__poly *pl, int i, double d) {
   return best;
 }
 
+/* lon[i], computed on first use (0 = not yet): the greedy walks visit only
+ * a fraction of the data points, and each scan costs the length of its
+ * straight stretch. */
+static int lon_at(const ft__poly *pl, int *lon, int i, double d) {
+  if (!lon[i]) lon[i] = longest_straight(pl, i, d);
+  return lon[i];
+}
+
 /* Stage 2 for a loop: greedy jumps from start s; returns the vertex count
  * and fills idx (when not NULL) with up to cap indices. */
-static int greedy_loop(const int *lon, int N, int s, int *idx, int cap) {
+static int greedy_loop(const ft__poly *pl, int *lon, double d, int s, int *idx, int cap) {
+  const int N = pl->N;
   long pos = s, end = (long)s + N;
   int K = 0;
   while (pos < end) {
     if (idx && K < cap) idx[K] = (int)(pos % N);
     K++;
-    pos += lon[pos % N];
+    pos += lon_at(pl, lon, (int)(pos % N), d);
   }
   return K;
 }
@@ -203,7 +213,7 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
   pl->closed = closed;
   pl->q = ft__malloc_n((size_t)N, sizeof *pl->q);
   pl->dir = ft__malloc_n((size_t)N, 1);
-  lon = ft__malloc_n((size_t)N, sizeof *lon);
+  lon = ft__calloc_n((size_t)N, sizeof *lon);
   tmp = ft__malloc_n((size_t)N + 1, sizeof *tmp);
   if (!pl->q || !pl->dir || !lon || !tmp) goto nomem;
 
@@ -222,11 +232,9 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
     pl->dir[N - 1] = pl->dir[N - 2];
   }
 
-  for (i = 0; i < N; i++) lon[i] = longest_straight(pl, i, d);
-
   if (closed) {
     int best_s = 0, best_K, t, nt;
-    best_K = greedy_loop(lon, N, 0, tmp, N);
+    best_K = greedy_loop(pl, lon, d, 0, tmp, N);
     nt = best_K < 16 ? best_K : 16;
     /* Stage 2: try starting at (and just before) the first polygon's vertices */
     {
@@ -237,7 +245,7 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
         cand[nc++] = (tmp[t] + N - 2) % N;
       }
       for (t = 0; t < nc; t++) {
-        int k2 = greedy_loop(lon, N, cand[t], NULL, 0);
+        int k2 = greedy_loop(pl, lon, d, cand[t], NULL, 0);
         if (k2 < best_K) {
           best_K = k2;
           best_s = cand[t];
@@ -247,13 +255,13 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
     K = best_K;
     pl->idx = ft__malloc_n((size_t)K, sizeof *pl->idx);
     if (!pl->idx) goto nomem;
-    greedy_loop(lon, N, best_s, pl->idx, K);
+    greedy_loop(pl, lon, d, best_s, pl->idx, K);
   } else {
     int pos = 0;
     K = 0;
     while (pos < N - 1) {
       tmp[K++] = pos;
-      pos += lon[pos];
+      pos += lon_at(pl, lon, pos, d);
       if (pos > N - 1) pos = N - 1;
     }
     tmp[K++] = N - 1;
