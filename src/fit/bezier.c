@@ -38,7 +38,7 @@
 #define MAX_TURN 1.8    /* radians one cubic may turn */
 #define MAX_WINDOW 64   /* join candidates one piece may span */
 #define STRICT_TOL 0.5 /* px: tolerance on long straight edges, which must look straight */
-#define GIVE_UP 4.0     /* stop extending a piece whose error exceeds this many tol */
+#define GIVE_UP 2.0     /* stop extending a piece whose error exceeds this many tol */
 #define FIT_POINTS 32   /* data points (evenly spread) the least squares of one piece use */
 
 int ft__segbuf_push(ft__segbuf *b, int type, ft_point c1, ft_point c2, ft_point end) {
