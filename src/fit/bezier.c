@@ -97,9 +97,10 @@ typedef struct fitter {
   double lap;  /* absolute turn over a whole loop */
   unsigned char *strict; /* [N] 1 for data inside a long straight edge */
   float strict_w2;       /* (tol / STRICT_TOL)^2: weight of their squared errors */
-  float *w2;             /* scratch: weights of one piece's data */
+  ft_point *qq; /* [2N] the data twice over, so that every piece's data is contiguous */
+  float *ww;    /* [2N] weights of their squared errors: strict_w2 where strict, else 1 */
+  double *cum;  /* [2N] length of the data polyline qq from qq[0] */
   ft_point *buf; /* scratch: data and samples */
-  double *tpar;
   segd *seg;
   size_t bufcap;
 } fitter;
@@ -175,14 +176,10 @@ static double ordered_dist(const ft_point *pts, int np, const ft_point *line, in
 static int ensure_buf(fitter *f, size_t n) {
   if (n <= f->bufcap) return 0;
   free(f->buf);
-  free(f->tpar);
   f->buf = ft__malloc_n(n, sizeof *f->buf);
-  f->tpar = ft__malloc_n(n, sizeof *f->tpar);
-  free(f->w2);
-  f->w2 = ft__malloc_n(n, sizeof *f->w2);
   free(f->seg);
   f->seg = ft__malloc_n(n, sizeof *f->seg);
-  if (!f->buf || !f->tpar || !f->w2 || !f->seg) {
+  if (!f->buf || !f->seg) {
     f->bufcap = 0;
     return 1;
   }
@@ -196,49 +193,44 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   const ft__poly *pl = f->pl;
   const join *ja = &f->J[a % f->nj], *jb = &f->J[b % f->nj];
   long da = ja->di + (a / f->nj) * (long)pl->N, db = jb->di + (b / f->nj) * (long)pl->N;
-  long m = db - da - 1, i, k; /* interior data points */
-  int nsub, sub[FIT_POINTS];
-  ft_point c[4], t0 = ja->tout, t1 = jb->tin, *d, *smp;
+  long m = db - da - 1, i, k, q0; /* interior data points, the first of them */
+  int nsub;
+  ft_point c[4], t0 = ja->tout, t1 = jb->tin, *d, *smp, sd[FIT_POINTS];
   double chord = hypot(jb->p.x - ja->p.x, jb->p.y - ja->p.y), al = chord / 3, be = chord / 3;
+  double st[FIT_POINTS];
   int iter, ns;
   if (m < 0) m = 0;
   ns = (int)(chord * 0.7) + 8;
   if (ns > 4000) ns = 4000;
   if (ensure_buf(f, (size_t)(m + 2 > ns + 1 ? m + 2 : ns + 1) * 2)) return 1;
-  d = f->buf; /* [m + 2]: start, interior data, end */
   smp = f->buf + f->bufcap / 2;
-  d[0] = ja->p;
-  {
-    long q0 = (da + 1) % pl->N, run = pl->N - q0; /* copy in at most two stretches */
-    if (run > m) run = m;
-    memcpy(d + 1, pl->q + q0, (size_t)run * sizeof *d);
-    if (m > run) memcpy(d + 1 + run, pl->q, (size_t)(m - run) * sizeof *d);
-  }
-  d[m + 1] = jb->p;
-  /* chord-length parameters */
-  f->tpar[0] = 0;
-  for (i = 1; i < m + 2; i++)
-    f->tpar[i] = f->tpar[i - 1] + sqrt((d[i].x - d[i - 1].x) * (d[i].x - d[i - 1].x) +
-                                       (d[i].y - d[i - 1].y) * (d[i].y - d[i - 1].y));
-  if (f->tpar[m + 1] > 0) {
-    double inv = 1.0 / f->tpar[m + 1];
-    for (i = 1; i < m + 2; i++) f->tpar[i] *= inv;
-  }
+  /* the interior data, contiguous in the doubled copy: qq[q0 .. q0 + m - 1] */
+  q0 = (da + 1) % pl->N;
   c[0] = ja->p;
   c[3] = jb->p;
   /* the least squares and reparametrisation use at most FIT_POINTS of the
-   * interior points, evenly spread; the error below looks at all of them */
+   * interior points, evenly spread, with chord-length parameters from the
+   * cumulative lengths; the error below looks at all of them */
   nsub = m < FIT_POINTS ? (int)m : FIT_POINTS;
-  for (k = 0; k < nsub; k++) sub[k] = (int)(1 + k * m / nsub);
+  if (m > 0) {
+    const ft_point *qa = &f->qq[q0], *qb = &f->qq[q0 + m - 1];
+    double h0 = hypot(qa->x - c[0].x, qa->y - c[0].y), mid = f->cum[q0 + m - 1] - f->cum[q0];
+    double tot = h0 + mid + hypot(c[3].x - qb->x, c[3].y - qb->y);
+    double inv = tot > 0 ? 1.0 / tot : 0.0;
+    for (k = 0; k < nsub; k++) {
+      long ix = q0 + k * m / nsub;
+      sd[k] = f->qq[ix];
+      st[k] = (h0 + f->cum[ix] - f->cum[q0]) * inv;
+    }
+  }
   for (iter = 0; iter < 3 && m > 0; iter++) {
     double C00 = 0, C01 = 0, C11 = 0, X0 = 0, X1 = 0, det;
     for (k = 0; k < nsub; k++) {
-      const ft_point di = d[sub[k]];
-      double t = f->tpar[sub[k]], s = 1 - t, b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t,
+      double t = st[k], s = 1 - t, b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t,
              b3 = t * t * t;
       ft_point A1 = {t0.x * b1, t0.y * b1}, A2 = {-t1.x * b2, -t1.y * b2};
-      double rx = di.x - (c[0].x * (b0 + b1) + c[3].x * (b2 + b3));
-      double ry = di.y - (c[0].y * (b0 + b1) + c[3].y * (b2 + b3));
+      double rx = sd[k].x - (c[0].x * (b0 + b1) + c[3].x * (b2 + b3));
+      double ry = sd[k].y - (c[0].y * (b0 + b1) + c[3].y * (b2 + b3));
       C00 += A1.x * A1.x + A1.y * A1.y;
       C01 += A1.x * A2.x + A1.y * A2.y;
       C11 += A2.x * A2.x + A2.y * A2.y;
@@ -261,8 +253,7 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
     if (iter == 2) break;
     /* Newton reparametrisation (Schneider) */
     for (k = 0; k < nsub; k++) {
-      const long i2 = sub[k];
-      double t = f->tpar[i2], s = 1 - t, num, den;
+      double t = st[k], s = 1 - t, num, den;
       ft_point p = bez(c, t);
       ft_point d1 = {3 * (s * s * (c[1].x - c[0].x) + 2 * s * t * (c[2].x - c[1].x) +
                           t * t * (c[3].x - c[2].x)),
@@ -270,13 +261,13 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
                           t * t * (c[3].y - c[2].y))};
       ft_point d2 = {6 * (s * (c[2].x - 2 * c[1].x + c[0].x) + t * (c[3].x - 2 * c[2].x + c[1].x)),
                      6 * (s * (c[2].y - 2 * c[1].y + c[0].y) + t * (c[3].y - 2 * c[2].y + c[1].y))};
-      num = (p.x - d[i2].x) * d1.x + (p.y - d[i2].y) * d1.y;
-      den = d1.x * d1.x + d1.y * d1.y + (p.x - d[i2].x) * d2.x + (p.y - d[i2].y) * d2.y;
+      num = (p.x - sd[k].x) * d1.x + (p.y - sd[k].y) * d1.y;
+      den = d1.x * d1.x + d1.y * d1.y + (p.x - sd[k].x) * d2.x + (p.y - sd[k].y) * d2.y;
       if (fabs(den) > 1e-12) {
         t -= num / den;
         if (t < 0) t = 0;
         if (t > 1) t = 1;
-        f->tpar[i2] = t;
+        st[k] = t;
       }
     }
   }
@@ -286,16 +277,16 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   }
   for (i = 0; i <= ns; i++) smp[i] = bez(c, (double)i / ns);
   {
-    double stop = GIVE_UP * f->tol;
-    double e1;
-    long qi = (da + 1) % pl->N;
-    for (i = 0; i < m; i++) {
-      f->w2[i] = f->strict[qi] ? f->strict_w2 : 1.0f;
-      if (++qi == pl->N) qi = 0;
-    }
-    e1 = m > 0 ? ordered_dist(d + 1, (int)m, smp, ns + 1, f->w2, stop, f->seg) : 0.0;
+    double stop = GIVE_UP * f->tol, e1, e2 = 0.0;
+    e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
-    double e2 = e1 > f->tol ? 0.0 : ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop, f->seg);
+    if (e1 <= f->tol) {
+      d = f->buf; /* [m + 2]: start, interior data, end */
+      d[0] = ja->p;
+      memcpy(d + 1, f->qq + q0, (size_t)m * sizeof *d);
+      d[m + 1] = jb->p;
+      e2 = ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop, f->seg);
+    }
     out->err = (float)(e1 > e2 ? e1 : e2);
   }
   out->c[0] = (float)c[1].x;
@@ -551,6 +542,22 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
   f.strict = ft__calloc_n((size_t)pl->N, 1);
   if (!f.strict) return FT_ERR_NOMEM;
   mark_strict(pl, f.strict);
+  f.qq = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.qq);
+  f.ww = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.ww);
+  f.cum = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.cum);
+  if (!f.qq || !f.ww || !f.cum) {
+    free(f.qq);
+    free(f.ww);
+    free(f.cum);
+    free(f.strict);
+    return FT_ERR_NOMEM;
+  }
+  for (k = 0; k < 2 * pl->N; k++) {
+    const ft_point q = pl->q[k % pl->N];
+    f.qq[k] = q;
+    f.ww[k] = f.strict[k % pl->N] ? f.strict_w2 : 1.0f;
+    f.cum[k] = k ? f.cum[k - 1] + hypot(q.x - f.qq[k - 1].x, q.y - f.qq[k - 1].y) : 0.0;
+  }
   if (pl->closed)
     for (k = 0; k < pl->K; k++)
       if (pl->corner[k]) {
@@ -558,7 +565,7 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
         any_corner = 1;
         break;
       }
-  if (build_joins(pl, r, &f.J, &f.nj)) return FT_ERR_NOMEM;
+  if (build_joins(pl, r, &f.J, &f.nj)) goto done;
   /* cumulative absolute turn along the candidates, and over a whole lap */
   f.J[0].turn = 0;
   for (k = 1; k < f.nj; k++)
@@ -605,9 +612,10 @@ done:
   free(f.J);
   free(f.memo);
   free(f.buf);
-  free(f.tpar);
-  free(f.w2);
   free(f.seg);
+  free(f.qq);
+  free(f.ww);
+  free(f.cum);
   free(f.strict);
   free(prev);
   free(cnt);
