@@ -44,7 +44,7 @@
 #define STRICT_TOL 0.5 /* px: tolerance on long straight edges, which must look straight */
 #define GIVE_UP 4.0     /* stop extending a piece whose error exceeds this many tol */
 #define BEAM 3          /* candidates per layer that chain extends */
-#define FIT_POINTS 32   /* data points (evenly spread) the least squares of one piece use */
+#define FIT_POINTS 16   /* data points (evenly spread) the least squares of one piece use */
 
 int ft__segbuf_push(ft__segbuf *b, int type, ft_point c1, ft_point c2, ft_point end) {
   ft_seg *s;
