@@ -28,7 +28,7 @@
  *     a circle takes at least four cubics).  Each layer (the candidates
  *     first reached with k pieces) extends only its three furthest
  *     candidates, a beam search: on 40 icons it gives the segments of the
- *     full dynamic programme (31.7 against 31.6 per icon) for half the
+ *     full dynamic programme (31.5 against 31.4 per icon) for half the
  *     work.  Loops without corners try a few starts.
  */
 #include "config.h"
