@@ -13,7 +13,8 @@
  *     line through q[i] to an interval of half-width asin(d / r); q[i]..q[j]
  *     is straight while the intersection of those intervals contains the
  *     direction of q[j] and at most three step directions occur.  lon[i] is
- *     the furthest such j, found in one forward scan per i.
+ *     the furthest such j, found in one forward scan from i, made only for
+ *     the points that the greedy walks of stage 2 visit.
  *  2. Fewest edges: jumping greedily to lon[] is optimal from a given
  *     start; for loops a few starts near the first polygon's vertices are
  *     tried and the one with the fewest vertices kept.
@@ -51,55 +52,86 @@ static int step_dir(ft_point a, ft_point b) {
   return 3;
 }
 
-static double wrap_angle(double a) {
-  while (a > M_PI) a -= 2 * M_PI;
-  while (a <= -M_PI) a += 2 * M_PI;
-  return a;
-}
+/* Direction vectors and their order: cross(a, b) > 0 when b lies
+ * counterclockwise of a (within half a turn). */
+typedef struct vec2 {
+  double x, y;
+} vec2;
 
-/* Stage 1: the furthest j (as an offset from i) such that q[i..i+off] is straight. */
+static double cross2(vec2 a, vec2 b) { return a.x * b.y - a.y * b.x; }
+
+/* b lies in the arc from a counterclockwise to c (an arc under half a turn) */
+static int in_arc(vec2 a, vec2 b, vec2 c) { return cross2(a, b) >= 0 && cross2(b, c) >= 0; }
+
+/* Stage 1: the furthest j (as an offset from i) such that q[i..i+off] is
+ * straight.  The admissible directions form an arc [lo, hi], kept as two
+ * vectors rather than angles (no trigonometry): point k at distance r > d
+ * allows the arc of half-width w = asin(d / r) round its direction, whose
+ * ends are that direction turned by -w and +w (cos w = sqrt(r^2 - d^2) / r,
+ * sin w = d / r; the common factor 1 / r is dropped).  Every such arc is
+ * under half a turn, so orders follow from cross products. */
 static int longest_straight(const ft__poly *pl, int i, double d) {
   const int N = pl->N;
+  const double d2 = d * d;
   int limit = pl->closed ? N - 1 : N - 1 - i;
-  int off, best = 1, have_base = 0, dirs = 1 << pl->dir[i];
-  double base = 0.0, lo = -M_PI, hi = M_PI;
+  int off, best = 1, bounded = 0, dirs = 1 << pl->dir[i];
+  vec2 lo = {0, 0}, hi = {0, 0};
   ft_point o = pl->q[i];
   if (limit > MAX_STEPS_PER_EDGE) limit = MAX_STEPS_PER_EDGE;
   for (off = 1; off <= limit; off++) {
     int k = pl->closed ? (i + off) % N : i + off;
-    double dx = pl->q[k].x - o.x, dy = pl->q[k].y - o.y, r = hypot(dx, dy), rel = 0.0;
+    vec2 v = {pl->q[k].x - o.x, pl->q[k].y - o.y};
+    double r2 = v.x * v.x + v.y * v.y;
     dirs |= 1 << pl->dir[k];
     if (dirs == 15) break;
-    if (r > 1e-9) {
-      double ang = atan2(dy, dx);
-      if (!have_base) {
-        base = ang;
-        have_base = 1;
+    if (r2 <= 1e-18 || !bounded || in_arc(lo, v, hi)) best = off;
+    if (r2 > d2) {
+      double c = sqrt(r2 - d2);
+      vec2 l = {v.x * c + v.y * d, -v.x * d + v.y * c}, h = {v.x * c - v.y * d, v.x * d + v.y * c};
+      if (!bounded) {
+        lo = l;
+        hi = h;
+        bounded = 1;
+      } else {
+        /* intersect the arcs [lo, hi] and [l, h]: each end is the one of
+         * the pair that lies inside the other arc; none means empty */
+        if (in_arc(l, lo, h))
+          ;
+        else if (in_arc(lo, l, hi))
+          lo = l;
+        else
+          break;
+        if (in_arc(l, hi, h))
+          ;
+        else if (in_arc(lo, h, hi))
+          hi = h;
+        else
+          break;
+        if (cross2(lo, hi) < 0) break;
       }
-      rel = wrap_angle(ang - base);
-      if (rel >= lo && rel <= hi) best = off;
-    } else {
-      best = off;
-    }
-    if (r > d) {
-      double w = asin(d / r);
-      if (rel - w > lo) lo = rel - w;
-      if (rel + w < hi) hi = rel + w;
-      if (lo > hi) break;
     }
   }
   return best;
 }
 
+/* lon[i], computed on first use (0 = not yet): the greedy walks visit only
+ * a fraction of the data points, and each scan costs the length of its
+ * straight stretch. */
+static int lon_at(const ft__poly *pl, int *lon, int i, double d) {
+  if (!lon[i]) lon[i] = longest_straight(pl, i, d);
+  return lon[i];
+}
+
 /* Stage 2 for a loop: greedy jumps from start s; returns the vertex count
  * and fills idx (when not NULL) with up to cap indices. */
-static int greedy_loop(const int *lon, int N, int s, int *idx, int cap) {
+static int greedy_loop(const ft__poly *pl, int *lon, double d, int s, int *idx, int cap) {
+  const int N = pl->N;
   long pos = s, end = (long)s + N;
   int K = 0;
   while (pos < end) {
     if (idx && K < cap) idx[K] = (int)(pos % N);
     K++;
-    pos += lon[pos % N];
+    pos += lon_at(pl, lon, (int)(pos % N), d);
   }
   return K;
 }
@@ -181,7 +213,7 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
   pl->closed = closed;
   pl->q = ft__malloc_n((size_t)N, sizeof *pl->q);
   pl->dir = ft__malloc_n((size_t)N, 1);
-  lon = ft__malloc_n((size_t)N, sizeof *lon);
+  lon = ft__calloc_n((size_t)N, sizeof *lon);
   tmp = ft__malloc_n((size_t)N + 1, sizeof *tmp);
   if (!pl->q || !pl->dir || !lon || !tmp) goto nomem;
 
@@ -200,11 +232,9 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
     pl->dir[N - 1] = pl->dir[N - 2];
   }
 
-  for (i = 0; i < N; i++) lon[i] = longest_straight(pl, i, d);
-
   if (closed) {
     int best_s = 0, best_K, t, nt;
-    best_K = greedy_loop(lon, N, 0, tmp, N);
+    best_K = greedy_loop(pl, lon, d, 0, tmp, N);
     nt = best_K < 16 ? best_K : 16;
     /* Stage 2: try starting at (and just before) the first polygon's vertices */
     {
@@ -215,7 +245,7 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
         cand[nc++] = (tmp[t] + N - 2) % N;
       }
       for (t = 0; t < nc; t++) {
-        int k2 = greedy_loop(lon, N, cand[t], NULL, 0);
+        int k2 = greedy_loop(pl, lon, d, cand[t], NULL, 0);
         if (k2 < best_K) {
           best_K = k2;
           best_s = cand[t];
@@ -225,13 +255,13 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
     K = best_K;
     pl->idx = ft__malloc_n((size_t)K, sizeof *pl->idx);
     if (!pl->idx) goto nomem;
-    greedy_loop(lon, N, best_s, pl->idx, K);
+    greedy_loop(pl, lon, d, best_s, pl->idx, K);
   } else {
     int pos = 0;
     K = 0;
     while (pos < N - 1) {
       tmp[K++] = pos;
-      pos += lon[pos];
+      pos += lon_at(pl, lon, pos, d);
       if (pos > N - 1) pos = N - 1;
     }
     tmp[K++] = N - 1;

@@ -1,17 +1,20 @@
 """tools/bench/icons/bench.py - figtrace vs potrace vs VTracer on rendered icons.
 
 Renders icons from bootstrap-icons and @tabler/icons (filled) black on white
-with rsvg-convert, traces each rendering with figtrace (the library through
-ftdrive: threshold 50%, trace, fit), potrace (-s on the image thresholded at
+with rsvg-convert, traces each rendering with figtrace (the CLI: `figtrace --threshold 0.5
+-o OUT.svg IN.pgm`, i.e. threshold 50%, trace, fit), potrace (-s on the image thresholded at
 50% as PBM) and VTracer (@neplex/vectorizer, preset Bw: binary, splines),
 renders every SVG back at the same size and reports per tool: IoU of the ink
 with the input's ink (both thresholded at 50%), segments in the path data,
-file bytes and wall time, plus the source icon's own segment count.
+file bytes, wall time and CPU time (user + system of the process; on a
+shared machine the steadier of the two), plus the source icon's own segment
+count.  VTracer's times are both its wall time inside one node process.
 
 Run through tools/bench/icons/run, which prepares the work folder.
 """
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -123,6 +126,12 @@ def ink(png, size):
     return np.asarray(im) < 128
 
 
+def child_cpu():
+    """CPU seconds (user + system) used so far by finished child processes."""
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
+
 def iou(a, b):
     u = np.logical_or(a, b).sum()
     return 1.0 if u == 0 else float(np.logical_and(a, b).sum()) / float(u)
@@ -135,10 +144,10 @@ def pick(folder):
 
 
 def main():
-    ftdrive = os.path.join(WORK, "bin/ftdrive")
+    figtrace = os.environ["FT_BENCH_FIGTRACE"]
     out = os.path.join(WORK, "out")
     os.makedirs(out, exist_ok=True)
-    rows = []  # (set, size, icon, src_segs, {tool: (iou, segs, bytes, secs)})
+    rows = []  # (set, size, icon, src_segs, {tool: (iou, segs, bytes, secs, cpu secs)})
     jobs = []
     for sname, folder in SETS:
         for icon in pick(folder):
@@ -167,20 +176,24 @@ def main():
     for sname, size, icon, src_segs, base in jobs:
         truth = ink(base + ".png", size)
         r = {}
-        t0 = time.perf_counter()
-        with open(base + ".ft.svg", "w") as f:
-            run([ftdrive] + FTARGS + [base + ".pgm"], stdout=f)
+        t0, c0 = time.perf_counter(), child_cpu()
+        # the CLI takes the minority side as ink; icons are dark ink, which
+        # covers more than half of some renderings: --invert says so there
+        inv = ["--invert"] if 2 * int(truth.sum()) > truth.size else []
+        run([figtrace, "--threshold", "0.5"] + inv + FTARGS + ["-o", base + ".ft.svg", base + ".pgm"])
         r["figtrace"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        cpu = {"figtrace": child_cpu() - c0}
+        t0, c0 = time.perf_counter(), child_cpu()
         run(["potrace", "-s", "-o", base + ".po.svg", base + ".pbm"])
         r["potrace"] = time.perf_counter() - t0
-        r["vtracer"] = vt_time[base + ".vt.svg"]
+        cpu["potrace"] = child_cpu() - c0
+        r["vtracer"] = cpu["vtracer"] = vt_time[base + ".vt.svg"]
         stats = {}
         for tool, ext in (("figtrace", "ft"), ("potrace", "po"), ("vtracer", "vt")):
             svg = "%s.%s.svg" % (base, ext)
             render(svg, svg + ".png", size)
             stats[tool] = (iou(truth, ink(svg + ".png", size)), svg_segments(svg),
-                           os.path.getsize(svg), r[tool])
+                           os.path.getsize(svg), r[tool], cpu[tool])
         rows.append((sname, size, icon, src_segs, stats))
     report(rows)
 
@@ -193,8 +206,8 @@ def report(rows):
               for s, _ in SETS for z in SIZES]
     groups.append(("all", rows))
     print("| set size | n | source segs | tool | mean IoU | min IoU | mean segs | segs / potrace |"
-          " mean bytes | mean time ms |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          " mean bytes | mean time ms | mean cpu ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, g in groups:
         if not g:
             continue
@@ -202,10 +215,10 @@ def report(rows):
         for tool in TOOLS:
             ious = [r[4][tool][0] for r in g]
             segs = mean([r[4][tool][1] for r in g])
-            print("| %s | %d | %.1f | %s | %.4f | %.4f | %.1f | %.2f | %.0f | %.1f |" % (
+            print("| %s | %d | %.1f | %s | %.4f | %.4f | %.1f | %.2f | %.0f | %.1f | %.1f |" % (
                 name, len(g), mean([r[3] for r in g]), tool, mean(ious), min(ious), segs,
                 segs / po if po else float("nan"), mean([r[4][tool][2] for r in g]),
-                1000 * mean([r[4][tool][3] for r in g])))
+                1000 * mean([r[4][tool][3] for r in g]), 1000 * mean([r[4][tool][4] for r in g])))
     worst = sorted(rows, key=lambda r: r[4]["figtrace"][0] - r[4]["potrace"][0])[:5]
     print()
     below = sum(1 for r in rows if r[4]["figtrace"][0] < r[4]["potrace"][0])
