@@ -27,5 +27,6 @@
 #include "figtrace/pipeline.h"
 #include "figtrace/presets.h"
 #include "figtrace/nn.h"
+#include "figtrace/preview.h"
 
 #endif

@@ -11,6 +11,8 @@
 #include "figtrace/common.h"
 #include "figtrace/paths.h"
 
+struct ft_sink;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -65,6 +67,14 @@ typedef struct ft_doc {
   char *preset;               /* preset the pipeline ran; may be NULL */
   double pixel_w, pixel_h;    /* micrometres per pixel, 0 unknown */
   int incomplete;             /* 1 when a stage gave up on part of the input */
+  double scale_bar_um;        /* length of the scale bar drawn, micrometres; 0 none */
+  double min_stroke_pt;       /* thinnest stroke the style allowed, points; 0 no limit */
+  /* Underlay: the source image, drawn under the layers over the whole
+   * 0..width x 0..height frame, one image pixel per user unit. */
+  unsigned char *underlay_png; /* owned 8-bit PNG of the display-mapped image; NULL none */
+  size_t underlay_len;         /* bytes in underlay_png */
+  double window_lo, window_hi; /* display window in source units: lo black, hi full */
+  double gamma;                /* display gamma applied after the window; 1 linear */
 } ft_doc;
 
 /* An empty document of width x height user units.  OUT: free with ft_doc_free(). */
@@ -88,6 +98,40 @@ FT_API FT_USERESULT ft_status ft_doc_add_text(ft_ctx *ctx, ft_doc *doc, double x
 
 /* Set one of the document's strings (a copy of value; NULL clears). */
 FT_API FT_USERESULT ft_status ft_doc_set_string(ft_ctx *ctx, char **field, const char *value);
+
+/* ---- PDF, EPS, PNG and TIFF through Cairo ---- */
+
+typedef enum ft_out_format {
+  FT_OUT_SVG = 0, /* ft_write_svg (the editable master) */
+  FT_OUT_PDF = 1, /* one page of exactly width_mm x height_mm, text kept with embedded fonts */
+  FT_OUT_EPS = 2, /* Encapsulated PostScript, bounding box of the figure */
+  FT_OUT_PNG = 3, /* 8-bit raster at dpi on a white background */
+  FT_OUT_TIFF = 4 /* the same raster as LZW-compressed RGB TIFF with the dpi in its tags */
+} ft_out_format;
+
+typedef struct ft_cairo_params {
+  int format;       /* FT_OUT_PDF, _EPS, _PNG or _TIFF; default FT_OUT_PDF */
+  double dpi;       /* raster resolution for PNG, 10..10000; default 300 */
+  int outline_text; /* 1: draw text as filled outlines instead of font text; default 0 */
+} ft_cairo_params;
+
+FT_API void ft_cairo_params_init(ft_cairo_params *p);
+
+/* The format named by a file name's extension (".pdf", ".eps", ".png",
+ * ".tif", ".tiff", ".svg", any case), or -1 when there is none of these. */
+FT_API int ft_out_format_from_name(const char *name);
+
+/* Write doc through Cairo to sink (a write-func stream, so the sink's atomic
+ * temporary-and-rename applies).  The page is width_mm x height_mm
+ * (96 user units per inch when the doc gives 0) and the drawing the same as
+ * the SVG: layers back to front, then rects and texts.  Text uses the first
+ * family of each text's font list through fontconfig.  p may be NULL.
+ * Returns FT_ERR_INVAL for bad params or an undrawable document
+ * (FT_OUT_SVG included: use ft_write_svg), FT_ERR_IO when the sink
+ * fails, FT_ERR_NOMEM, FT_ERR_CANCELLED from the progress callback.  The
+ * sink is not closed. */
+FT_API FT_USERESULT ft_status ft_write_cairo(ft_ctx *ctx, const ft_doc *doc,
+                                             const ft_cairo_params *p, struct ft_sink *sink);
 
 #ifdef __cplusplus
 }

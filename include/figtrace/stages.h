@@ -161,17 +161,54 @@ FT_API FT_USERESULT ft_status ft_segment_kmeans(ft_ctx *ctx, const ft_image *in,
 /* ---- trace: labels -> paths ---- */
 
 typedef enum ft_trace_mode {
-  FT_TRACE_OUTLINE = 0 /* closed boundaries of every region and hole */
+  FT_TRACE_OUTLINE = 0,    /* closed boundaries of every region and hole */
+  FT_TRACE_CENTERLINE = 1, /* centre lines of pen strokes as stroked open paths */
+  FT_TRACE_AUTO = 2        /* centre lines, but regions much wider than the typical
+                              stroke (filled blobs, arrow heads) as outlines */
 } ft_trace_mode;
 
 typedef struct ft_trace_params {
-  int mode; /* ft_trace_mode; default FT_TRACE_OUTLINE */
+  int mode;            /* ft_trace_mode; default FT_TRACE_OUTLINE */
+  double stroke_width; /* centerline: width in pixels given to every stroke, or 0 to
+                          measure each path's own (median of twice the distance to the
+                          ink edge along it); >= 0; default 0 */
+  double spur_ratio;   /* centerline: a branch from a junction to a free end is pruned
+                          when its tip sticks out less than spur_ratio x the half-width
+                          of the stroke it leaves (where that covers the tip best),
+                          plus 1 px, beyond that stroke's edge; >= 0; default 0.75 */
+  double blob_ratio;   /* auto: ink whose local width exceeds blob_ratio x the label's
+                          typical stroke width is outlined, not stroked; > 1;
+                          default 2.5 */
+  double simplify;     /* centerline: Douglas-Peucker tolerance in pixels applied to
+                          the sub-pixel centre points, times width/10 for strokes
+                          wider than 10 px; >= 0; default 0.5 */
 } ft_trace_params;
 
 /* Fill p with the defaults above. */
 FT_API void ft_trace_params_init(ft_trace_params *p);
 
-/* Outline tracing: for every label > 0, the boundary of each 8-connected
+/* mode FT_TRACE_CENTERLINE: every label > 0 is thinned to a one-pixel,
+ * topology-preserving skeleton; the skeleton becomes a graph of junctions,
+ * free ends and chains between them; spurs are pruned (spur_ratio), nearby
+ * junctions merged and placed where the strokes' centre lines meet, and
+ * the chains through a junction that continue each other best (within 35
+ * degrees of straight) are joined, so a line crossing another stays one
+ * path.  Each path is an open polyline of FT_SEG_LINE segments through
+ * sub-pixel centre points (closed for a loop without free ends), simplified
+ * to `simplify` pixels, with class_id FT_CLASS_STROKE, the label it came
+ * from, parent -1 and stroke_width set; drawn with that width and round
+ * caps and joins it covers the stroke.  A dot (an isolated pixel, or an
+ * open path shorter than its half-width, such as a filled disc) is one
+ * horizontal segment 0.5 px long centred on it; an isolated one is as
+ * wide as a disc of its area, centred on its centroid.
+ *
+ * mode FT_TRACE_AUTO: as centerline, but for each label the parts that are
+ * wider than blob_ratio x its median skeleton width (the union of the
+ * maximal discs of those skeleton points) are traced as outlines, exactly
+ * as in outline mode, and come first in the result (with their class and
+ * nesting); strokes follow.
+ *
+ * Outline tracing: for every label > 0, the boundary of each 8-connected
  * component and of each hole inside it (holes are 4-connected regions of
  * other labels not reaching the image border), exactly on the pixel-corner
  * grid, as closed polygons of FT_SEG_LINE segments with a vertex only where
@@ -241,20 +278,150 @@ FT_API FT_USERESULT ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_f
 
 /* ---- style: paths -> doc ---- */
 
+/* One journal's artwork rules (see src/style/journals.c for the sources).
+ * Lengths in mm, line widths and font sizes in points (1 pt = 1/72 in). */
+typedef struct ft_journal {
+  const char *name;     /* key for --journal: "nature", "cell", ... "none" */
+  const char *title;    /* display name, "Nature" */
+  double single_mm;     /* single-column figure width */
+  double mid_mm;        /* 1.5-column width */
+  double double_mm;     /* full-page (double-column) width; the widest allowed */
+  double max_height_mm; /* tallest figure; 0 = no limit */
+  double min_stroke_pt; /* thinnest line; 0 = no limit */
+  const char *fonts;    /* allowed families, comma-separated ("Arial, Helvetica") */
+  const char *font;     /* font-family list written into the SVG */
+  double font_min_pt;   /* smallest allowed text; 0 = no limit */
+  double font_max_pt;   /* largest allowed text; 0 = no limit */
+  double label_pt;      /* size figtrace uses for its own labels (scale bar) */
+  const char *color;    /* colour mode asked for in submitted artwork: "RGB" or "CMYK" */
+} ft_journal;
+
+/* The journal called name (case-insensitive), NULL when unknown.  "none"
+ * names the neutral entry with generic widths and no limits.  Borrowed:
+ * static storage. */
+FT_API const ft_journal *ft_journal_find(const char *name);
+
+/* Entry i of the table (0..), NULL past the end; for listings. */
+FT_API const ft_journal *ft_journal_at(int i);
+
+/* Which width of the journal the figure gets. */
+typedef enum ft_column {
+  FT_COLUMN_NONE = 0,   /* use width_mm (0: 96 pixels per inch) */
+  FT_COLUMN_SINGLE = 1, /* the journal's single-column width */
+  FT_COLUMN_MID = 2,    /* 1.5 columns */
+  FT_COLUMN_DOUBLE = 3  /* full page width */
+} ft_column;
+
+/* Colours of the class layers. */
+typedef enum ft_palette {
+  FT_PALETTE_OKABE_ITO = 0, /* colour-blind safe (Okabe & Ito 2008): regions and nuclei */
+  FT_PALETTE_GRAYSCALE = 1, /* regions get the luminance of their source colour */
+  FT_PALETTE_SOURCE = 2,    /* regions keep their mean source colour */
+  FT_PALETTE_CUSTOM = 3     /* colours[] given to the layers in paint order, cycling */
+} ft_palette;
+
+typedef enum ft_scale_bar {
+  FT_SCALE_BAR_AUTO = 0, /* a round length near 1/5 of the width, when the pixel size is known */
+  FT_SCALE_BAR_OFF = 1,
+  FT_SCALE_BAR_FIXED = 2 /* scale_bar_um long */
+} ft_scale_bar;
+
 typedef struct ft_style_params {
-  double width_mm; /* physical width of the figure; 0 = 96 pixels per inch; default 0 */
-  ft_rgba ink;     /* fill of FT_CLASS_INK regions; default opaque black */
-  int fill_rule;   /* ft_fill_rule; default FT_FILL_NONZERO */
+  double width_mm;      /* physical width when column is NONE; 0 = 96 pixels per inch; default 0 */
+  ft_rgba ink;          /* fill of FT_CLASS_INK regions and strokes; default opaque black */
+  int fill_rule;        /* ft_fill_rule; default FT_FILL_NONZERO */
+  const char *journal;  /* journal rules to follow (ft_journal_find); NULL = "none"; borrowed */
+  int column;           /* ft_column; default FT_COLUMN_NONE, which with a journal and no
+                           width_mm means FT_COLUMN_SINGLE */
+  int palette;          /* ft_palette; default FT_PALETTE_OKABE_ITO */
+  const ft_rgba *colors; /* [ncolors] for FT_PALETTE_CUSTOM; borrowed */
+  int ncolors;
+  int scale_bar;        /* ft_scale_bar; default FT_SCALE_BAR_AUTO */
+  double scale_bar_um;  /* length for FT_SCALE_BAR_FIXED, micrometres, > 0 */
+  double pixel_um;      /* pixel size overriding the file's, micrometres; 0 = the file's */
+  int underlay;         /* 1: the pipeline embeds the source image (ft_style_underlay); default 0 */
+  double window_lo, window_hi; /* display window in source units (0..2^bits-1, or 0..1 for
+                                  float); lo >= hi (default 0, 0) = percentiles below */
+  double pct_lo, pct_hi; /* percentiles for the automatic window; default 0.1, 99.9 */
+  double gamma;         /* display gamma; default 1 (linear); other values need allow_nonlinear */
+  int allow_nonlinear;  /* 1 permits gamma != 1; default 0 */
 } ft_style_params;
 
 FT_API void ft_style_params_init(ft_style_params *p);
 
-/* Build a document from traced paths: one layer per class present (ink,
- * regions, nuclei, strokes) with fills from the params, physical size from
- * the params, metadata copied from paths.  The paths are copied.
- * OUT: caller frees with ft_doc_free(). */
+/* Build a document from traced paths: one layer per class present (colour
+ * regions, ink, nuclei, strokes; ids "color-N", "ink", "nuclei", "strokes")
+ * with colours from the palette and the presentation on the layer group.
+ * Physical size: the journal's column width (or width_mm), height from the
+ * aspect; a figure taller than the journal allows is shrunk to fit (logged
+ * as a warning).  Every stroke thinner than the journal minimum at that
+ * size is widened to it (logged at INFO).  With a known pixel size a scale
+ * bar (rect "scale-bar" and text "scale-bar-label" in the journal's font
+ * and label size; the SVG writer puts rects and texts in an "annotations"
+ * layer) goes into the emptiest corner.  title/desc
+ * describe the figure; the pipeline completes them with the source name.
+ * The paths are copied.  OUT: caller frees with ft_doc_free(). */
 FT_API FT_USERESULT ft_status ft_style(ft_ctx *ctx, const ft_paths *in, const ft_style_params *p,
                                        ft_doc **out);
+
+/* ---- check: lint an SVG against a journal's rules ---- */
+
+typedef enum ft_check_rule {
+  FT_CHECK_SIZE = 1,      /* no physical width/height, wider or taller than allowed */
+  FT_CHECK_VIEWBOX = 2,   /* the root has no viewBox */
+  FT_CHECK_STROKE = 3,    /* a stroke thinner than the minimum at final size */
+  FT_CHECK_FONT = 4,      /* a font family the journal does not list */
+  FT_CHECK_FONT_SIZE = 5, /* text smaller or larger than allowed at final size */
+  FT_CHECK_RASTER = 6     /* an embedded or linked raster <image> */
+} ft_check_rule;
+
+/* One broken rule, valid only during the callback. */
+typedef struct ft_check_finding {
+  int rule;            /* an ft_check_rule */
+  const char *element; /* element name, "path" */
+  const char *id;      /* its id attribute, or NULL */
+  long line;           /* line in the file, 0 when unknown */
+  double value;        /* what was measured (mm for sizes, pt for strokes and text), 0 n/a */
+  double limit;        /* the limit it breaks, same unit, 0 n/a */
+  const char *message; /* a sentence: "stroke 0.12 pt is thinner than 0.25 pt" */
+} ft_check_finding;
+
+typedef void (*ft_check_fn)(void *user, const ft_check_finding *f);
+
+/* Lint the SVG document data[0..len) (name is used in messages) against
+ * journal j (NULL: "none", which checks only viewBox, physical size and
+ * raster images).  Lengths are converted to their final size through the
+ * root's width/height and viewBox and every transform (translate, scale,
+ * rotate, skewX, skewY, matrix) on the element and its ancestors; stroke
+ * and font properties are read from presentation attributes and style=""
+ * with inheritance.  A stroke counts at its thinnest (the smaller singular
+ * value of the transform); values within 0.5% of a limit pass, for rounding
+ * in files.  fn (may be NULL) is called for each finding in document order;
+ * *nfindings (may be NULL) receives their number.  Returns FT_ERR_FORMAT
+ * when data is not well-formed XML with an <svg> root, FT_ERR_NOMEM. */
+FT_API FT_USERESULT ft_status ft_check_svg(ft_ctx *ctx, const char *data, size_t len,
+                                           const char *name, const ft_journal *j,
+                                           ft_check_fn fn, void *user, int *nfindings);
+
+/* Embed img (the image the paths were traced from, same size as doc) under
+ * doc's layers, never resampled: each channel mapped through one global
+ * linear display window (p->window_lo..window_hi, or the p->pct_lo and
+ * pct_hi percentiles of all samples), then gamma when allowed, and encoded
+ * as an 8-bit PNG into doc->underlay_png.  Gray stays gray; an RGB image
+ * whose blue channel is empty (a two-channel overlay) is shown as magenta
+ * (red channel) and green, colour-blind safe.  Alpha is dropped.  The
+ * window and gamma are recorded in the doc and in its description.  Filled
+ * layers become outlines (black ones in yellow) of at least 0.5 pt, and the
+ * scale bar and labels turn white where the image under them is dark.
+ * FT_ERR_INVAL for a size mismatch, gamma != 1 without allow_nonlinear or a
+ * bad window; on failure doc is unchanged. */
+FT_API FT_USERESULT ft_status ft_style_underlay(ft_ctx *ctx, ft_doc *doc, const ft_image *img,
+                                                const ft_style_params *p);
+
+/* The scale-bar length ft_style picks for a figure span_um micrometres wide:
+ * the largest of 1, 2, 5 x 10^k (k any integer) not above span_um / 5.
+ * 0 when span_um is not positive and finite. */
+FT_API double ft_scale_bar_length(double span_um);
 
 #ifdef __cplusplus
 }

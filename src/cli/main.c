@@ -6,15 +6,18 @@
  *
  * A run has three phases:
  *   1. parse the options (getopt_long; any mistake is a usage error, exit 2);
- *   2. plan: give every input its output name and check the plan as a whole
- *      before touching anything - stdin at most once, "-o -" only for a
- *      single input, no two inputs writing the same file, no output
- *      overwriting an input (all usage errors, nothing converted);
- *   3. convert the inputs one after another.  A failing input is reported as
- *      "figtrace: INPUT: reason" and the others still convert.  Output goes
- *      through ft_sink_open_file(), which writes a temporary file and renames
- *      it into place only when everything succeeded, so a failed or
- *      interrupted conversion never leaves a half-written figure.
+ *   2. plan: expand directories into their images (cli_expand_inputs),
+ *      give every input its output name - beside it, or under -o DIR with
+ *      the input tree mirrored - and check the plan as a whole before
+ *      touching anything: stdin at most once, "-o -" only for a single
+ *      input, no two inputs writing the same file, no output overwriting an
+ *      input (all usage errors, nothing converted);
+ *   3. convert (batch_run in batch.c): -j inputs at once, each reported in
+ *      input order as "figtrace: INPUT: reason" when it fails while the
+ *      others still convert.  Output goes through ft_sink_open_file(), which
+ *      writes a temporary file and renames it into place only when
+ *      everything succeeded, so a failed or interrupted conversion never
+ *      leaves a half-written figure.
  * Exit status: 0 every input converted, 1 some failed, 2 usage error,
  * 128+N when stopped by signal N (SIGINT, SIGTERM, SIGHUP).
  */
@@ -24,18 +27,19 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
 
 #include "figtrace.h"
+#include "cli/figure.h"
+#include "cli/batch.h"
 #include "cli/options.h"
 #include "cli/segment.h"
+#include "cli/trace_opts.h"
 
 #define EXIT_USAGE 2
 
@@ -44,22 +48,14 @@ typedef struct cli {
   ft_options opt;      /* the pipeline's parameters */
   const char *out_arg; /* -o argument, NULL when absent */
   int verbosity;       /* -1 quiet, 0 normal, 1 verbose, 2 debug */
-  char **inputs;       /* [ninputs] borrowed from argv */
+  char **args;         /* [nargs] inputs as given, borrowed from argv */
+  int nargs;
+  cli_input *inputs;   /* [ninputs] after expanding directories; owned */
   int ninputs;
+  cli_walk walk;       /* -r, --include */
+  batch_config batch;  /* -j, --skip-existing, --progress, --log, --report */
+  long shard, nshards; /* --shard K/N: keep inputs K, K+N, ... (1-based); 0/0 all */
 } cli;
-
-/* One conversion of the plan. */
-typedef struct job {
-  const char *input; /* file name, "-" for standard input */
-  char *output;      /* file name, "-" for standard output; owned */
-} job;
-
-/* State the log callback needs: which input is being converted. */
-typedef struct log_state {
-  const char *input;
-} log_state;
-
-static volatile sig_atomic_t stop_signal = 0;
 
 /* ---- messages ---- */
 
@@ -85,8 +81,9 @@ static void print_help(FILE *fp) {
           "Usage: figtrace [OPTION]... INPUT...\n"
           "Convert raster images (PNG, JPEG, TIFF, PNM) into editable SVG figures.\n"
           "\n"
-          "Each INPUT is a file name, or - for standard input.  Without -o, a file\n"
-          "DIR/NAME.EXT is written to DIR/NAME.svg and standard input to standard output.\n"
+          "Each INPUT is a file name, a directory (its images), or - for standard\n"
+          "input.  Without -o, a file DIR/NAME.EXT is written to DIR/NAME.svg and\n"
+          "standard input to standard output.\n"
           "\n"
           "Options:\n"
           "  -o, --output=PATH      write to PATH: a file when there is one input, a\n"
@@ -119,6 +116,52 @@ static void print_help(FILE *fp) {
           "                         (no corners) (default %.2g)\n"
           "      --polygon          fit straight segments only\n"
           "      --no-fit           keep the exact pixel outline (no smoothing)\n"
+          "      --trace=MODE       outline: filled outlines of the ink (default);\n"
+          "                         centerline: pen strokes as stroked centre lines;\n"
+          "                         auto: centre lines, filled outlines for ink much\n"
+          "                         wider than the typical stroke\n"
+          "      --stroke-width=W   width of centre-line strokes: auto (measured per\n"
+          "                         stroke, the default) or W pixels for all\n"
+          "\n"
+          "Figure options:\n"
+          "      --journal=NAME     follow a journal's artwork rules: nature, cell,\n"
+          "                         science, plos, elife or none (default none)\n"
+          "      --width=W          figure width: single, 1.5, double (the journal's\n"
+          "                         columns; default single with --journal) or MM\n"
+          "      --palette=P        layer colours: okabe-ito (default, colour-blind safe),\n"
+          "                         grayscale, source, or a FILE of #RRGGBB lines\n"
+          "      --pixel-size=UM    micrometres per pixel (default: from the file)\n"
+          "      --scale-bar=LEN    auto (default), off, or a length such as 10um\n"
+          "      --format=FMT       svg, pdf, eps, png or tiff (default: from the -o\n"
+          "                         name, else svg)\n"
+          "      --dpi=N            resolution of png and tiff output (default 300)\n"
+          "      --outline-text     draw text as outlines in pdf, eps, png and tiff\n"
+          "      --underlay=WHAT    image: embed the original under the vectors, at\n"
+          "                         native resolution; none (default)\n"
+          "      --window=LO:HI     linear display window of the underlay in sample\n"
+          "                         values (default: 0.1 and 99.9 percentiles)\n"
+          "      --gamma=G          display gamma of the underlay; needs\n"
+          "      --allow-nonlinear  (and is written into the description)\n"
+          "\n"
+          "Batches:\n"
+          "  -r, --recursive        look for images in the subdirectories of a\n"
+          "                         directory INPUT too; -o DIR mirrors the tree\n"
+          "      --include=GLOB     take the files of directories whose name matches\n"
+          "                         GLOB (repeatable; default: the usual image\n"
+          "                         extensions); hidden files are skipped\n"
+          "  -j, --jobs=N           convert N files at once (default: the number\n"
+          "                         of CPUs)\n"
+          "      --skip-existing    leave inputs whose output already exists alone,\n"
+          "                         to resume an interrupted batch\n"
+          "      --progress=WHEN    progress bar on standard error: auto (when it\n"
+          "                         is a terminal; the default), always or never\n"
+          "      --log=FILE         append one JSON line per input to FILE\n"
+          "      --report=FILE.html write a contact sheet of every input beside its\n"
+          "                         vectors, with images in FILE_files/\n"
+          "      --shard=K/N        convert only inputs K, K+N, K+2N... of the\n"
+          "                         expanded list (split a batch across nodes)\n"
+          "\n"
+          "Messages:\n"
           "  -q, --quiet            print errors only, no warnings\n"
           "  -v, --verbose          report each conversion and the library's log;\n"
           "                         twice for debugging detail\n"
@@ -131,78 +174,40 @@ static void print_help(FILE *fp) {
           "Examples:\n"
           "  figtrace samples/diagram.png                writes samples/diagram.svg\n"
           "  figtrace -o out/ scans/*.png                writes out/NAME.svg for each\n"
+          "  figtrace --journal nature -o fig1.pdf cells.tif\n"
+          "  figtrace check --journal nature fig1.svg    lint an SVG against the rules\n"
           "  convert photo.heic png:- | figtrace - > photo.svg\n"
+          "  figtrace -r --include '*.tif' -j 4 --log run.jsonl -o figs/ scans/\n"
           "\n"
           "See figtrace(1) for details.\n",
           cli_preset_names(), cli_threshold_names(), (unsigned long long)rd.max_pixels,
           fit.tolerance, fit.alphamax);
 }
 
-/* The library's message already names the input for read errors
- * ("scan.png: png: premature end of data"); add the name only when it is
- * not already there, so it is never printed twice. */
-static int names_input(const char *msg, const char *input) {
-  static const char *const stdin_names[] = {"-", "stdin", "<stdin>", "(stdin)"};
-  size_t i, n;
-  n = strlen(input);
-  if (strncmp(msg, input, n) == 0 && msg[n] == ':') return 1;
-  if (strcmp(input, "stdin") == 0)
-    for (i = 0; i < sizeof stdin_names / sizeof stdin_names[0]; i++) {
-      n = strlen(stdin_names[i]);
-      if (strncmp(msg, stdin_names[i], n) == 0 && msg[n] == ':') return 1;
-    }
-  return 0;
-}
-
-/* One line for a failed input: the context's detail, or the status text
- * when a stage left none. */
-static void report_failure(ft_ctx *ctx, const char *input, ft_status st) {
-  const char *msg = ft_ctx_errmsg(ctx);
-  if (!msg || !*msg) msg = ft_status_str(st);
-  if (names_input(msg, input))
-    fprintf(stderr, "figtrace: %s\n", msg);
-  else
-    fprintf(stderr, "figtrace: %s: %s\n", input, msg);
-}
-
-/* Log printer installed on the context: "figtrace: INPUT: message". */
-static void log_to_stderr(void *user, ft_log_level level, const char *msg) {
-  const log_state *ls = user;
-  const char *tag = level == FT_LOG_WARN ? "warning: " : "";
-  if (ls && ls->input && !names_input(msg, ls->input))
-    fprintf(stderr, "figtrace: %s: %s%s\n", ls->input, tag, msg);
-  else
-    fprintf(stderr, "figtrace: %s%s\n", tag, msg);
-}
-
-/* ---- signals ---- */
-
-static void on_signal(int sig) { stop_signal = sig; }
-
-/* The first SIGINT/SIGTERM/SIGHUP asks the running conversion to stop (the
- * progress callback cancels it and its temporary file is removed); a second
- * one kills the process the ordinary way.  No SA_RESTART, so a blocked read
- * of standard input returns. */
-static void install_signal_handlers(void) {
-  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-  struct sigaction sa;
-  size_t i;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESETHAND;
-  for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
-}
-
-/* Progress callback: non-zero (cancel) once a signal has arrived. */
-static int progress_cb(void *user, double fraction) { return stop_signal != 0; }
-
 /* ---- option parsing ---- */
 
 enum {
-  OPT_THRESHOLD = 256, OPT_INVERT, OPT_PAGE, OPT_MAX_PIXELS, OPT_VERSION,
-  OPT_TOLERANCE, OPT_ALPHAMAX, OPT_MIN_AREA, OPT_POLYGON, OPT_NO_FIT,
-  OPT_LIST_PRESETS, OPT_DENOISE, OPT_COLORS
+  OPT_THRESHOLD = 256,
+  OPT_INVERT,
+  OPT_PAGE,
+  OPT_MAX_PIXELS,
+  OPT_VERSION,
+  OPT_INCLUDE,
+  OPT_SKIP_EXISTING,
+  OPT_PROGRESS,
+  OPT_LOG,
+  OPT_REPORT,
+  OPT_SHARD,
+  OPT_TOLERANCE,
+  OPT_ALPHAMAX,
+  OPT_MIN_AREA,
+  OPT_POLYGON,
+  OPT_NO_FIT,
+  OPT_TRACE,
+  OPT_STROKE_WIDTH,
+  OPT_LIST_PRESETS,
+  OPT_DENOISE,
+  OPT_COLORS
 };
 
 /* Parse argv into c.  Returns -1 to go on, otherwise the exit status
@@ -214,6 +219,16 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"invert", no_argument, NULL, OPT_INVERT},
       {"page", required_argument, NULL, OPT_PAGE},
       {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
+      {"recursive", no_argument, NULL, 'r'},
+      {"include", required_argument, NULL, OPT_INCLUDE},
+      {"jobs", required_argument, NULL, 'j'},
+      {"skip-existing", no_argument, NULL, OPT_SKIP_EXISTING},
+      {"progress", required_argument, NULL, OPT_PROGRESS},
+      {"log", required_argument, NULL, OPT_LOG},
+      {"report", required_argument, NULL, OPT_REPORT},
+      {"shard", required_argument, NULL, OPT_SHARD},
+      {"trace", required_argument, NULL, OPT_TRACE},
+      {"stroke-width", required_argument, NULL, OPT_STROKE_WIDTH},
       {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
@@ -227,9 +242,10 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"list-presets", no_argument, NULL, OPT_LIST_PRESETS},
       {"denoise", required_argument, NULL, OPT_DENOISE},
       {"colors", required_argument, NULL, OPT_COLORS},
+      CLI_FIGURE_LONGOPTS,
       {NULL, 0, NULL, 0},
   };
-  static const char shortopts[] = ":o:p:qvh";
+  static const char shortopts[] = ":o:p:qvhrj:";
   const char *preset = NULL;
   char msg[1024];
   int ch;
@@ -237,6 +253,11 @@ static int parse_args(cli *c, int argc, char **argv) {
 
   memset(c, 0, sizeof *c);
   ft_options_init(&c->opt);
+  c->walk.patterns = calloc((size_t)argc + 1, sizeof *c->walk.patterns);
+  if (!c->walk.patterns) {
+    fputs("figtrace: out of memory\n", stderr);
+    return 1;
+  }
   opterr = 0;
   /* The preset (the last -p given) is applied before every other option,
    * wherever it stands, so options on the command line override it one by
@@ -249,6 +270,14 @@ static int parse_args(cli *c, int argc, char **argv) {
     return EXIT_USAGE;
   }
   while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+    if (ch >= CLI_FIG_FIRST && ch <= CLI_FIG_LAST) { /* figure options: src/cli/figure.c */
+      char why[512];
+      if (cli_figure_option(ch, optarg, &c->opt, why, sizeof why)) {
+        usage_error("%s", why);
+        return EXIT_USAGE;
+      }
+      continue;
+    }
     switch (ch) {
       case 'o':
         if (c->out_arg) {
@@ -307,6 +336,63 @@ static int parse_args(cli *c, int argc, char **argv) {
           return EXIT_USAGE;
         }
         break;
+      case 'r':
+        c->walk.recursive = 1;
+        break;
+      case OPT_INCLUDE:
+        if (!*optarg) {
+          usage_error("empty --include pattern");
+          return EXIT_USAGE;
+        }
+        c->walk.patterns[c->walk.npatterns++] = optarg;
+        break;
+      case 'j':
+        if (cli_parse_long(optarg, 1, 1024, &n)) {
+          usage_error("invalid job count '%s' (a whole number from 1 to 1024)", optarg);
+          return EXIT_USAGE;
+        }
+        c->batch.jobs = (int)n;
+        break;
+      case OPT_SKIP_EXISTING:
+        c->batch.skip_existing = 1;
+        break;
+      case OPT_PROGRESS:
+        if (strcmp(optarg, "auto") == 0)
+          c->batch.progress = 0;
+        else if (strcmp(optarg, "always") == 0)
+          c->batch.progress = 1;
+        else if (strcmp(optarg, "never") == 0)
+          c->batch.progress = -1;
+        else {
+          usage_error("invalid --progress '%s' (auto, always or never)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_LOG:
+        if (!*optarg) {
+          usage_error("empty log file name");
+          return EXIT_USAGE;
+        }
+        c->batch.log_path = optarg;
+        break;
+      case OPT_REPORT:
+        if (!*optarg || strcmp(optarg, "-") == 0) {
+          usage_error("--report needs a file name");
+          return EXIT_USAGE;
+        }
+        c->batch.report_path = optarg;
+        break;
+      case OPT_SHARD: {
+        char *slash = strchr(optarg, '/');
+        if (!slash || (*slash = '\0', cli_parse_long(optarg, 1, INT_MAX, &c->shard)) ||
+            cli_parse_long(slash + 1, 1, INT_MAX, &c->nshards) || c->shard > c->nshards) {
+          if (slash) *slash = '/';
+          usage_error("invalid shard '%s' (K/N with 1 <= K <= N)", optarg);
+          return EXIT_USAGE;
+        }
+        *slash = '/';
+        break;
+      }
       case OPT_TOLERANCE:
         if (cli_parse_double(optarg, 0.05, 100.0, &c->opt.fit.tolerance)) {
           usage_error("invalid tolerance '%s' (pixels, from 0.05 to 100)", optarg);
@@ -324,6 +410,18 @@ static int parse_args(cli *c, int argc, char **argv) {
         break;
       case OPT_NO_FIT:
         c->opt.fit.mode = FT_FIT_NONE;
+        break;
+      case OPT_TRACE:
+        if (cli_parse_trace(optarg, &c->opt.trace)) {
+          usage_error("invalid trace mode '%s' (one of: outline, centerline, auto)", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_STROKE_WIDTH:
+        if (cli_parse_stroke_width(optarg, &c->opt.trace)) {
+          usage_error("invalid stroke width '%s' (auto, or pixels greater than 0)", optarg);
+          return EXIT_USAGE;
+        }
         break;
       case 'q':
         c->verbosity = -1;
@@ -356,9 +454,16 @@ static int parse_args(cli *c, int argc, char **argv) {
         return EXIT_USAGE;
     }
   }
-  c->inputs = argv + optind;
-  c->ninputs = argc - optind;
-  if (c->ninputs < 1) {
+  {
+    char why[512];
+    if (cli_figure_finish(&c->opt, why, sizeof why)) {
+      usage_error("%s", why);
+      return EXIT_USAGE;
+    }
+  }
+  c->args = argv + optind;
+  c->nargs = argc - optind;
+  if (c->nargs < 1) {
     usage_error("no input file (use - for standard input)");
     return EXIT_USAGE;
   }
@@ -366,12 +471,6 @@ static int parse_args(cli *c, int argc, char **argv) {
 }
 
 /* ---- output names ---- */
-
-/* 1 when path names a directory (following symbolic links). */
-static int is_directory(const char *path) {
-  struct stat sb;
-  return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
 
 /* Length of path without trailing slashes (but keeping a lone "/"). */
 static size_t trimmed_len(const char *path) {
@@ -407,7 +506,11 @@ static char *output_name(const char *input, const char *dir) {
   size_t n, b, e;
   if (strcmp(input, "-") == 0) {
     n = trimmed_len(dir);
-    return concat3(dir, n, "/", dir[n - 1] == '/' ? 0 : 1, "stdin.svg");
+    char *head = concat3(dir, n, "/", dir[n - 1] == '/' ? 0 : 1, "stdin"), *s;
+    if (!head) return NULL;
+    s = concat3(head, strlen(head), "", 0, cli_figure_ext());
+    free(head);
+    return s;
   }
   n = trimmed_len(input);
   b = base_offset(input, n);
@@ -415,13 +518,13 @@ static char *output_name(const char *input, const char *dir) {
   while (e > b + 1 && input[e - 1] != '.') e--;
   if (e <= b + 1) e = n + 1; /* no extension: keep the whole name */
   e--;                       /* drop the dot itself */
-  if (!dir) return concat3(input, e, "", 0, ".svg");
+  if (!dir) return concat3(input, e, "", 0, cli_figure_ext());
   n = trimmed_len(dir);
   {
     char *head = concat3(dir, n, "/", dir[n - 1] == '/' ? 0 : 1, "");
     char *s;
     if (!head) return NULL;
-    s = concat3(head, strlen(head), input + b, e - b, ".svg");
+    s = concat3(head, strlen(head), input + b, e - b, cli_figure_ext());
     free(head);
     return s;
   }
@@ -513,55 +616,55 @@ nomem:
   return 1;
 }
 
-/* mkdir -p: create path and its missing parents (mode 0777 less umask). */
-static int make_dirs(const char *path) {
-  size_t n = trimmed_len(path), i;
-  char *p = concat3(path, n, "", 0, "");
-  int r = 0;
-  if (!p) {
-    errno = ENOMEM;
-    return -1;
-  }
-  for (i = 1; i <= n && r == 0; i++) {
-    if (i < n && p[i] != '/') continue;
-    p[i] = '\0';
-    if (mkdir(p, 0777) != 0 && !(errno == EEXIST && is_directory(p))) r = -1;
-    if (i < n) p[i] = '/';
-  }
-  free(p);
-  return r;
+/* Where an input found below a directory argument goes under -o DIR: the
+ * same relative path, extension replaced by .svg. */
+static char *mirror_name(const char *rel, const char *dir) {
+  char *tail = output_name(rel, NULL), *head, *s;
+  size_t n = trimmed_len(dir);
+  if (!tail) return NULL;
+  head = concat3(dir, n, "/", dir[n - 1] == '/' ? 0 : 1, "");
+  s = head ? concat3(head, strlen(head), tail, strlen(tail), "") : NULL;
+  free(head);
+  free(tail);
+  return s;
 }
 
 /* Build the plan: one job per input.  Returns -1 to go on, else an exit
  * status (messages printed).  *dir_out receives the directory to create
  * (borrowed from the command line) or NULL. */
 static int plan(const cli *c, job *jobs, const char **dir_out) {
-  int i, nstdin = 0, to_dir = 0;
+  int i, nstdin = 0, to_dir = 0, found = 0;
   *dir_out = NULL;
-  for (i = 0; i < c->ninputs; i++)
-    if (strcmp(c->inputs[i], "-") == 0) nstdin++;
+  for (i = 0; i < c->ninputs; i++) {
+    if (strcmp(c->inputs[i].path, "-") == 0 && !c->inputs[i].rel) nstdin++;
+    if (c->inputs[i].rel) found = 1;
+  }
   if (nstdin > 1) {
     usage_error("standard input (-) can be read only once");
     return EXIT_USAGE;
   }
-  if (c->out_arg && strcmp(c->out_arg, "-") == 0 && c->ninputs > 1) {
-    usage_error("-o - (standard output) takes a single input, not %d", c->ninputs);
+  if (c->out_arg && strcmp(c->out_arg, "-") == 0 && (c->ninputs > 1 || found)) {
+    usage_error("-o - (standard output) takes a single input file, not %d%s", c->ninputs,
+                found ? " from a directory" : "");
     return EXIT_USAGE;
   }
   if (c->out_arg && strcmp(c->out_arg, "-") != 0) {
     size_t n = strlen(c->out_arg);
     struct stat sb;
-    to_dir = c->ninputs > 1 || c->out_arg[n - 1] == '/' || is_directory(c->out_arg);
-    if (c->ninputs > 1 && stat(c->out_arg, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+    to_dir = c->ninputs > 1 || found || c->out_arg[n - 1] == '/' || cli_is_directory(c->out_arg);
+    if (to_dir && stat(c->out_arg, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
       usage_error("-o '%s' is not a directory; several inputs need one", c->out_arg);
       return EXIT_USAGE;
     }
   }
   for (i = 0; i < c->ninputs; i++) {
-    const char *in = c->inputs[i];
+    const char *in = c->inputs[i].path;
     jobs[i].input = in;
     if (!c->out_arg)
-      jobs[i].output = strcmp(in, "-") == 0 ? concat3("-", 1, "", 0, "") : output_name(in, NULL);
+      jobs[i].output = strcmp(in, "-") == 0 && !c->inputs[i].rel ? concat3("-", 1, "", 0, "")
+                                                                 : output_name(in, NULL);
+    else if (to_dir && c->inputs[i].rel)
+      jobs[i].output = mirror_name(c->inputs[i].rel, c->out_arg);
     else if (to_dir)
       jobs[i].output = output_name(in, c->out_arg);
     else
@@ -575,115 +678,59 @@ static int plan(const cli *c, job *jobs, const char **dir_out) {
   return -1;
 }
 
-/* ---- conversion ---- */
-
-/* Monotonic clock in seconds, for the -v report only. */
-static double now_seconds(void) {
-  struct timespec ts;
-  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return 0.0;
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* How messages name an input: standard input is "stdin", as the readers
- * call it. */
-static const char *display_name(const char *input) {
-  return strcmp(input, "-") == 0 ? "stdin" : input;
-}
-
-/* Convert one input.  Returns 0 on success, 1 on failure (reported). */
-static int convert(ft_ctx *ctx, const cli *c, const job *j) {
-  ft_image *img = NULL;
-  ft_doc *doc = NULL;
-  ft_sink *sink = NULL;
-  ft_status st, cst;
-  double t0 = now_seconds();
-  const char *name = display_name(j->input);
-  int npaths = 0, i;
-
-  ft_ctx_clear_error(ctx);
-  if ((st = ft_read_file(ctx, j->input, &c->opt.read, &img))) goto fail;
-  if ((st = ft_pipeline_run(ctx, &c->opt, img, &doc))) goto fail;
-  if (doc->incomplete && c->verbosity >= 0)
-    fprintf(stderr, "figtrace: %s: warning: conversion incomplete, part of the image was skipped\n",
-            name);
-  if ((st = ft_sink_open_file(ctx, j->output, &sink))) goto fail;
-  st = ft_write_svg(ctx, doc, &c->opt.svg, sink);
-  if (st == FT_OK && stop_signal) st = FT_ERR_CANCELLED;
-  /* Commit only a complete document; otherwise the temporary is removed. */
-  cst = ft_sink_close(ctx, sink, st == FT_OK);
-  sink = NULL;
-  if (st == FT_OK) st = cst;
-  if (st) goto fail;
-
-  if (c->verbosity > 0) {
-    for (i = 0; i < doc->nlayers; i++)
-      if (doc->layer[i].paths) npaths += doc->layer[i].paths->npaths;
-    fprintf(stderr, "figtrace: %s: %dx%d, %d channel%s, %d-bit -> %s (%d path%s, %.3f s)\n",
-            name, img->width, img->height, img->channels, img->channels == 1 ? "" : "s",
-            img->bit_depth, strcmp(j->output, "-") == 0 ? "standard output" : j->output, npaths,
-            npaths == 1 ? "" : "s", now_seconds() - t0);
-  }
-  ft_doc_free(doc);
-  ft_image_free(img);
-  return 0;
-
-fail:
-  if (st == FT_ERR_CANCELLED && stop_signal) {
-    if (c->verbosity >= 0) fprintf(stderr, "figtrace: %s: interrupted\n", name);
-  } else {
-    report_failure(ctx, name, st);
-  }
-  ft_doc_free(doc);
-  ft_image_free(img);
-  return 1;
-}
-
 int main(int argc, char **argv) {
   cli c;
   job *jobs = NULL;
   const char *dir = NULL;
-  ft_ctx *ctx = NULL;
-  log_state ls = {NULL};
-  int status, i, failed = 0;
+  int status, i, njobs;
 
-  if ((status = parse_args(&c, argc, argv)) >= 0) return status;
+  if (argc > 1 && strcmp(argv[1], "check") == 0) return cli_check_main(argc - 1, argv + 1);
 
+  if ((status = parse_args(&c, argc, argv)) >= 0) goto done;
+  if (cli_expand_inputs(c.args, c.nargs, &c.walk, &c.inputs, &c.ninputs) != 0) {
+    status = 1;
+    goto done;
+  }
+  if (c.ninputs == 0) { /* only empty directories: nothing to do */
+    status = 0;
+    goto done;
+  }
   jobs = calloc((size_t)c.ninputs, sizeof *jobs);
   if (!jobs) {
     fputs("figtrace: out of memory\n", stderr);
-    return 1;
+    status = 1;
+    goto done;
   }
   if ((status = plan(&c, jobs, &dir)) >= 0) goto done;
   if ((status = check_plan(jobs, c.ninputs)) != 0) goto done;
-  if (dir && make_dirs(dir) != 0) {
+  njobs = c.ninputs;
+  if (dir && cli_make_dirs(dir) != 0) {
     fprintf(stderr, "figtrace: %s: cannot create directory: %s\n", dir, strerror(errno));
     status = 1;
     goto done;
   }
 
-  if (!(ctx = ft_ctx_new())) {
-    fputs("figtrace: out of memory\n", stderr);
-    status = 1;
-    goto done;
+  if (c.nshards > 0) { /* keep this shard's jobs, checked as a whole above */
+    int k = 0;
+    for (i = 0; i < c.ninputs; i++) {
+      if (i % c.nshards == c.shard - 1)
+        jobs[k++] = jobs[i];
+      else
+        free(jobs[i].output);
+    }
+    for (i = k; i < c.ninputs; i++) jobs[i].output = NULL;
+    njobs = k;
   }
-  if (c.verbosity >= 0)
-    ft_ctx_set_log(ctx, log_to_stderr, &ls,
-                   c.verbosity >= 2 ? FT_LOG_DEBUG : c.verbosity == 1 ? FT_LOG_INFO : FT_LOG_WARN);
-  else
-    ft_ctx_set_log(ctx, NULL, NULL, FT_LOG_ERROR);
-  ft_ctx_set_progress(ctx, progress_cb, NULL);
-  install_signal_handlers();
-
-  for (i = 0; i < c.ninputs && !stop_signal; i++) {
-    ls.input = display_name(jobs[i].input);
-    failed += convert(ctx, &c, &jobs[i]);
-  }
-  status = stop_signal ? 128 + (int)stop_signal : failed ? 1 : 0;
+  c.batch.opt = &c.opt;
+  c.batch.verbosity = c.verbosity;
+  batch_install_signal_handlers();
+  status = njobs > 0 ? batch_run(&c.batch, jobs, njobs) : 0;
 
 done:
   if (jobs)
     for (i = 0; i < c.ninputs; i++) free(jobs[i].output);
   free(jobs);
-  ft_ctx_free(ctx);
+  cli_inputs_free(c.inputs, c.ninputs);
+  free(c.walk.patterns);
   return status;
 }

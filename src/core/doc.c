@@ -41,6 +41,7 @@ void ft_doc_free(ft_doc *doc) {
   free(doc->desc);
   free(doc->source);
   free(doc->preset);
+  free(doc->underlay_png);
   free(doc);
 }
 

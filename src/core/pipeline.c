@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "style/internal.h"
 
 void ft_options_init(ft_options *opt) {
   memset(opt, 0, sizeof *opt);
@@ -76,7 +77,9 @@ ft_status ft_pipeline_run(ft_ctx *ctx, const ft_options *opt, const ft_image *in
   traced = NULL;
   ft__progress_slice(ctx, 0.9, 1.0);
   if ((st = ft_style(ctx, fitted, &opt->style, &doc))) goto done;
+  if (opt->style.underlay && (st = ft_style_underlay(ctx, doc, in, &opt->style))) goto done;
   if ((st = ft_doc_set_string(ctx, &doc->source, in->name))) goto done;
+  if ((st = ft__style_describe(ctx, doc))) goto done;
   if ((st = ft__progress(ctx, 1.0))) goto done;
   *out = doc;
   doc = NULL;

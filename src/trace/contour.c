@@ -65,9 +65,14 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "trace/internal.h"
 
 static const ft_trace_params trace_defaults = {
     .mode = FT_TRACE_OUTLINE,
+    .stroke_width = 0.0,
+    .spur_ratio = 0.75,
+    .blob_ratio = 2.5,
+    .simplify = 0.5,
 };
 
 void ft_trace_params_init(ft_trace_params *p) { *p = trace_defaults; }
@@ -386,6 +391,8 @@ ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, f
   if (!out) return ft__fail(ctx, FT_ERR_INVAL, "trace: no output pointer");
   *out = NULL;
   if (!p) p = &trace_defaults;
+  if (p->mode == FT_TRACE_CENTERLINE || p->mode == FT_TRACE_AUTO)
+    return ft__trace_centerline(ctx, in, p, out);
   if (p->mode != FT_TRACE_OUTLINE)
     return ft__fail(ctx, FT_ERR_INVAL, "trace: unknown mode %d", p->mode);
   if (!in || !in->label || in->width < 1 || in->height < 1 || in->nlabels < 1 ||

@@ -3,7 +3,10 @@ libfigtrace_impl_la_SOURCES += \
 	src/write/internal.h \
 	src/write/sink.c \
 	src/write/pathdata.c \
-	src/write/svg.c
+	src/write/svg.c \
+	src/write/preview.c
+
+figtraceinc_HEADERS += include/figtrace/preview.h
 
 check_PROGRAMS += tests/unit/test_svg tests/unit/test_sink
 TESTS += tests/unit/test_svg tests/unit/test_sink
@@ -13,3 +16,9 @@ tests_unit_test_svg_LDADD = $(TEST_LDADD)
 tests_unit_test_sink_SOURCES = tests/unit/test_sink.c tests/unit/testutil.h
 tests_unit_test_sink_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_sink_LDADD = $(TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_preview
+TESTS += tests/unit/test_preview
+tests_unit_test_preview_SOURCES = tests/unit/test_preview.c tests/unit/testutil.h
+tests_unit_test_preview_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_preview_LDADD = $(TEST_LDADD)

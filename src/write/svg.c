@@ -23,6 +23,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,25 @@ static int attr_color(svgw *w, const char *name, ft_rgba c) {
   return 0;
 }
 
+/* Append the base64 encoding (RFC 4648, padded) of data[0..n) to b, for
+ * the underlay's data URI.  0, or -1 when out of memory. */
+static int base64(ft__buf *b, const unsigned char *data, size_t n) {
+  static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char q[4];
+  size_t i;
+  for (i = 0; i < n; i += 3) {
+    unsigned v = (unsigned)data[i] << 16;
+    if (i + 1 < n) v |= (unsigned)data[i + 1] << 8;
+    if (i + 2 < n) v |= data[i + 2];
+    q[0] = tab[(v >> 18) & 63];
+    q[1] = tab[(v >> 12) & 63];
+    q[2] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+    q[3] = i + 2 < n ? tab[v & 63] : '=';
+    if (ft__buf_append(b, q, 4)) return -1;
+  }
+  return 0;
+}
+
 /* ---- layers ---- */
 
 /* Elements of a layer.  Holes are chained after their outline
@@ -217,7 +237,8 @@ static ft_status add_region(svgw *w, ft__pd *pd, const ft_paths *ps, const int *
 }
 
 /* Write the <path> element held in w->d (nothing when d is empty).
- * stroke_path is the open path it draws, NULL for a region. */
+ * stroke_path is the stroke it draws (an open path, or a closed one with
+ * its own stroke_width), NULL for a region. */
 static int path_element(svgw *w, const char *id, const ft_layer *l, const ft_path *stroke_path) {
   if (w->d.len == 0) return 0;
   if (start(w, "path") < 0 || (id && attr(w, "id", id) < 0)) return -1;
@@ -326,7 +347,9 @@ static ft_status write_layer(svgw *w, const ft_layer *l) {
     } else if ((st = add_region(w, &pd, ps, first_hole, next_hole, i, l))) {
       goto done;
     }
-    if (path_element(w, eid, l, p->closed ? NULL : p) < 0) goto xmlfail;
+    /* a closed centre line (stroke_width set) is stroked like an open one */
+    if (path_element(w, eid, l, p->closed && !(p->stroke_width > 0.0) ? NULL : p) < 0)
+      goto xmlfail;
   }
   if (end(w) < 0) goto xmlfail;
   goto done;
@@ -346,7 +369,9 @@ done:
 
 static int write_metadata(svgw *w, const ft_doc *doc) {
   char s[128], a[48], b[48];
-  if (!doc->source && !doc->preset && !(doc->pixel_w > 0.0) && !doc->incomplete) return 0;
+  if (!doc->source && !doc->preset && !(doc->pixel_w > 0.0) && !doc->incomplete &&
+      !doc->underlay_png)
+    return 0;
   if (start(w, "metadata") < 0 || start(w, "rdf:RDF") < 0 || attr(w, "xmlns:rdf", NS_RDF) < 0 ||
       attr(w, "xmlns:dc", NS_DC) < 0 || attr(w, "xmlns:figtrace", NS_FIGTRACE) < 0 ||
       start(w, "rdf:Description") < 0 || attr(w, "rdf:about", "") < 0 ||
@@ -362,6 +387,18 @@ static int write_metadata(svgw *w, const ft_doc *doc) {
     if (start(w, "figtrace:pixelSize") < 0 || attr(w, "unit", "um") < 0 ||
         xmlTextWriterWriteString(w->w, (const xmlChar *)s) < 0 || end(w) < 0)
       return -1;
+  }
+  if (doc->underlay_png) {
+    ft__fmt_attr(a, sizeof a, doc->window_lo, 6);
+    ft__fmt_attr(b, sizeof b, doc->window_hi, 6);
+    snprintf(s, sizeof s, "%s %s", a, b);
+    if (start(w, "figtrace:displayWindow") < 0 || attr(w, "mapping", "linear") < 0 ||
+        xmlTextWriterWriteString(w->w, (const xmlChar *)s) < 0 || end(w) < 0)
+      return -1;
+    if (doc->gamma != 1.0 && doc->gamma > 0.0) {
+      ft__fmt_attr(a, sizeof a, doc->gamma, 4);
+      if (element_text(w, "figtrace:displayGamma", a) < 0) return -1;
+    }
   }
   if (doc->incomplete && element_text(w, "figtrace:incomplete", "true") < 0) return -1;
   return end(w) < 0 || end(w) < 0 || end(w) < 0 ? -1 : 0; /* Description, RDF, metadata */
@@ -384,7 +421,9 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
     return XMLFAIL;
   if (xmlTextWriterStartDocument(w->w, "1.0", "UTF-8", NULL) < 0) return XMLFAIL;
   if (start(w, "svg") < 0 || attr(w, "xmlns", NS_SVG) < 0 ||
-      attr(w, "xmlns:inkscape", NS_INKSCAPE) < 0 || attr(w, "version", "1.1") < 0 ||
+      attr(w, "xmlns:inkscape", NS_INKSCAPE) < 0 ||
+      (doc->underlay_png && attr(w, "xmlns:xlink", "http://www.w3.org/1999/xlink") < 0) ||
+      attr(w, "version", "1.1") < 0 ||
       attr_num(w, "width", wmm, 3, "mm") < 0 || attr_num(w, "height", hmm, 3, "mm") < 0)
     return XMLFAIL;
   ft__fmt_attr(a, sizeof a, doc->width, 6);
@@ -395,9 +434,37 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
   if (doc->desc && element_text(w, "desc", doc->desc) < 0) return XMLFAIL;
   if (write_metadata(w, doc) < 0) return XMLFAIL;
 
+  if (doc->underlay_png && doc->underlay_len > 0) {
+    /* the source image, one pixel per user unit, under the vector layers */
+    ft__buf uri = {NULL, 0, 0};
+    int r;
+    if (ft__buf_append(&uri, "data:image/png;base64,", 22) ||
+        base64(&uri, doc->underlay_png, doc->underlay_len)) {
+      ft__buf_free(&uri);
+      return ft__nomem(w->ctx, "svg");
+    }
+    r = start(w, "g") < 0 || attr(w, "id", "underlay") < 0 ||
+        attr(w, "inkscape:groupmode", "layer") < 0 ||
+        attr(w, "inkscape:label", "Underlay") < 0 || start(w, "image") < 0 ||
+        attr(w, "x", "0") < 0 || attr(w, "y", "0") < 0 ||
+        attr_num(w, "width", doc->width, 6, NULL) < 0 ||
+        attr_num(w, "height", doc->height, 6, NULL) < 0 ||
+        attr(w, "preserveAspectRatio", "none") < 0 ||
+        attr(w, "image-rendering", "optimizeSpeed") < 0 ||
+        xmlTextWriterWriteAttribute(w->w, (const xmlChar *)"xlink:href",
+                                    (const xmlChar *)uri.data) < 0 ||
+        end(w) < 0 || end(w) < 0;
+    ft__buf_free(&uri);
+    if (r) return XMLFAIL;
+  }
   for (i = 0; i < doc->nlayers; i++)
     if ((st = write_layer(w, &doc->layer[i]))) return st;
 
+  /* Scale bars and labels go into their own layer above the drawing. */
+  if ((doc->nrects > 0 || doc->ntexts > 0) &&
+      (start(w, "g") < 0 || attr(w, "id", "annotations") < 0 ||
+       attr(w, "inkscape:groupmode", "layer") < 0 || attr(w, "inkscape:label", "Annotations") < 0))
+    return XMLFAIL;
   for (i = 0; i < doc->nrects; i++) {
     const ft_rect *r = &doc->rect[i];
     /* SVG forbids a negative width or height: span the same area instead */
@@ -421,6 +488,7 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
     if (!(v = clean(w, t->text)) || xmlTextWriterWriteString(w->w, v) < 0 || end(w) < 0)
       return XMLFAIL;
   }
+  if ((doc->nrects > 0 || doc->ntexts > 0) && end(w) < 0) return XMLFAIL;
   if (xmlTextWriterEndDocument(w->w) < 0 || xmlTextWriterFlush(w->w) < 0) return XMLFAIL;
   return FT_OK;
 }
@@ -445,6 +513,8 @@ static ft_status check_doc(ft_ctx *ctx, const ft_doc *doc) {
   }
   return FT_OK;
 }
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
 ft_status ft_write_svg(ft_ctx *ctx, const ft_doc *doc, const ft_svg_params *p, ft_sink *sink) {
   svgw w;
@@ -471,7 +541,10 @@ ft_status ft_write_svg(ft_ctx *ctx, const ft_doc *doc, const ft_svg_params *p, f
   o.sink = sink;
   o.failed = 0;
 
-  xmlInitParser();
+  /* Once per process, and complete before any thread goes on: libxml2
+   * 2.9 publishes its lazily built tables without a memory barrier, so
+   * concurrent first calls from several threads would race. */
+  pthread_once(&xml_once, xmlInitParser);
   old_generic = xmlGenericError;
   old_generic_ctx = xmlGenericErrorContext;
   old_structured = xmlStructuredError;

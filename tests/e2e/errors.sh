@@ -128,9 +128,9 @@ expect_rc 0 "--help"
 expect "--help: nothing on stderr" ! -s ft.err
 ft -h
 expect_rc 0 "-h"
-for opt in -o --output --threshold --invert --page --max-pixels -q --quiet -v --verbose \
-    -p --preset --list-presets --denoise --colors --min-area \
-    -h --help --version; do
+for opt in -o --output --threshold --invert --page --max-pixels --trace --stroke-width -q --quiet -v --verbose \
+    -h --help --version -r --recursive --include -j --jobs --skip-existing --progress --log \
+    --report --shard -p --preset --list-presets --denoise --colors --min-area; do
   checks=$((checks + 1))
   if grep -qE -- "(^|[ ,])$opt([ =,]|\$)" ft.out; then
     ok "--help lists $opt"

@@ -15,4 +15,7 @@ TESTS += \
 	tests/e2e/outputs.sh \
 	tests/e2e/errors.sh \
 	tests/e2e/examples.sh \
-	tests/e2e/presets.sh
+	tests/e2e/presets.sh \
+	tests/e2e/batch.sh \
+	tests/e2e/hostile.sh \
+	tests/e2e/report.sh

@@ -47,7 +47,10 @@ compare() {
     return
   fi
   c_png="$c_svg.png"
-  if ! rsvg-convert -w "${c_size% *}" -h "${c_size#* }" -o "$c_png" "$c_svg" \
+  # The score is about the traced drawing: leave out the annotations layer
+  # (scale bar and its label), which has no counterpart in the input.
+  sed '/<g id="annotations"/,/<\/g>/d' "$c_svg" >"$c_svg.drawing"
+  if ! rsvg-convert -w "${c_size% *}" -h "${c_size#* }" -o "$c_png" "$c_svg.drawing" \
       2>"$TMP/rsvg.err"; then
     fail "$c_what: rsvg-convert could not render $c_svg"
     sed 's/^/    /' "$TMP/rsvg.err" >&2

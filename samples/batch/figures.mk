@@ -1,8 +1,8 @@
-# samples/figures.mk - convert a folder of images with make, redoing only
+# samples/batch/figures.mk - convert a folder of images with make, redoing only
 # what changed.  Copy it next to your data, or use it in place:
 #
-#   make -f samples/figures.mk SRC=scans OUT=figures -j4
-#   make -f samples/figures.mk FTFLAGS='--threshold 0.6'
+#   make -f samples/batch/figures.mk SRC=scans OUT=figures -j4
+#   make -f samples/batch/figures.mk FTFLAGS='--threshold 0.6'
 #
 # A failed conversion leaves no file (figtrace writes a temporary and renames
 # it only on success), so the next run simply tries that figure again.
