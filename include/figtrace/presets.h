@@ -51,6 +51,7 @@ FT_API FT_USERESULT ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_
  *   colors     0 for a threshold, 2..64 to quantise into that many colours
  *   min-area   0 or more pixels: ft_segment_params.min_area (rounded up) and
  *              ft_fit_params.min_area
+ *   palette    okabe-ito, grayscale or source (ft_style_params.palette)
  * Errors are FT_ERR_INVAL with a message naming the key and what is
  * accepted (an unknown key lists the keys); opt is then unchanged. */
 FT_API FT_USERESULT ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key,

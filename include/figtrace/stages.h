@@ -131,6 +131,9 @@ typedef struct ft_kmeans_params {
                        otherwise >= 256; default 100000 */
   int64_t min_area; /* 4-connected regions below this many pixels are merged into the
                        neighbour sharing the most border; 0 keeps all; default 0 */
+  double merge_delta; /* fitted centres closer than this CIELAB distance (Delta E 1976)
+                         are merged, closest pair first, with a refit after each;
+                         0..100, default 10; 0 keeps k centres */
 } ft_kmeans_params;
 
 /* Fill p with the defaults above. */
@@ -140,9 +143,10 @@ FT_API void ft_kmeans_params_init(ft_kmeans_params *p);
  * from sRGB to CIELAB (D65); k centres are seeded with k-means++ (D. Arthur
  * and S. Vassilvitskii, SODA 2007) on a random sample and refined by
  * Lloyd's iterations (S. P. Lloyd, IEEE Trans. IT 28(2), 1982) on that
- * sample; then every pixel takes its nearest centre.  Fewer than k colours
- * result when the image has fewer distinct colours (seeding stops when
- * every sample pixel coincides with a centre).  Labels: 0 is left empty
+ * sample; centres closer than merge_delta are merged; then every pixel
+ * takes its nearest centre.  Fewer than k colours result when the image
+ * has fewer distinct colours (seeding stops when every sample pixel
+ * coincides with a centre, and near-duplicate centres merge).  Labels: 0 is left empty
  * (FT_CLASS_BACKGROUND, area 0); 1.. are the colours, all FT_CLASS_REGION,
  * label 1 the background colour (the one covering most of the image
  * border; ties go to the larger), the rest by decreasing area, so painting

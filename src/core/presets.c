@@ -28,6 +28,7 @@ static const ft_setting lineart[] = {
     {"threshold", "otsu"},
     {"colors", "0"},
     {"min-area", "0"},
+    {"palette", "okabe-ito"},
 };
 
 /* Pencil or pen on paper, photographed: divide by the paper's own
@@ -43,15 +44,18 @@ static const ft_setting sketch[] = {
     {"threshold", "otsu:ink=dark"},
     {"colors", "0"},
     {"min-area", "16"},
+    {"palette", "okabe-ito"},
 };
 
-/* Multi-colour figures and diagrams: quantise, merge colour specks. */
+/* Multi-colour figures and diagrams: quantise, merge colour specks, fill
+ * each region with its own mean colour. */
 static const ft_setting color[] = {
     {"segment", "threshold"},
     {"denoise", ""},
     {"threshold", "otsu"},
     {"colors", "8"},
     {"min-area", "16"},
+    {"palette", "source"},
 };
 
 /* Microscopy nuclei: the U-Net (its own percentile normalisation, polarity
@@ -110,7 +114,7 @@ ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
   return FT_OK;
 }
 
-static const char *const option_keys = "denoise, threshold, invert, colors, min-area, segment";
+static const char *const option_keys = "denoise, threshold, invert, colors, min-area, segment, palette";
 
 const char *ft_options_keys(void) { return option_keys; }
 
@@ -161,6 +165,18 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
                       value);
     opt->segment.min_area = (int64_t)ceil(a); /* fewer than a pixels: fewer than ceil(a) */
     opt->fit.min_area = a;
+    return FT_OK;
+  }
+  if (!strcmp(key, "palette")) {
+    if (!strcasecmp(value, "okabe-ito"))
+      opt->style.palette = FT_PALETTE_OKABE_ITO;
+    else if (!strcasecmp(value, "grayscale") || !strcasecmp(value, "greyscale"))
+      opt->style.palette = FT_PALETTE_GRAYSCALE;
+    else if (!strcasecmp(value, "source"))
+      opt->style.palette = FT_PALETTE_SOURCE;
+    else
+      return ft__fail(ctx, FT_ERR_INVAL, "palette: '%s' is not one of: okabe-ito, grayscale, source",
+                      value);
     return FT_OK;
   }
   return ft__fail(ctx, FT_ERR_INVAL, "options: unknown key '%s' (keys: %s)", key, option_keys);

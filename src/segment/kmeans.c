@@ -10,8 +10,11 @@
  * so far, then Lloyd's iterations (S. P. Lloyd, "Least squares quantization
  * in PCM", IEEE Trans. IT 28(2), 1982) move every centre to the mean of its
  * sample pixels until none moves more than epsilon.  An empty cluster is
- * re-seeded at the sample pixel farthest from its centre.  Every pixel of
- * the image then takes its nearest centre.
+ * re-seeded at the sample pixel farthest from its centre.  Centres closer
+ * than merge_delta (CIELAB Delta E) are then merged pairwise, closest
+ * first, with a refit after each merge, so that JPEG noise does not split
+ * one flat colour into several clusters when k exceeds the colours present.
+ * Every pixel of the image then takes its nearest centre.
  *
  * Labels are ordered so that painting them in order draws the background
  * first: label 1 is the colour owning most border pixels, the rest follow
@@ -36,6 +39,7 @@ static const ft_kmeans_params kmeans_defaults = {
     .seed = 1,
     .sample = 100000,
     .min_area = 0,
+    .merge_delta = 10.0,
 };
 
 void ft_kmeans_params_init(ft_kmeans_params *p) { *p = kmeans_defaults; }
@@ -108,10 +112,48 @@ static ft_status check_params(ft_ctx *ctx, const ft_kmeans_params *p) {
   if (p->sample != 0 && p->sample < 256)
     return ft__fail(ctx, FT_ERR_INVAL, "kmeans: sample=%d must be 0 (all) or at least 256",
                     p->sample);
+  if (!(p->merge_delta >= 0.0 && p->merge_delta <= 100.0))
+    return ft__fail(ctx, FT_ERR_INVAL, "kmeans: merge_delta=%g out of range 0..100",
+                    p->merge_delta);
   if (p->min_area < 0)
     return ft__fail(ctx, FT_ERR_INVAL, "kmeans: min_area=%lld is negative",
                     (long long)p->min_area);
   return FT_OK;
+}
+
+/* Lloyd's iterations on the sample until no centre moves more than
+ * epsilon (or max_iter); cnt gets the final cluster sizes. */
+static void lloyd(const float *s, size_t m, int k, const ft_kmeans_params *p, double (*c)[3],
+                  double *d2, int *assign, size_t *cnt) {
+  size_t i;
+  int j, kk, iter;
+  for (iter = 0; iter < p->max_iter; iter++) {
+    double sum[KMEANS_MAX_K][3], moved = 0.0;
+    memset(sum, 0, sizeof sum);
+    memset(cnt, 0, (size_t)KMEANS_MAX_K * sizeof *cnt);
+    for (i = 0; i < m; i++) {
+      int a = nearest(s + i * 3, (const double(*)[3])c, k, &d2[i]);
+      assign[i] = a;
+      cnt[a]++;
+      for (j = 0; j < 3; j++) sum[a][j] += s[i * 3 + j];
+    }
+    for (kk = 0; kk < k; kk++) {
+      double nc[3], mv = 0.0;
+      if (cnt[kk] == 0) {
+        /* re-seed an empty cluster at the worst-fitted sample pixel */
+        size_t far = 0;
+        for (i = 1; i < m; i++)
+          if (d2[i] > d2[far]) far = i;
+        for (j = 0; j < 3; j++) nc[j] = s[far * 3 + j];
+        d2[far] = 0.0;
+      } else {
+        for (j = 0; j < 3; j++) nc[j] = sum[kk][j] / (double)cnt[kk];
+      }
+      for (j = 0; j < 3; j++) mv += (nc[j] - c[kk][j]) * (nc[j] - c[kk][j]), c[kk][j] = nc[j];
+      if (mv > moved) moved = mv;
+    }
+    if (sqrt(moved) < p->epsilon) break;
+  }
 }
 
 /* Fit up to k centres to the m sample colours s[m][3]; returns the number
@@ -120,7 +162,7 @@ static int fit_centres(const float *s, size_t m, int k, const ft_kmeans_params *
                        double (*c)[3], double *d2, int *assign) {
   rng g;
   size_t i;
-  int j, kk, iter;
+  int j, kk;
   g.s = ((uint64_t)p->seed << 1 | 1u) * 0x9E3779B97F4A7C15ULL;
   if (!g.s) g.s = 1;
   /* k-means++ seeding (Arthur & Vassilvitskii, Sec. 2.2) */
@@ -144,34 +186,25 @@ static int fit_centres(const float *s, size_t m, int k, const ft_kmeans_params *
     }
   }
   k = kk;
-  /* Lloyd's iterations on the sample */
-  for (iter = 0; iter < p->max_iter; iter++) {
-    double sum[KMEANS_MAX_K][3], moved = 0.0;
+  for (;;) {
     size_t cnt[KMEANS_MAX_K];
-    memset(sum, 0, sizeof sum);
-    memset(cnt, 0, sizeof cnt);
-    for (i = 0; i < m; i++) {
-      int a = nearest(s + i * 3, (const double(*)[3])c, k, &d2[i]);
-      assign[i] = a;
-      cnt[a]++;
-      for (j = 0; j < 3; j++) sum[a][j] += s[i * 3 + j];
-    }
-    for (kk = 0; kk < k; kk++) {
-      double nc[3], mv = 0.0;
-      if (cnt[kk] == 0) {
-        /* re-seed an empty cluster at the worst-fitted sample pixel */
-        size_t far = 0;
-        for (i = 1; i < m; i++)
-          if (d2[i] > d2[far]) far = i;
-        for (j = 0; j < 3; j++) nc[j] = s[far * 3 + j];
-        d2[far] = 0.0;
-      } else {
-        for (j = 0; j < 3; j++) nc[j] = sum[kk][j] / (double)cnt[kk];
+    int a = -1, b = -1;
+    double best = p->merge_delta * p->merge_delta;
+    lloyd(s, m, k, p, c, d2, assign, cnt);
+    /* merge the closest pair of centres nearer than merge_delta, then refit */
+    for (kk = 0; kk < k; kk++)
+      for (j = kk + 1; j < k; j++) {
+        double dd = (c[kk][0] - c[j][0]) * (c[kk][0] - c[j][0]) +
+                    (c[kk][1] - c[j][1]) * (c[kk][1] - c[j][1]) +
+                    (c[kk][2] - c[j][2]) * (c[kk][2] - c[j][2]);
+        if (dd < best) best = dd, a = kk, b = j;
       }
-      for (j = 0; j < 3; j++) mv += (nc[j] - c[kk][j]) * (nc[j] - c[kk][j]), c[kk][j] = nc[j];
-      if (mv > moved) moved = mv;
-    }
-    if (sqrt(moved) < p->epsilon) break;
+    if (a < 0) break;
+    for (j = 0; j < 3; j++)
+      c[a][j] = cnt[a] + cnt[b] ? (c[a][j] * cnt[a] + c[b][j] * cnt[b]) / (double)(cnt[a] + cnt[b])
+                                : c[a][j];
+    for (j = b; j + 1 < k; j++) memcpy(c[j], c[j + 1], sizeof c[j]);
+    k--;
   }
   return k;
 }

@@ -227,6 +227,38 @@ static void test_sampled_fit(void) {
   ft_image_free(img);
 }
 
+static void test_merge_delta(void) {
+  /* two blues 3 Delta E apart and an orange: with k = 4 the blues become one
+   * colour (merge_delta 10); with merge_delta 0 they stay apart */
+  ft_image *img = solid(30, 20, 1, 1, 1);
+  ft_labels *lab = NULL;
+  ft_kmeans_params p;
+  double b1[3] = {0.0, 0.45, 0.70}, b2[3] = {0.0, 0.47, 0.73}, l1[3], l2[3];
+  ft__rgb_to_lab(b1, l1);
+  ft__rgb_to_lab(b2, l2);
+  CU_ASSERT(sqrt((l1[0] - l2[0]) * (l1[0] - l2[0]) + (l1[1] - l2[1]) * (l1[1] - l2[1]) +
+                 (l1[2] - l2[2]) * (l1[2] - l2[2])) < 10.0);
+  fill_rect(img, 2, 2, 12, 18, 0.0f, 0.45f, 0.70f);
+  fill_rect(img, 12, 2, 20, 18, 0.0f, 0.47f, 0.73f);
+  fill_rect(img, 22, 2, 28, 18, 0.9f, 0.6f, 0.0f);
+  ft_kmeans_params_init(&p);
+  p.k = 4;
+  CU_ASSERT_DOUBLE_EQUAL(p.merge_delta, 10.0, 0);
+  CU_ASSERT_FATAL(ft_segment_kmeans(NULL, img, &p, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels, 4); /* white, blue, orange */
+  CU_ASSERT_EQUAL(label_at(lab, 3, 3), label_at(lab, 15, 3));
+  CU_ASSERT_EQUAL(lab->info[label_at(lab, 3, 3)].area, 288);
+  ft_labels_free(lab);
+  p.merge_delta = 0.0;
+  CU_ASSERT_FATAL(ft_segment_kmeans(NULL, img, &p, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels, 5);
+  CU_ASSERT_NOT_EQUAL(label_at(lab, 3, 3), label_at(lab, 15, 3));
+  ft_labels_free(lab);
+  p.merge_delta = -1.0;
+  CU_ASSERT_EQUAL(ft_segment_kmeans(NULL, img, &p, &lab), FT_ERR_INVAL);
+  ft_image_free(img);
+}
+
 /* ---- merging small regions ---- */
 
 static void test_min_area_colour(void) {
@@ -375,6 +407,7 @@ int main(void) {
       {"alpha composited onto white", test_alpha_on_white},
       {"k-means parameter checks", test_kmeans_params},
       {"sampled fit equals the full fit", test_sampled_fit},
+      {"near centres merge (merge_delta)", test_merge_delta},
       {"min-area merges a colour speck", test_min_area_colour},
       {"merge into the label sharing most border", test_merge_most_border},
       {"merge joins the regions it connects", test_merge_joins_regions},

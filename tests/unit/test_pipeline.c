@@ -113,6 +113,7 @@ static void test_pipeline_colors(void) {
     }
   ft_options_init(&opt);
   CU_ASSERT_EQUAL(ft_options_set(NULL, &opt, "colors", "3"), FT_OK);
+  CU_ASSERT_EQUAL(ft_options_set(NULL, &opt, "palette", "source"), FT_OK); /* mean colours */
   CU_ASSERT_FATAL(ft_pipeline_run(NULL, &opt, img, &doc) == FT_OK);
   CU_ASSERT_EQUAL(doc->nlayers, 3);
   CU_ASSERT_STRING_EQUAL(doc->layer[0].id, "color-1");
@@ -305,6 +306,7 @@ static void test_presets(void) {
   /* switching presets replaces what the previous one set */
   CU_ASSERT_EQUAL(ft_preset_apply(ctx, "color", &opt), FT_OK);
   CU_ASSERT(opt.segment.colors >= 2);
+  CU_ASSERT_EQUAL(opt.style.palette, FT_PALETTE_SOURCE);
   CU_ASSERT_EQUAL(opt.ndenoise, 0);
   CU_ASSERT_EQUAL(ft_preset_apply(ctx, "poster", &opt), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "known: lineart, sketch, color"));
