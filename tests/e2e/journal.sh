@@ -14,12 +14,9 @@
 cd "$TMP" || exit 99
 NUC="$SAMPLES/nuclei.tif"
 
-# Under --enable-sanitizers: fontconfig (reached through Cairo's text)
-# keeps process-wide caches that LeakSanitizer reports at exit; they are
-# not figtrace's allocations.
-printf 'leak:libfontconfig.so\n' >"$TMP/lsan.supp"
-LSAN_OPTIONS="suppressions=$TMP/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
+# Under --enable-sanitizers, fontconfig's process-wide caches (reached
+# through Cairo's text) are suppressed by tests/lsan.supp, which make check
+# puts in LSAN_OPTIONS.
 
 # attr FILE ELEMENT-ID NAME : value of attribute NAME on the element with
 # that id (figtrace writes one element per line).
