@@ -256,18 +256,26 @@ def iou_matrix(gt, pred):
 THRESHOLDS = np.arange(0.5, 1.0, 0.05)
 
 
-def ap_scores(gt, pred):
-    """AP at each threshold of THRESHOLDS for one image (compacted label maps)."""
+def ap_counts(gt, pred):
+    """[len(THRESHOLDS), 3] array of TP, FP, FN for one image."""
     gt = drop_small(gt, 1)
     pred = drop_small(pred, 1)
     ng, npr = int(gt.max()), int(pred.max())
-    if ng == 0 and npr == 0:
-        return np.ones(len(THRESHOLDS))
-    if ng == 0 or npr == 0:
-        return np.zeros(len(THRESHOLDS))
-    iou = iou_matrix(gt, pred)
-    out = []
-    for t in THRESHOLDS:
+    out = np.zeros((len(THRESHOLDS), 3), np.int64)
+    iou = iou_matrix(gt, pred) if ng and npr else np.zeros((ng, npr))
+    for i, t in enumerate(THRESHOLDS):
         tp = int((iou >= t).sum())  # one-to-one for t > 0.5; t = 0.5 ties are negligible
-        out.append(tp / (ng + npr - tp))
-    return np.array(out)
+        out[i] = tp, npr - tp, ng - tp
+    return out
+
+
+def ap_from_counts(c):
+    """TP / (TP + FP + FN) per threshold from ap_counts() rows (summed or not);
+    1 when there was nothing to find and nothing was found."""
+    tot = c.sum(-1)
+    return np.where(tot > 0, c[..., 0] / np.maximum(tot, 1), 1.0)
+
+
+def ap_scores(gt, pred):
+    """AP at each threshold of THRESHOLDS for one image (compacted label maps)."""
+    return ap_from_counts(ap_counts(gt, pred))

@@ -19,10 +19,14 @@ tools/train/logs/<model>.log; the model is written to models/<model>.safetensors
 with the canonical object size and input normalisation in its metadata.
 
 Reproducibility: the sampler, torch and numpy are seeded, the split is
-tools/train/split.csv.  On a shared CPU, --minutes stops training early (after
-a whole epoch) when the wall-time budget is spent; the log says so.
+tools/train/split.csv, and the default run is a fixed number of steps.  On a
+shared, overloaded CPU, --minutes M instead stretches the cosine learning-rate
+decay over M minutes of wall time and stops when they are spent (the number of
+steps then depends on the machine's load; the log records it), and --init
+continues from a saved model's weights (the optimizer state starts fresh).
 """
 import argparse
+import json
 import os
 import sys
 import time
@@ -36,7 +40,7 @@ import data  # noqa: E402
 from unet import UNet, save_safetensors  # noqa: E402
 
 CONFIG = {
-    "nuclei": dict(base=16, depth=3, crop=128, batch=8, epochs=30, steps_per_epoch=50,
+    "nuclei": dict(base=16, depth=3, crop=128, batch=8, epochs=24, steps_per_epoch=50,
                    lr=3e-3, weight_decay=1e-4, class_weights=(1.0, 1.0, 2.0), seed=6),
 }
 VAL_LOG_IMAGES = {"fluorescence": 14, "histology-he": 8, "brightfield": 2}
@@ -110,6 +114,9 @@ def train_nuclei(args):
     val_items = load_items(val_subset(rows))
     sampler = data.CropSampler([it[:4] for it in items], crop=cfg["crop"], seed=cfg["seed"])
     model = UNet(1, 3, base=cfg["base"], depth=cfg["depth"])
+    if args.init:
+        missing, unexpected = model.load_state_dict(read_safetensors(args.init), strict=False)
+        assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
     epochs = args.epochs or cfg["epochs"]
     total = epochs * cfg["steps_per_epoch"]
@@ -117,7 +124,7 @@ def train_nuclei(args):
                                                 pct_start=0.1)
     cw = torch.tensor(cfg["class_weights"])
     os.makedirs(os.path.dirname(args.log), exist_ok=True)
-    log = open(args.log, "w")
+    log = open(args.log, "a" if args.init else "w")
 
     def say(s):
         print(s, flush=True)
@@ -129,12 +136,30 @@ def train_nuclei(args):
         "crop %d, batch %d, %d epochs x %d steps; canonical diameter %.0f px; data loaded in %.0f s"
         % (cfg["base"], cfg["depth"], nparam, len(items), len(val_items), cfg["crop"],
            cfg["batch"], epochs, cfg["steps_per_epoch"], data.CANON_DIAMETER, time.time() - t0))
+    if args.init:
+        say("# continued from the weights of %s (epoch %d); fresh optimizer"
+            % (os.path.relpath(args.init, data.ROOT), args.start_epoch))
+    if args.minutes:
+        say("# wall-time budget %.0f minutes: cosine learning rate over the budget" % args.minutes)
     say("# epoch  loss  AP50(all)  AP(all)  AP50/AP fluorescence  histology-he  brightfield  minutes")
     best = -1.0
     start = time.time()
-    for ep in range(1, epochs + 1):
+    budget = args.minutes * 60
+    step = 0
+    ep = args.start_epoch
+    while True:
+        ep += 1
         losses = []
         for _ in range(cfg["steps_per_epoch"]):
+            if budget:
+                # the wall clock drives a cosine schedule: the same curve as the
+                # one-cycle schedule, stretched over whatever steps the budget allows
+                frac = min(1.0, (time.time() - start) / budget)
+                lr = cfg["lr"] * min(1.0, (step + 1) / 50) * 0.5 * (1 + np.cos(np.pi * frac))
+                for grp in opt.param_groups:
+                    grp["lr"] = max(lr, cfg["lr"] * 1e-3)
+                if frac >= 1.0:
+                    break
             xb, tb = sampler.batch(cfg["batch"])
             xb, tb = torch.from_numpy(xb), torch.from_numpy(tb)
             logits = model(xb)
@@ -142,8 +167,12 @@ def train_nuclei(args):
             opt.zero_grad()
             loss.backward()
             opt.step()
-            sched.step()
+            if not budget:
+                sched.step()
             losses.append(loss.item())
+            step += 1
+        if not losses:
+            break
         v = validate(model, val_items)
         minutes = (time.time() - start) / 60
         say("%3d  %.4f  %.3f  %.3f  %s  %.1f" % (
@@ -161,12 +190,28 @@ def train_nuclei(args):
                              extra=meta_extra(ep))
             say("#     saved epoch %d to %s" % (ep, os.path.relpath(args.out, data.ROOT)))
         model.train()
-        if args.minutes and minutes * (ep + 1) / ep > args.minutes and ep < epochs:
-            say("# stopped after epoch %d of %d: wall-time budget of %.0f minutes spent"
-                % (ep, epochs, args.minutes))
+        if budget and len(losses) < cfg["steps_per_epoch"]:
+            say("# wall-time budget of %.0f minutes spent after %d steps (epoch %d partial)"
+                % (args.minutes, step, ep))
+            break
+        if not budget and ep >= epochs:
             break
     os.remove(args.out + ".last")
     log.close()
+
+
+def read_safetensors(path):
+    """A figtrace model file -> state_dict (for --init)."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+        blob = f.read()
+    header.pop("__metadata__", None)
+    sd = {}
+    for k, v in header.items():
+        a, b = v["data_offsets"]
+        sd[k] = torch.from_numpy(np.frombuffer(blob[a:b], dtype="<f4").reshape(v["shape"]).copy())
+    return sd
 
 
 def meta_extra(ep):
@@ -181,7 +226,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", required=True, choices=sorted(CONFIG))
     ap.add_argument("--epochs", type=int, default=0, help="override the configured epochs")
-    ap.add_argument("--minutes", type=float, default=0, help="wall-time budget (0: none)")
+    ap.add_argument("--minutes", type=float, default=0,
+                    help="wall-time budget: cosine learning rate over the budget instead of "
+                         "the fixed epochs (for a shared CPU; not step-reproducible)")
+    ap.add_argument("--init", default=None, help="start from this model file's weights")
+    ap.add_argument("--start-epoch", type=int, default=0, help="epoch number to continue from")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=None)
     ap.add_argument("--log", default=None)

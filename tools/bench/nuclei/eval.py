@@ -26,20 +26,26 @@ with the model - run at the estimated scale, take the median equivalent diameter
 of the instances it finds, and rerun when that differs from 24 px by more than
 15%.
 
-Metric: AP@t = TP / (TP + FP + FN) at IoU >= t per image, averaged over images,
-reported at t = 0.5 and averaged over t = 0.5, 0.55, ..., 0.95, per modality.
+Metric: AP@t = TP / (TP + FP + FN) at IoU >= t, reported at t = 0.5 and
+averaged over t = 0.5, 0.55, ..., 0.95, per modality.  Full images: per image,
+averaged over images (the 2018 Data Science Bowl convention).  Scale sweep:
+TP, FP and FN summed over the windows first, since a small window may hold
+only a few nuclei.
 
 Scales: "x1" is every validation image at its native size.  The scale sweep
-(x0.5, x1, x2, x3) resizes a centre window of at most --window px (default 192)
+(x0.5, x1, x2, x3) resizes a centre window of at most --window px (default 128)
 of every validation image, labels by nearest neighbour, so the sweep's x1 row
 differs from the full-image row; the window keeps the x3 run affordable on a
-CPU.
+shared CPU.  Images are taken round-robin over the modalities; --minutes stops
+taking new ones when the time is spent, and every table says how many it
+covers.
 """
 import argparse
 import json
 import os
 import sys
 import time
+from itertools import zip_longest
 
 import numpy as np
 import torch
@@ -152,15 +158,18 @@ def centre_window(a, n):
     return a[y0:y0 + n, x0:x0 + n]
 
 
-def summarize(res):
-    """res: method -> modality -> list of AP vectors -> printable rows."""
+def summarize(res, pooled=False):
+    """res: method -> modality -> list of per-image AP vectors (or, pooled, of
+    TP/FP/FN counts summed over the images) -> (AP@0.5, AP@[.5:.95], images)."""
+    def one(v):
+        v = np.array(v)
+        ap = data.ap_from_counts(v.sum(0)) if pooled else v.mean(0)
+        return ap[0], ap.mean(), len(v)
     out = {}
     for meth, bymod in res.items():
-        allv = np.concatenate([np.array(v) for v in bymod.values()])
-        out[meth] = {"all": (allv[:, 0].mean(), allv.mean(), len(allv))}
+        out[meth] = {"all": one([x for v in bymod.values() for x in v])}
         for mod, v in bymod.items():
-            v = np.array(v)
-            out[meth][mod] = (v[:, 0].mean(), v.mean(), len(v))
+            out[meth][mod] = one(v)
     return out
 
 
@@ -168,14 +177,20 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=os.path.join(ROOT, "models", "nuclei.safetensors"))
     ap.add_argument("--scales", default="0.5,1,2,3")
-    ap.add_argument("--window", type=int, default=192)
+    ap.add_argument("--window", type=int, default=128)
     ap.add_argument("--limit", type=int, default=0, help="first N validation images (debug)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--minutes", type=float, default=0,
+                    help="stop taking new images after this much wall time (0: all); the "
+                         "tables say how many images they cover")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     model, meta = load_model(args.model)
     assert float(meta["object_size"]) == data.CANON_DIAMETER
     rows = [r for r in data.read_split() if r["split"] == "val"]
+    # round-robin over modalities, so a partial (--minutes, --limit) run covers each
+    bymod = [[r for r in rows if r["modality"] == m] for m in data.MODALITIES]
+    rows = [r for grp in zip_longest(*bymod) for r in grp if r is not None]
     if args.limit:
         rows = rows[:args.limit]
     t0 = time.time()
@@ -184,6 +199,8 @@ def main():
     est = []
     scales = [float(s) for s in args.scales.split(",")]
     for r in rows:
+        if args.minutes and time.time() - t0 > args.minutes * 60:
+            break
         g = data.load_image(r["id"])
         lab = data.load_labels(r["id"])
         mod = r["modality"]
@@ -207,7 +224,7 @@ def main():
             for meth, inst in (("unet-native", inst_n), ("unet-size", inst_s),
                                ("baseline", baseline(xs, dest_s))):
                 sweep.setdefault(s, {}).setdefault(meth, {}).setdefault(mod, []).append(
-                    data.ap_scores(ls, inst))
+                    data.ap_counts(ls, inst))
         print("%s %-13s d=%.1f est=%.1f used=%.1f  %.0f s" % (r["id"][:8], mod, r["diameter"],
               dest, dused, time.time() - t0), file=sys.stderr, flush=True)
     report(full, sweep, est, args, time.time() - t0)
@@ -221,24 +238,26 @@ def unet_at_native(model, x):
 
 def report(full, sweep, est, args, secs):
     mods = ("all",) + data.MODALITIES
-    print("model: %s; validation images: %d; %.0f s" % (
-        os.path.relpath(args.model, ROOT), len(est), secs))
+    print("model: %s; validation images: %d; %.0f s; command: %s" % (
+        os.path.relpath(args.model, ROOT), len(est), secs, " ".join(sys.argv)))
     print("\nFull validation images, native size: AP@0.5 / AP@[0.5:0.95] (images)")
     print("| method | " + " | ".join(mods) + " |")
     print("|---|" + "---:|" * len(mods))
     for meth, row in summarize(full).items():
         print("| %s | " % meth + " | ".join(
             "%.3f / %.3f (%d)" % row[m] if m in row else "-" for m in mods) + " |")
-    print("\nScale sweep (centre %d px window resized): AP@0.5 / AP@[0.5:0.95], all modalities"
-          % args.window)
     scales = sorted(sweep)
+    print("\nScale sweep (centre %d px window resized; TP, FP, FN pooled over the windows): "
+          "AP@0.5 / AP@[0.5:0.95], all modalities, %d images" % (args.window, len(est)))
     print("| method | " + " | ".join("x%g" % s for s in scales) + " |")
     print("|---|" + "---:|" * len(scales))
-    summ = {s: summarize(sweep[s]) for s in scales}
+    summ = {s: summarize(sweep[s], pooled=True) for s in scales}
     for meth in summ[scales[0]]:
         print("| %s | " % meth + " | ".join(
             "%.3f / %.3f" % summ[s][meth]["all"][:2] for s in scales) + " |")
-    print("\nScale sweep per modality, AP@0.5")
+    print("\nScale sweep per modality, AP@0.5 (images: %s)" % ", ".join(
+        "%s %d" % (m, summ[scales[0]]["baseline"][m][2]) for m in data.MODALITIES
+        if m in summ[scales[0]]["baseline"]))
     print("| method | modality | " + " | ".join("x%g" % s for s in scales) + " |")
     print("|---|---|" + "---:|" * len(scales))
     for meth in summ[scales[0]]:
