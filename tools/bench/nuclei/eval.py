@@ -24,7 +24,7 @@ foreground's connected components, each one's largest inscribed-circle diameter
 median bias measured on training images); then refined once
 with the model - run at the estimated scale, take the median equivalent diameter
 of the instances it finds, and rerun when that differs from 24 px by more than
-15%.
+15%.  The rescale factor is clipped to 0.2..4 and the rescaled image to 4 Mpixel.
 
 Metric: AP@t = TP / (TP + FP + FN) at IoU >= t, reported at t = 0.5 and
 averaged over t = 0.5, 0.55, ..., 0.95, per modality.  Full images: per image,
@@ -141,13 +141,21 @@ def unet_at(model, x, f):
     return data.resize(inst, x.shape, nearest=True) if f != 1 else inst, inst
 
 
+MAX_PIXELS = 4e6  # rescaled images are capped at this size (memory and time)
+
+
+def clip_factor(f, shape):
+    f = float(np.clip(f, 0.2, 4.0))
+    return min(f, np.sqrt(MAX_PIXELS / (shape[0] * shape[1])))
+
+
 def unet_size(model, x):
     d = estimate_diameter(x)
-    f = float(np.clip(data.CANON_DIAMETER / d, 0.1, 8.0))
+    f = clip_factor(data.CANON_DIAMETER / d, x.shape)
     inst, small = unet_at(model, x, f)
     d2 = data.median_diameter(small)
     if d2 > 0 and abs(d2 / data.CANON_DIAMETER - 1) > 0.15:
-        f = float(np.clip(f * data.CANON_DIAMETER / d2, 0.1, 8.0))
+        f = clip_factor(f * data.CANON_DIAMETER / d2, x.shape)
         inst, _ = unet_at(model, x, f)
     return inst, data.CANON_DIAMETER / f, d
 
