@@ -1,0 +1,246 @@
+#!/usr/bin/python3
+"""Train figtrace's shipped U-Net models.
+
+    /usr/bin/python3 tools/train/train.py --model nuclei
+
+nuclei: one gray input channel (see data.py for the RGB conversion, polarity and
+percentile normalisation), three classes (background, nucleus interior, nucleus
+boundary), trained on 128x128 crops of the train split of
+../shared/data/nuclei-dsb2018 resampled so that the image's median nucleus
+diameter becomes 24 px (x a log-uniform jitter of 1/1.35..1.35), with flips,
+90-degree rotations, gamma, contrast, offset, blur and noise.  Loss: class-weighted
+cross-entropy (boundary x2) plus a soft Dice term on the interior class.  AdamW
+with a one-cycle learning rate over a fixed number of steps; seeds fixed.
+
+After every epoch the script evaluates a fixed subset of the validation split
+(VAL_LOG_IMAGES per modality, rescaled to the canonical diameter with the
+labelled diameter) and appends AP@0.5 and AP@[0.5:0.95] to
+tools/train/logs/<model>.log; the model is written to models/<model>.safetensors
+with the canonical object size and input normalisation in its metadata.
+
+Reproducibility: the sampler, torch and numpy are seeded, the split is
+tools/train/split.csv, and the default run is a fixed number of steps.  On a
+shared, overloaded CPU, --minutes M instead stretches the cosine learning-rate
+decay over M minutes of wall time and stops when they are spent (the number of
+steps then depends on the machine's load; the log records it), and --init
+continues from a saved model's weights (the optimizer state starts fresh).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import data  # noqa: E402
+from unet import UNet, save_safetensors  # noqa: E402
+
+CONFIG = {
+    "nuclei": dict(base=16, depth=3, crop=128, batch=8, epochs=24, steps_per_epoch=50,
+                   lr=3e-3, weight_decay=1e-4, class_weights=(1.0, 1.0, 2.0), seed=6),
+}
+VAL_LOG_IMAGES = {"fluorescence": 14, "histology-he": 8, "brightfield": 2}
+
+
+def load_items(rows):
+    items = []
+    for r in rows:
+        x = data.prepare(data.load_image(r["id"]))
+        lab = data.load_labels(r["id"])
+        items.append((x, lab, r["diameter"], r["modality"], r["id"]))
+    return items
+
+
+def predict(model, x):
+    """Normalised gray (H, W) -> probabilities [3, H, W] (edge padding to /8)."""
+    h, w = x.shape
+    m = 1 << model.arch["depth"]
+    ph, pw = (-h) % m, (-w) % m
+    xp = np.pad(x, ((0, ph), (0, pw)), mode="edge")
+    with torch.no_grad():
+        p = model.probabilities(torch.from_numpy(xp)[None, None])[0].numpy()
+    return p[:, :h, :w]
+
+
+def val_subset(rows):
+    out = []
+    for mod, n in VAL_LOG_IMAGES.items():
+        v = sorted((r for r in rows if r["split"] == "val" and r["modality"] == mod),
+                   key=lambda r: r["id"])
+        out += v[:n]
+    return out
+
+
+def validate(model, items):
+    model.eval()
+    res = {}
+    for x, lab, d, mod, _ in items:
+        s = data.CANON_DIAMETER / d
+        shape = (max(8, int(round(x.shape[0] * s))), max(8, int(round(x.shape[1] * s))))
+        p = predict(model, data.resize(x, shape))
+        inst = data.instances(p, min_area=int(0.1 * np.pi * (data.CANON_DIAMETER / 2) ** 2))
+        inst = data.resize(inst, lab.shape, nearest=True)
+        res.setdefault(mod, []).append(data.ap_scores(lab, inst))
+    model.train()
+    allv = np.concatenate([np.array(v) for v in res.values()])
+    out = {"all": (allv[:, 0].mean(), allv.mean())}
+    for mod, v in res.items():
+        v = np.array(v)
+        out[mod] = (v[:, 0].mean(), v.mean())
+    return out
+
+
+def soft_dice(logits, t, cls):
+    p = torch.softmax(logits, 1)[:, cls]
+    valid = (t >= 0).float()
+    g = (t == cls).float() * valid
+    p = p * valid
+    return 1 - (2 * (p * g).sum() + 1) / (p.sum() + g.sum() + 1)
+
+
+def train_nuclei(args):
+    cfg = CONFIG["nuclei"]
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(cfg["seed"])
+    np.random.seed(cfg["seed"])
+    rows = data.read_split()
+    train_rows = [r for r in rows if r["split"] == "train"]
+    t0 = time.time()
+    items = load_items(train_rows)
+    val_items = load_items(val_subset(rows))
+    sampler = data.CropSampler([it[:4] for it in items], crop=cfg["crop"], seed=cfg["seed"])
+    model = UNet(1, 3, base=cfg["base"], depth=cfg["depth"])
+    if args.init:
+        missing, unexpected = model.load_state_dict(read_safetensors(args.init), strict=False)
+        assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
+    epochs = args.epochs or cfg["epochs"]
+    total = epochs * cfg["steps_per_epoch"]
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg["lr"], total_steps=total,
+                                                pct_start=0.1)
+    cw = torch.tensor(cfg["class_weights"])
+    os.makedirs(os.path.dirname(args.log), exist_ok=True)
+    log = open(args.log, "a" if args.init else "w")
+
+    def say(s):
+        print(s, flush=True)
+        log.write(s + "\n")
+        log.flush()
+
+    nparam = sum(p.numel() for p in model.parameters())
+    say("# nuclei U-Net: base %d depth %d, %d parameters; %d train images, %d val-log images; "
+        "crop %d, batch %d, %d epochs x %d steps; canonical diameter %.0f px; data loaded in %.0f s"
+        % (cfg["base"], cfg["depth"], nparam, len(items), len(val_items), cfg["crop"],
+           cfg["batch"], epochs, cfg["steps_per_epoch"], data.CANON_DIAMETER, time.time() - t0))
+    if args.init:
+        say("# continued from the weights of %s (epoch %d); fresh optimizer"
+            % (os.path.relpath(args.init, data.ROOT), args.start_epoch))
+    if args.minutes:
+        say("# wall-time budget %.0f minutes: cosine learning rate over the budget" % args.minutes)
+    say("# epoch  loss  AP50(all)  AP(all)  AP50/AP fluorescence  histology-he  brightfield  minutes")
+    best = -1.0
+    start = time.time()
+    budget = args.minutes * 60
+    step = 0
+    ep = args.start_epoch
+    while True:
+        ep += 1
+        losses = []
+        for _ in range(cfg["steps_per_epoch"]):
+            if budget:
+                # the wall clock drives a cosine schedule: the same curve as the
+                # one-cycle schedule, stretched over whatever steps the budget allows
+                frac = min(1.0, (time.time() - start) / budget)
+                lr = cfg["lr"] * min(1.0, (step + 1) / 50) * 0.5 * (1 + np.cos(np.pi * frac))
+                for grp in opt.param_groups:
+                    grp["lr"] = max(lr, cfg["lr"] * 1e-3)
+                if frac >= 1.0:
+                    break
+            xb, tb = sampler.batch(cfg["batch"])
+            xb, tb = torch.from_numpy(xb), torch.from_numpy(tb)
+            logits = model(xb)
+            loss = F.cross_entropy(logits, tb, weight=cw, ignore_index=-1) + soft_dice(logits, tb, 1)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if not budget:
+                sched.step()
+            losses.append(loss.item())
+            step += 1
+        if not losses:
+            break
+        v = validate(model, val_items)
+        minutes = (time.time() - start) / 60
+        say("%3d  %.4f  %.3f  %.3f  %s  %.1f" % (
+            ep, np.mean(losses), v["all"][0], v["all"][1],
+            "  ".join("%.3f/%.3f" % v.get(m, (float("nan"),) * 2) for m in data.MODALITIES),
+            minutes))
+        model.eval()
+        save_safetensors(model, args.out + ".last", object_size=data.CANON_DIAMETER,
+                         train_scale=0.0, norm_low=data.NORM_LOW, norm_high=data.NORM_HIGH,
+                         extra=meta_extra(ep))
+        if v["all"][1] > best:
+            best = v["all"][1]
+            save_safetensors(model, args.out, object_size=data.CANON_DIAMETER,
+                             train_scale=0.0, norm_low=data.NORM_LOW, norm_high=data.NORM_HIGH,
+                             extra=meta_extra(ep))
+            say("#     saved epoch %d to %s" % (ep, os.path.relpath(args.out, data.ROOT)))
+        model.train()
+        if budget and len(losses) < cfg["steps_per_epoch"]:
+            say("# wall-time budget of %.0f minutes spent after %d steps (epoch %d partial)"
+                % (args.minutes, step, ep))
+            break
+        if not budget and ep >= epochs:
+            break
+    os.remove(args.out + ".last")
+    log.close()
+
+
+def read_safetensors(path):
+    """A figtrace model file -> state_dict (for --init)."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+        blob = f.read()
+    header.pop("__metadata__", None)
+    sd = {}
+    for k, v in header.items():
+        a, b = v["data_offsets"]
+        sd[k] = torch.from_numpy(np.frombuffer(blob[a:b], dtype="<f4").reshape(v["shape"]).copy())
+    return sd
+
+
+def meta_extra(ep):
+    return {"name": "nuclei", "classes_names": "background,interior,boundary",
+            "polarity": "bright objects; invert gray when the median exceeds the middle of "
+                        "the norm_low..norm_high percentile range",
+            "gray": "Rec.709 luminance", "epoch": ep,
+            "train_data": "nuclei-dsb2018 train split (tools/train/split.csv)"}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", required=True, choices=sorted(CONFIG))
+    ap.add_argument("--epochs", type=int, default=0, help="override the configured epochs")
+    ap.add_argument("--minutes", type=float, default=0,
+                    help="wall-time budget: cosine learning rate over the budget instead of "
+                         "the fixed epochs (for a shared CPU; not step-reproducible)")
+    ap.add_argument("--init", default=None, help="start from this model file's weights")
+    ap.add_argument("--start-epoch", type=int, default=0, help="epoch number to continue from")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--log", default=None)
+    args = ap.parse_args()
+    args.out = args.out or os.path.join(data.ROOT, "models", args.model + ".safetensors")
+    args.log = args.log or os.path.join(data.ROOT, "tools", "train", "logs", args.model + ".log")
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    if args.model == "nuclei":
+        train_nuclei(args)
+
+
+if __name__ == "__main__":
+    main()
