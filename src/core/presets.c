@@ -70,7 +70,7 @@ static const ft_setting microscopy[] = {
 };
 
 static const ft_preset presets[] = {
-    {"lineart", "line art and clean scans: global Otsu threshold, exact outlines", lineart,
+    {"lineart", "line art and clean scans: global Otsu threshold, outlines fitted with curves", lineart,
      NSET(lineart)},
     {"sketch", "photographed pencil/pen sketches: flatten the paper, median, Otsu", sketch,
      NSET(sketch)},
