@@ -4,44 +4,24 @@
  * an instance segmentation as an integer image whose pixel value is the
  * object's label.  This writes ft_labels that way, 16 bits per pixel, gray:
  * PNG through libpng (big-endian samples, as the PNG specification says) or
- * TIFF through libtiff (deflate, one strip per 64 rows).  The image goes to
- * a temporary file beside the target (mkstemp) that is renamed over the
- * target once complete, so readers never see a partial file.
+ * TIFF through libtiff (deflate, one strip per 64 rows).  Bytes go to an
+ * ft_sink from ft_sink_open_file(), which writes a temporary file beside the
+ * target and renames it only when complete, so readers never see a partial
+ * file.  libtiff needs to seek while writing, so a TIFF is assembled in
+ * memory first (a label image compresses to a small fraction of its size).
  */
 #include "config.h"
 
-#include <errno.h>
 #include <png.h>
 #include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <tiffio.h>
-#include <unistd.h>
 
 #include "segment/nn_internal.h"
-
-/* The process umask, read without changing it where Linux allows
- * (/proc/self/status "Umask:"), elsewhere by setting and restoring it. */
-static mode_t current_umask(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[128];
-  unsigned m;
-  mode_t old;
-  if (f) {
-    while (fgets(line, sizeof line, f))
-      if (sscanf(line, "Umask: %o", &m) == 1) {
-        fclose(f);
-        return (mode_t)(m & 0777);
-      }
-    fclose(f);
-  }
-  old = umask(022);
-  umask(old);
-  return old;
-}
 
 static int has_ext(const char *path, const char *ext) {
   size_t n = strlen(path), m = strlen(ext);
@@ -59,9 +39,17 @@ static void png_on_error(png_structp png, png_const_charp msg) {
   png_longjmp(png, 1);
 }
 
+/* libpng output procedures over an ft_sink. */
+static void png_to_sink(png_structp png, png_bytep data, size_t len) {
+  ft_sink *sink = png_get_io_ptr(png);
+  if (sink->write(sink->user, data, len) != 0) png_error(png, "write failed");
+}
+
+static void png_flush_none(png_structp png) {}
+
 static void png_on_warning(png_structp png, png_const_charp msg) {}
 
-static ft_status write_png(ft_ctx *ctx, const ft_labels *lab, FILE *f, const char *path) {
+static ft_status write_png(ft_ctx *ctx, const ft_labels *lab, ft_sink *sink, const char *path) {
   png_structp png;
   png_infop info = NULL;
   png_err err;
@@ -82,7 +70,7 @@ static ft_status write_png(ft_ctx *ctx, const ft_labels *lab, FILE *f, const cha
     free(row);
     return ft__fail(ctx, FT_ERR_IO, "labels: %s: png: %s", path, err.msg);
   }
-  png_init_io(png, f);
+  png_set_write_fn(png, sink, png_to_sink, png_flush_none);
   png_set_IHDR(png, info, (png_uint_32)lab->width, (png_uint_32)lab->height, 16,
                PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                PNG_FILTER_TYPE_DEFAULT);
@@ -101,17 +89,93 @@ static ft_status write_png(ft_ctx *ctx, const ft_labels *lab, FILE *f, const cha
   return FT_OK;
 }
 
-static ft_status write_tiff(ft_ctx *ctx, const ft_labels *lab, int fd, const char *path) {
+/* A growing memory file for libtiff's client procedures. */
+typedef struct mem_tiff {
+  unsigned char *buf;
+  size_t len, cap, pos;
+  char msg[200]; /* first libtiff error */
+} mem_tiff;
+
+static tmsize_t mt_read(thandle_t h, void *data, tmsize_t n) {
+  mem_tiff *m = (mem_tiff *)h;
+  size_t k = m->pos < m->len ? m->len - m->pos : 0;
+  if ((size_t)n < k) k = (size_t)n;
+  memcpy(data, m->buf + m->pos, k);
+  m->pos += k;
+  return (tmsize_t)k;
+}
+
+static tmsize_t mt_write(thandle_t h, void *data, tmsize_t n) {
+  mem_tiff *m = (mem_tiff *)h;
+  size_t end;
+  if (n < 0 || m->pos > SIZE_MAX - (size_t)n) return -1;
+  end = m->pos + (size_t)n;
+  if (end > m->cap) {
+    size_t cap = m->cap ? m->cap : 65536;
+    unsigned char *nb;
+    while (cap < end) {
+      if (cap > SIZE_MAX / 2) return -1;
+      cap *= 2;
+    }
+    nb = realloc(m->buf, cap);
+    if (!nb) return -1;
+    m->buf = nb;
+    m->cap = cap;
+  }
+  if (m->pos > m->len) memset(m->buf + m->len, 0, m->pos - m->len);
+  memcpy(m->buf + m->pos, data, (size_t)n);
+  m->pos = end;
+  if (end > m->len) m->len = end;
+  return n;
+}
+
+static toff_t mt_seek(thandle_t h, toff_t off, int whence) {
+  mem_tiff *m = (mem_tiff *)h;
+  uint64_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->len : 0;
+  if (off > UINT64_MAX - base || base + off > SIZE_MAX) return (toff_t)-1;
+  m->pos = (size_t)(base + off);
+  return (toff_t)m->pos;
+}
+
+static int mt_close(thandle_t h) { return 0; }
+static toff_t mt_size(thandle_t h) { return (toff_t)((mem_tiff *)h)->len; }
+static int mt_map(thandle_t h, void **base, toff_t *size) { return 0; }
+static void mt_unmap(thandle_t h, void *base, toff_t size) {}
+
+static int mt_error(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
+  mem_tiff *m = user;
+  if (!m->msg[0]) vsnprintf(m->msg, sizeof m->msg, fmt, ap);
+  return 1; /* handled: nothing reaches libtiff's global handler */
+}
+
+static int mt_warn(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
+  return 1;
+}
+
+static ft_status write_tiff(ft_ctx *ctx, const ft_labels *lab, ft_sink *sink, const char *path) {
+  mem_tiff m;
+  TIFFOpenOptions *opts;
   TIFF *t;
   uint16_t *row;
-  int x, y, ok = 1;
-  TIFFSetErrorHandler(NULL);
-  TIFFSetWarningHandler(NULL);
-  t = TIFFFdOpen(fd, path, "w");
-  if (!t) return ft__fail(ctx, FT_ERR_IO, "labels: %s: cannot open TIFF for writing", path);
+  int x, y, ok;
+  ft_status st = FT_OK;
+  memset(&m, 0, sizeof m);
+  opts = TIFFOpenOptionsAlloc();
+  if (!opts) return ft__nomem(ctx, "labels");
+  TIFFOpenOptionsSetErrorHandlerExtR(opts, mt_error, &m);
+  TIFFOpenOptionsSetWarningHandlerExtR(opts, mt_warn, &m);
+  t = TIFFClientOpenExt(path, "wm", (thandle_t)&m, mt_read, mt_write, mt_seek, mt_close, mt_size,
+                        mt_map, mt_unmap, opts);
+  TIFFOpenOptionsFree(opts);
+  if (!t) {
+    free(m.buf);
+    return ft__fail(ctx, FT_ERR_IO, "labels: %s: tiff: %s", path,
+                    m.msg[0] ? m.msg : "cannot start the file");
+  }
   row = ft__malloc_n((size_t)lab->width, sizeof *row);
   if (!row) {
-    TIFFCleanup(t);
+    TIFFClose(t);
+    free(m.buf);
     return ft__nomem(ctx, "labels");
   }
   ok = TIFFSetField(t, TIFFTAG_IMAGEWIDTH, (uint32_t)lab->width) &&
@@ -133,66 +197,36 @@ static ft_status write_tiff(ft_ctx *ctx, const ft_labels *lab, int fd, const cha
   }
   free(row);
   if (ok) ok = TIFFFlush(t) == 1;
-  /* TIFFCleanup frees the handle without closing fd, which the caller owns. */
-  TIFFCleanup(t);
-  return ok ? FT_OK : ft__fail(ctx, FT_ERR_IO, "labels: %s: TIFF write failed", path);
+  TIFFClose(t);
+  if (!ok)
+    st = ft__fail(ctx, FT_ERR_IO, "labels: %s: tiff: %s", path,
+                  m.msg[0] ? m.msg : "write failed");
+  else if (sink->write(sink->user, m.buf, m.len) != 0)
+    st = ft__fail(ctx, FT_ERR_IO, "labels: %s: write failed", path);
+  free(m.buf);
+  return st;
 }
 
 ft_status ft_labels_write(ft_ctx *ctx, const ft_labels *lab, const char *path) {
-  int png, fd = -1, i;
-  size_t n;
-  char *tmp = NULL;
-  FILE *f = NULL;
-  ft_status st;
+  int png;
+  size_t i, n;
+  ft_sink *sink = NULL;
+  ft_status st, cst;
   if (!lab || !lab->label || !path || !*path)
     return ft__fail(ctx, FT_ERR_INVAL, "labels: no labels or no path");
   png = has_ext(path, ".png");
   if (!png && !has_ext(path, ".tif") && !has_ext(path, ".tiff"))
     return ft__fail(ctx, FT_ERR_INVAL, "labels: %s: name must end in .png, .tif or .tiff", path);
   if (lab->nlabels - 1 > 65535) {
-    for (i = 0, n = (size_t)lab->width * lab->height; (size_t)i < n; i++)
+    for (i = 0, n = (size_t)lab->width * lab->height; i < n; i++)
       if (lab->label[i] > 65535)
         return ft__fail(ctx, FT_ERR_UNSUPPORTED,
                         "labels: %s: %d labels do not fit a 16-bit image", path,
                         lab->nlabels - 1);
   }
-  n = strlen(path);
-  tmp = malloc(n + 8);
-  if (!tmp) return ft__nomem(ctx, "labels");
-  memcpy(tmp, path, n);
-  memcpy(tmp + n, ".XXXXXX", 8);
-  fd = mkstemp(tmp);
-  if (fd < 0) {
-    st = ft__fail(ctx, FT_ERR_IO, "labels: %s: %s", path, strerror(errno));
-    free(tmp);
-    return st;
-  }
-  /* mkstemp makes 0600; give the file the mode a plain creat() would. */
-  (void)fchmod(fd, 0644 & ~current_umask());
-  if (png) {
-    f = fdopen(fd, "wb");
-    if (!f) {
-      st = ft__fail(ctx, FT_ERR_IO, "labels: %s: %s", path, strerror(errno));
-      close(fd);
-      goto fail;
-    }
-    st = write_png(ctx, lab, f, path);
-    if (fclose(f) != 0 && st == FT_OK)
-      st = ft__fail(ctx, FT_ERR_IO, "labels: %s: %s", path, strerror(errno));
-  } else {
-    st = write_tiff(ctx, lab, fd, path);
-    if (close(fd) != 0 && st == FT_OK)
-      st = ft__fail(ctx, FT_ERR_IO, "labels: %s: %s", path, strerror(errno));
-  }
-  if (st) goto fail;
-  if (rename(tmp, path) != 0) {
-    st = ft__fail(ctx, FT_ERR_IO, "labels: %s: %s", path, strerror(errno));
-    goto fail;
-  }
-  free(tmp);
-  return FT_OK;
-fail:
-  unlink(tmp);
-  free(tmp);
-  return st;
+  if ((st = ft_sink_open_file(ctx, path, &sink))) return st;
+  st = png ? write_png(ctx, lab, sink, path) : write_tiff(ctx, lab, sink, path);
+  /* The temporary is renamed onto path only when the image is complete. */
+  cst = ft_sink_close(ctx, sink, st == FT_OK);
+  return st ? st : cst;
 }
