@@ -12,7 +12,10 @@
  * tangent there, recursively.  The error of a cubic is the larger, over the
  * data, of the distance from each point to the curve at its parameter and
  * the distance from the curve at the middle parameter of each polyline edge
- * to that edge.  A cubic whose controls lie on its chord becomes a line.
+ * to that edge less an eighth of the edge's length: the tracer's polylines
+ * are themselves simplified (a chord of length c cuts a circle of radius r
+ * at depth c^2 / 8r), so the curve may bow from a long chord but not stray
+ * from a short one.  A cubic whose controls lie on its chord becomes a line.
  *
  * Corners: the turn at a vertex is measured between its arms to the
  * vertices at least CORNER_ARM px away along the polyline; a vertex turning
@@ -33,6 +36,7 @@
 #define CORNER_TURN 1.2 /* radians (about 69 degrees) */
 #define MAX_REPARAM 4
 #define STRAIGHT_EPS 0.05 /* px: controls this close to the chord make a line */
+#define EDGE_SLACK 0.125  /* of an edge's length: how far its middle may bow from it */
 
 typedef struct fitter {
   const ft_point *d; /* data */
@@ -129,7 +133,8 @@ static double error(const fitter *f, int a, int b, const ft_point *bz, int *wors
   for (i = a; i <= b; i++) {
     double e = len(sub(bez(bz, f->u[i - a]), f->d[i]));
     if (i < b) {
-      double m = seg_dist(bez(bz, 0.5 * (f->u[i - a] + f->u[i + 1 - a])), f->d[i], f->d[i + 1]);
+      double m = seg_dist(bez(bz, 0.5 * (f->u[i - a] + f->u[i + 1 - a])), f->d[i], f->d[i + 1]) -
+                 EDGE_SLACK * len(sub(f->d[i + 1], f->d[i]));
       if (m > e) e = m;
     }
     if (e > best && i > a && i < b) {
@@ -166,7 +171,16 @@ static int fit_cubic(fitter *f, int a, int b, ft_point t1, ft_point t2) {
   ft_point bz[4], tc;
   double err;
   int worst, it, i;
-  if (b - a < 2) return push_line(f->out, f->d[b]);
+  if (b - a < 2) {
+    /* one edge: Schneider's arms of a third of the chord keep the joins G1 */
+    double l3 = len(sub(f->d[b], f->d[a])) / 3;
+    bz[0] = f->d[a];
+    bz[3] = f->d[b];
+    bz[1] = add(bz[0], scale(t1, l3));
+    bz[2] = add(bz[3], scale(t2, l3));
+    if (straight(bz)) return push_line(f->out, f->d[b]);
+    return ft__segbuf_push(f->out, FT_SEG_CUBIC, bz[1], bz[2], bz[3]);
+  }
   chord_params(f, a, b);
   solve(f, a, b, t1, t2, bz);
   err = error(f, a, b, bz, &worst);

@@ -963,7 +963,7 @@ static void test_stroke_arc_joins_smooth(void) {
   const ft_path *o;
   int i, smooth = 0, joins = 0;
   for (i = 0; i <= 200; i++) {
-    double a = M_PI * (i % 100) / 100.0;
+    double a = M_PI * (i < 100 ? i : i - 100) / 100.0;
     if (i < 100) {
       pts[i].x = 30 - 15 * cos(a);
       pts[i].y = 50 - 15 * sin(a);
@@ -989,6 +989,41 @@ static void test_stroke_arc_joins_smooth(void) {
   CU_ASSERT(joins >= 2);
   CU_ASSERT_EQUAL(smooth, joins);
   ft_paths_free(out);
+}
+
+static void test_stroke_coarse_arc(void) {
+  /* a half circle of radius 100 given by 13 vertices (chords 25 px deep
+   * 0.78 px): the curve passes each vertex within tolerance and may bow
+   * from the chords like the circle does; two to four cubics, not 12 */
+  ft_point pts[13];
+  ft_paths *in, *out;
+  const ft_path *o;
+  ft_point *f;
+  int i, j, nf, l, c;
+  double worst = 0;
+  for (i = 0; i < 13; i++) {
+    double a = M_PI * i / 12;
+    pts[i].x = 150 + 100 * cos(a);
+    pts[i].y = 150 - 100 * sin(a);
+  }
+  in = polyline(pts, 13, 0);
+  out = fit_with(in, FT_FIT_CURVES, 0.5);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+  o = &out->path[0];
+  count(o, &l, &c);
+  CU_ASSERT(l == 0 && c >= 2 && c <= 4);
+  f = flatten(o, &nf);
+  for (j = 0; j < 13; j++) {
+    double best = HUGE_VAL;
+    for (i = 0; i + 1 < nf; i++) best = fmin(best, pt_seg_dist(pts[j], f[i], f[i + 1]));
+    worst = fmax(worst, best);
+  }
+  CU_ASSERT(worst <= 0.5);
+  for (i = 0; i < nf; i++) /* and it stays near the circle the chords approximate */
+    CU_ASSERT(fabs(hypot(f[i].x - 150, f[i].y - 150) - 100) <= 1.0);
+  free(f);
+  ft_paths_free(out);
+  ft_paths_free(in);
 }
 
 static void test_stroke_straight(void) {
@@ -1109,6 +1144,7 @@ int main(void) {
       {"large circle stays four to six cubics", test_big_circle_few_segments},
       {"open arc: few cubics within tolerance", test_stroke_arc},
       {"open S curve: cubics join smoothly", test_stroke_arc_joins_smooth},
+      {"coarse arc polyline: a few cubics near its vertices", test_stroke_coarse_arc},
       {"straight polyline: one line", test_stroke_straight},
       {"L polyline: two lines, corner kept", test_stroke_corner},
       {"closed stroke ring and triangle", test_stroke_ring},
