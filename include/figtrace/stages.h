@@ -264,7 +264,11 @@ FT_API void ft_fit_params_init(ft_fit_params *p);
  * Input paths that are pixel staircases (closed, line segments only, axis
  * aligned, integer vertices - what ft_trace produces) are replaced by a
  * polygon (FT_FIT_POLYGON) or by lines and cubics (FT_FIT_CURVES) within
- * p->tolerance of the midpoints of their pixel edges; other paths are copied
+ * p->tolerance of the midpoints of their pixel edges.  Other polylines (line
+ * segments only) that are open, or closed with class_id FT_CLASS_STROKE
+ * (centre lines), are replaced by lines (FT_FIT_POLYGON, Douglas-Peucker) or
+ * lines and G1 cubics (FT_FIT_CURVES) within p->tolerance of the polyline,
+ * sharp turns kept as corners, end points exact; all other paths are copied
  * unchanged.  Orientation, hole, label, class_id and stroke_width are kept;
  * parent indices are remapped when min_area drops paths.  Where two paths
  * run along the same pixel edges (neighbouring labels), each shared stretch

@@ -2,7 +2,10 @@
  *
  * FT_FIT_NONE keeps the traced outline exactly (a deep copy, after the
  * min_area filter).  FT_FIT_POLYGON and FT_FIT_CURVES replace every pixel
- * staircase by the polygon of polygon.c or the lines and cubics of bezier.c.
+ * staircase by the polygon of polygon.c or the lines and cubics of bezier.c,
+ * and every other polyline that is open, or closed and of class
+ * FT_CLASS_STROKE (centre lines), by the lines or lines and cubics of
+ * stroke.c.  Paths with cubics and closed non-stroke polylines are copied.
  *
  * Shared borders.  In a multi-label map the outlines of two neighbouring
  * labels run along the same unit edges in opposite directions.  To make both
@@ -83,6 +86,15 @@ static int expand(const ft_path *p, stair *s) {
     cur = e;
   }
   return 0;
+}
+
+/* An open polyline, or a closed stroke loop of lines, that stroke.c fits. */
+static int is_polyline(const ft_path *p) {
+  int i;
+  if (p->nseg < 1 || (p->closed && p->class_id != FT_CLASS_STROKE)) return 0;
+  for (i = 0; i < p->nseg; i++)
+    if (p->seg[i].type != FT_SEG_LINE) return 0;
+  return 1;
 }
 
 /* ---- the unit-edge table ---- */
@@ -406,7 +418,18 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
     d->class_id = pa->class_id;
     d->stroke_width = pa->stroke_width;
     d->parent = pa->parent >= 0 && pa->parent < i ? newidx[pa->parent] : -1;
-    if (!st_[i].v) {
+    if (!st_[i].v && p->mode != FT_FIT_NONE && is_polyline(pa)) {
+      ft__segbuf b;
+      memset(&b, 0, sizeof b);
+      if (ft__fit_stroke(pa, p->mode == FT_FIT_POLYGON, p->tolerance, &b)) {
+        ft__segbuf_free(&b);
+        goto nomem;
+      }
+      d->start = b.start;
+      d->seg = b.seg;
+      d->nseg = b.n;
+      d->cap = b.cap;
+    } else if (!st_[i].v) {
       if (pa->nseg > 0) {
         d->seg = ft__malloc_n((size_t)pa->nseg, sizeof *d->seg);
         if (!d->seg) goto nomem;

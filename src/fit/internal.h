@@ -57,4 +57,11 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out);
 /* The polygon itself as line segments, same conventions as ft__fit_curves. */
 ft_status ft__fit_polygon(const ft__poly *pl, ft__segbuf *out);
 
+/* A polyline that is not a pixel staircase (an open stroke or a closed
+ * stroke loop, line segments only, nseg >= 1) as lines only (polygon != 0,
+ * Douglas-Peucker) or lines and G1 cubics within tol of it, corners kept
+ * (stroke.c).  Starts at its start and ends at its last point (a closed one
+ * where it starts).  Sets out->start, appends.  FT_OK or FT_ERR_NOMEM. */
+ft_status ft__fit_stroke(const ft_path *pa, int polygon, double tol, ft__segbuf *out);
+
 #endif

@@ -3,7 +3,8 @@ libfigtrace_impl_la_SOURCES += \
 	src/fit/internal.h \
 	src/fit/fit.c \
 	src/fit/polygon.c \
-	src/fit/bezier.c
+	src/fit/bezier.c \
+	src/fit/stroke.c
 
 check_PROGRAMS += tests/unit/test_fit
 TESTS += tests/unit/test_fit

@@ -821,6 +821,311 @@ static void test_big_circle_few_segments(void) {
   free(g.l);
 }
 
+/* ---- open strokes and stroke loops (stroke.c) ---- */
+
+/* A path of class FT_CLASS_STROKE through pts[0..n-1] (closed: back to pts[0]). */
+static ft_paths *polyline(const ft_point *pts, int n, int closed) {
+  ft_paths *ps = NULL;
+  int idx, i;
+  CU_ASSERT_EQUAL_FATAL(ft_paths_new(NULL, 100, 100, &ps), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_paths_add(NULL, ps, pts[0].x, pts[0].y, &idx), FT_OK);
+  ps->path[idx].closed = closed;
+  ps->path[idx].label = 3;
+  ps->path[idx].class_id = FT_CLASS_STROKE;
+  ps->path[idx].stroke_width = 2.5;
+  for (i = 1; i < n; i++)
+    CU_ASSERT_EQUAL_FATAL(ft_path_line_to(NULL, &ps->path[idx], pts[i].x, pts[i].y), FT_OK);
+  if (closed) CU_ASSERT_EQUAL_FATAL(ft_path_line_to(NULL, &ps->path[idx], pts[0].x, pts[0].y), FT_OK);
+  return ps;
+}
+
+static double pt_seg_dist(ft_point p, ft_point a, ft_point b) {
+  double abx = b.x - a.x, aby = b.y - a.y, l2 = abx * abx + aby * aby;
+  double t = l2 > 0 ? ((p.x - a.x) * abx + (p.y - a.y) * aby) / l2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  return hypot(p.x - a.x - t * abx, p.y - a.y - t * aby);
+}
+
+/* The path flattened: 64 points per cubic, its ends for lines; *n points. */
+static ft_point *flatten(const ft_path *p, int *n) {
+  ft_point *f = malloc(((size_t)p->nseg * 64 + 1) * sizeof *f), cur = p->start;
+  int i, k, m = 0;
+  f[m++] = cur;
+  for (i = 0; i < p->nseg; i++) {
+    const ft_seg *s = &p->seg[i];
+    if (s->type == FT_SEG_CUBIC) {
+      for (k = 1; k <= 64; k++) {
+        double t = k / 64.0, u = 1 - t;
+        f[m].x = u * u * u * cur.x + 3 * u * u * t * s->c[0].x + 3 * u * t * t * s->c[1].x + t * t * t * s->c[2].x;
+        f[m].y = u * u * u * cur.y + 3 * u * u * t * s->c[0].y + 3 * u * t * t * s->c[1].y + t * t * t * s->c[2].y;
+        m++;
+      }
+    } else {
+      f[m++] = s->c[2];
+    }
+    cur = s->c[2];
+  }
+  *n = m;
+  return f;
+}
+
+/* Largest distance between the fitted path and the polyline a[0..na-1], both ways. */
+static double poly_deviation(const ft_path *fit, const ft_point *a, int na) {
+  int nf, i, j;
+  ft_point *f = flatten(fit, &nf);
+  double worst = 0;
+  for (i = 0; i < nf; i++) {
+    double best = HUGE_VAL;
+    for (j = 0; j + 1 < na; j++) best = fmin(best, pt_seg_dist(f[i], a[j], a[j + 1]));
+    if (na == 1) best = hypot(f[i].x - a[0].x, f[i].y - a[0].y);
+    worst = fmax(worst, best);
+  }
+  for (j = 0; j < na; j++) {
+    double best = HUGE_VAL;
+    for (i = 0; i + 1 < nf; i++) best = fmin(best, pt_seg_dist(a[j], f[i], f[i + 1]));
+    if (nf == 1) best = hypot(f[0].x - a[j].x, f[0].y - a[j].y);
+    worst = fmax(worst, best);
+  }
+  free(f);
+  return worst;
+}
+
+/* Fit pts as a stroke; check what is kept; return the result. */
+static ft_paths *fit_stroke(const ft_point *pts, int n, int closed, int mode, double tol) {
+  ft_paths *in = polyline(pts, n, closed), *out = fit_with(in, mode, tol);
+  const ft_path *o;
+  ft_point last = in->path[0].seg[in->path[0].nseg - 1].c[2];
+  CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+  CU_ASSERT_EQUAL_FATAL(out->npaths, 1);
+  o = &out->path[0];
+  CU_ASSERT_FATAL(o->nseg > 0);
+  CU_ASSERT_EQUAL(o->closed, closed);
+  CU_ASSERT_EQUAL(o->label, 3);
+  CU_ASSERT_EQUAL(o->class_id, FT_CLASS_STROKE);
+  CU_ASSERT_EQUAL(o->parent, -1);
+  CU_ASSERT_DOUBLE_EQUAL(o->stroke_width, 2.5, 1e-12);
+  if (closed) {
+    CU_ASSERT_EQUAL(o->seg[o->nseg - 1].c[2].x, o->start.x);
+    CU_ASSERT_EQUAL(o->seg[o->nseg - 1].c[2].y, o->start.y);
+  } else {
+    CU_ASSERT_EQUAL(o->start.x, pts[0].x);
+    CU_ASSERT_EQUAL(o->start.y, pts[0].y);
+    CU_ASSERT_EQUAL(o->seg[o->nseg - 1].c[2].x, last.x);
+    CU_ASSERT_EQUAL(o->seg[o->nseg - 1].c[2].y, last.y);
+  }
+  if (mode != FT_FIT_NONE) {
+    ft_point *a = malloc(((size_t)n + 1) * sizeof *a);
+    double dev;
+    memcpy(a, pts, (size_t)n * sizeof *a);
+    a[n] = pts[0];
+    dev = poly_deviation(o, a, closed ? n + 1 : n);
+    CU_ASSERT(dev <= tol + 0.02);
+    free(a);
+  }
+  ft_paths_free(in);
+  return out;
+}
+
+static void test_stroke_arc(void) {
+  ft_point pts[121];
+  ft_paths *out;
+  int i, l, c;
+  for (i = 0; i <= 120; i++) {
+    double a = 2.4 * i / 120; /* about 137 degrees of a radius-30 circle */
+    pts[i].x = 50 + 30 * cos(a);
+    pts[i].y = 50 + 30 * sin(a);
+  }
+  out = fit_stroke(pts, 121, 0, FT_FIT_CURVES, 0.5);
+  count(&out->path[0], &l, &c);
+  CU_ASSERT(l == 0 && c >= 1 && c <= 3);
+  ft_paths_free(out);
+  out = fit_stroke(pts, 121, 0, FT_FIT_CURVES, 0.05);
+  count(&out->path[0], &l, &c);
+  CU_ASSERT(c >= 2 && c <= 8);
+  ft_paths_free(out);
+  /* polygon: lines only, within tolerance, far fewer than the input */
+  out = fit_stroke(pts, 121, 0, FT_FIT_POLYGON, 0.5);
+  count(&out->path[0], &l, &c);
+  CU_ASSERT(c == 0 && l >= 4 && l <= 16);
+  ft_paths_free(out);
+  /* none: unchanged */
+  out = fit_stroke(pts, 121, 0, FT_FIT_NONE, 0.5);
+  CU_ASSERT_EQUAL(out->path[0].nseg, 120);
+  CU_ASSERT_EQUAL(out->path[0].seg[57].c[2].x, pts[58].x);
+  CU_ASSERT_EQUAL(out->path[0].seg[57].c[2].y, pts[58].y);
+  ft_paths_free(out);
+}
+
+static void test_stroke_arc_joins_smooth(void) {
+  /* an S of two half circles fitted tightly: cubics meet with one tangent */
+  ft_point pts[201];
+  ft_paths *out;
+  const ft_path *o;
+  int i, smooth = 0, joins = 0;
+  for (i = 0; i <= 200; i++) {
+    double a = M_PI * (i < 100 ? i : i - 100) / 100.0;
+    if (i < 100) {
+      pts[i].x = 30 - 15 * cos(a);
+      pts[i].y = 50 - 15 * sin(a);
+    } else {
+      pts[i].x = 60 - 15 * cos(a);
+      pts[i].y = 50 + 15 * sin(a);
+    }
+  }
+  out = fit_stroke(pts, 201, 0, FT_FIT_CURVES, 0.1);
+  o = &out->path[0];
+  for (i = 0; i + 1 < o->nseg; i++) {
+    const ft_seg *s = &o->seg[i], *t = &o->seg[i + 1];
+    double ax, ay, bx, by, cr;
+    if (s->type != FT_SEG_CUBIC || t->type != FT_SEG_CUBIC) continue;
+    joins++;
+    ax = s->c[2].x - s->c[1].x;
+    ay = s->c[2].y - s->c[1].y;
+    bx = t->c[0].x - s->c[2].x;
+    by = t->c[0].y - s->c[2].y;
+    cr = (ax * by - ay * bx) / (hypot(ax, ay) * hypot(bx, by));
+    if (fabs(cr) < 1e-9 && ax * bx + ay * by > 0) smooth++;
+  }
+  CU_ASSERT(joins >= 2);
+  CU_ASSERT_EQUAL(smooth, joins);
+  ft_paths_free(out);
+}
+
+static void test_stroke_coarse_arc(void) {
+  /* a half circle of radius 100 given by 13 vertices (chords 25 px deep
+   * 0.78 px): the curve passes each vertex within tolerance and may bow
+   * from the chords like the circle does; two to four cubics, not 12 */
+  ft_point pts[13];
+  ft_paths *in, *out;
+  const ft_path *o;
+  ft_point *f;
+  int i, j, nf, l, c;
+  double worst = 0;
+  for (i = 0; i < 13; i++) {
+    double a = M_PI * i / 12;
+    pts[i].x = 150 + 100 * cos(a);
+    pts[i].y = 150 - 100 * sin(a);
+  }
+  in = polyline(pts, 13, 0);
+  out = fit_with(in, FT_FIT_CURVES, 0.5);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+  o = &out->path[0];
+  count(o, &l, &c);
+  CU_ASSERT(l == 0 && c >= 2 && c <= 4);
+  f = flatten(o, &nf);
+  for (j = 0; j < 13; j++) {
+    double best = HUGE_VAL;
+    for (i = 0; i + 1 < nf; i++) best = fmin(best, pt_seg_dist(pts[j], f[i], f[i + 1]));
+    worst = fmax(worst, best);
+  }
+  CU_ASSERT(worst <= 0.5);
+  for (i = 0; i < nf; i++) /* and it stays near the circle the chords approximate */
+    CU_ASSERT(fabs(hypot(f[i].x - 150, f[i].y - 150) - 100) <= 1.0);
+  free(f);
+  ft_paths_free(out);
+  ft_paths_free(in);
+}
+
+static void test_stroke_straight(void) {
+  ft_point pts[40];
+  ft_paths *out;
+  int i, mode;
+  for (i = 0; i < 40; i++) {
+    pts[i].x = 3 + 1.5 * i;
+    pts[i].y = 7 + 0.75 * i + (i % 2 ? 0.2 : -0.2); /* a little jitter */
+  }
+  for (mode = FT_FIT_POLYGON; mode <= FT_FIT_CURVES; mode++) {
+    out = fit_stroke(pts, 40, 0, mode, 0.5);
+    CU_ASSERT_EQUAL(out->path[0].nseg, 1);
+    CU_ASSERT_EQUAL(out->path[0].seg[0].type, FT_SEG_LINE);
+    ft_paths_free(out);
+  }
+}
+
+static void test_stroke_corner(void) {
+  /* an L of dense points: two lines meeting exactly at the corner */
+  ft_point pts[81];
+  ft_paths *out;
+  int i, mode;
+  for (i = 0; i <= 80; i++) {
+    pts[i].x = 10 + (i < 40 ? 0.5 * i : 20);
+    pts[i].y = 10 + (i < 40 ? 0 : 0.5 * (i - 40));
+  }
+  for (mode = FT_FIT_POLYGON; mode <= FT_FIT_CURVES; mode++) {
+    out = fit_stroke(pts, 81, 0, mode, 0.8);
+    CU_ASSERT_EQUAL_FATAL(out->path[0].nseg, 2);
+    CU_ASSERT_EQUAL(out->path[0].seg[0].type, FT_SEG_LINE);
+    CU_ASSERT_EQUAL(out->path[0].seg[1].type, FT_SEG_LINE);
+    CU_ASSERT_EQUAL(out->path[0].seg[0].c[2].x, 30);
+    CU_ASSERT_EQUAL(out->path[0].seg[0].c[2].y, 10);
+    ft_paths_free(out);
+  }
+}
+
+static void test_stroke_ring(void) {
+  /* a closed stroke loop: closed result ending at its start, few cubics */
+  ft_point pts[90];
+  ft_paths *out;
+  int i, l, c;
+  for (i = 0; i < 90; i++) {
+    double a = 2 * M_PI * i / 90;
+    pts[i].x = 50 + 20 * cos(a);
+    pts[i].y = 50 + 20 * sin(a);
+  }
+  out = fit_stroke(pts, 90, 1, FT_FIT_CURVES, 0.5);
+  count(&out->path[0], &l, &c);
+  CU_ASSERT(l == 0 && c >= 2 && c <= 8);
+  CU_ASSERT_DOUBLE_EQUAL(fabs(ft_path_area(&out->path[0])), M_PI * 400, 0.05 * M_PI * 400);
+  ft_paths_free(out);
+  /* a triangle loop keeps its three corners */
+  {
+    ft_point tri[60];
+    for (i = 0; i < 60; i++) {
+      int side = i / 20;
+      double t = (i % 20) / 20.0;
+      static const ft_point v[4] = {{10, 10}, {50, 10}, {30, 45}, {10, 10}};
+      tri[i].x = v[side].x + t * (v[side + 1].x - v[side].x);
+      tri[i].y = v[side].y + t * (v[side + 1].y - v[side].y);
+    }
+    out = fit_stroke(tri, 60, 1, FT_FIT_CURVES, 0.5);
+    count(&out->path[0], &l, &c);
+    CU_ASSERT_EQUAL(l, 3);
+    CU_ASSERT_EQUAL(c, 0);
+    ft_paths_free(out);
+  }
+}
+
+static void test_stroke_degenerate(void) {
+  ft_point two[2] = {{1.5, 2.25}, {9.75, 4}};
+  ft_point same[4] = {{3, 3}, {3, 3}, {3, 3}, {3, 3}};
+  ft_point dup[7] = {{0, 0}, {0, 0}, {5, 0}, {5, 0}, {10, 0}, {10, 0}, {10, 0}};
+  ft_point back[3] = {{2, 2}, {8, 2}, {2, 2}};
+  ft_paths *out;
+  int mode;
+  for (mode = FT_FIT_POLYGON; mode <= FT_FIT_CURVES; mode++) {
+    out = fit_stroke(two, 2, 0, mode, 0.8);
+    CU_ASSERT_EQUAL(out->path[0].nseg, 1);
+    ft_paths_free(out);
+    out = fit_stroke(same, 4, 0, mode, 0.8); /* a dot: one zero-length line */
+    CU_ASSERT_EQUAL(out->path[0].nseg, 1);
+    CU_ASSERT_EQUAL(out->path[0].seg[0].c[2].x, 3);
+    ft_paths_free(out);
+    out = fit_stroke(dup, 7, 0, mode, 0.8);
+    CU_ASSERT_EQUAL(out->path[0].nseg, 1);
+    CU_ASSERT_EQUAL(out->path[0].seg[0].type, FT_SEG_LINE);
+    ft_paths_free(out);
+    out = fit_stroke(back, 3, 0, mode, 0.8); /* there and back: the turn is kept */
+    CU_ASSERT_EQUAL(out->path[0].nseg, 2);
+    ft_paths_free(out);
+    out = fit_stroke(same, 2, 1, mode, 0.8); /* a closed dot */
+    CU_ASSERT_EQUAL(out->path[0].nseg, 1);
+    ft_paths_free(out);
+    out = fit_stroke(back, 2, 1, mode, 0.8); /* a closed doubled line */
+    CU_ASSERT_EQUAL(out->path[0].nseg, 2);
+    ft_paths_free(out);
+  }
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"circle r=20: 4-8 cubics within tolerance", test_circle},
@@ -837,6 +1142,13 @@ int main(void) {
       {"degenerate outlines", test_degenerate},
       {"params and non-staircase paths", test_params_and_passthrough},
       {"large circle stays four to six cubics", test_big_circle_few_segments},
+      {"open arc: few cubics within tolerance", test_stroke_arc},
+      {"open S curve: cubics join smoothly", test_stroke_arc_joins_smooth},
+      {"coarse arc polyline: a few cubics near its vertices", test_stroke_coarse_arc},
+      {"straight polyline: one line", test_stroke_straight},
+      {"L polyline: two lines, corner kept", test_stroke_corner},
+      {"closed stroke ring and triangle", test_stroke_ring},
+      {"degenerate strokes", test_stroke_degenerate},
       {NULL, NULL}};
   return ft_test_main("fit", cases);
 }
