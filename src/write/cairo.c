@@ -66,13 +66,11 @@ int ft_out_format_from_name(const char *name) {
   return -1;
 }
 
-/* Where Cairo's stream goes. */
-typedef struct stream {
-  ft_sink *sink;
-  int failed;
-} stream;
+typedef ft__cairo_stream stream;
 
-static cairo_status_t stream_write(void *closure, const unsigned char *data, unsigned int len) {
+/* Declared in write/internal.h with an int result so that the header needs
+ * no cairo.h; cairo_status_t is an int-sized enum. */
+int ft__cairo_stream_write(void *closure, const unsigned char *data, unsigned int len) {
   stream *s = closure;
   if (s->failed) return CAIRO_STATUS_WRITE_ERROR;
   if (len > 0 && s->sink->write(s->sink->user, data, len) != 0) {
@@ -80,6 +78,10 @@ static cairo_status_t stream_write(void *closure, const unsigned char *data, uns
     return CAIRO_STATUS_WRITE_ERROR;
   }
   return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_status_t stream_write(void *closure, const unsigned char *data, unsigned int len) {
+  return (cairo_status_t)ft__cairo_stream_write(closure, data, len);
 }
 
 static void set_color(cairo_t *cr, ft_rgba c) {

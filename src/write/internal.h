@@ -61,4 +61,13 @@ void ft__fmt_attr(char *out, size_t outsz, double v, int decimals);
  * NULL (also for caller-made sinks). */
 const char *ft__sink_detail(const ft_sink *sink);
 
+/* Cairo writes its streams (PNG, PDF, PS) through a callback; this one
+ * feeds an ft_sink and remembers a failed write, after which every call
+ * fails.  closure is an ft__cairo_stream. */
+typedef struct ft__cairo_stream {
+  ft_sink *sink;
+  int failed;
+} ft__cairo_stream;
+int ft__cairo_stream_write(void *closure, const unsigned char *data, unsigned int len);
+
 #endif

@@ -168,18 +168,9 @@ static void draw_extras(cairo_t *cr, const ft_doc *doc) {
   }
 }
 
-typedef struct png_out {
-  ft_sink *sink;
-  int failed;
-} png_out;
-
+/* PNG bytes go to the sink through the writers' shared Cairo adapter. */
 static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len) {
-  png_out *o = closure;
-  if (o->failed || o->sink->write(o->sink->user, data, len) != 0) {
-    o->failed = 1;
-    return CAIRO_STATUS_WRITE_ERROR;
-  }
-  return CAIRO_STATUS_SUCCESS;
+  return (cairo_status_t)ft__cairo_stream_write(closure, data, len);
 }
 
 ft_status ft_render_png(ft_ctx *ctx, const ft_doc *doc, const ft_preview_params *p,
@@ -188,7 +179,7 @@ ft_status ft_render_png(ft_ctx *ctx, const ft_doc *doc, const ft_preview_params 
   cairo_surface_t *s = NULL;
   cairo_t *cr = NULL;
   cairo_status_t cs;
-  png_out o;
+  ft__cairo_stream o;
   double W, H, scale = 1.0;
   int w, h, i;
   ft_status st = FT_OK;
