@@ -34,8 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <tiffio.h>
 
+#include "dl/tiff.h"
 #include "io/internal.h"
 
 typedef struct tiff_src {
@@ -414,6 +414,7 @@ ft_status ft__read_tiff(ft_ctx *ctx, const unsigned char *data, size_t len, cons
   ft_status st;
 
   *out = NULL;
+  if ((st = ft__tiff_require(ctx))) return st;
   memset(&src, 0, sizeof src);
   src.data = data;
   src.len = len;

@@ -19,5 +19,5 @@ tests_unit_test_nn_LDADD = $(TEST_LDADD)
 check_PROGRAMS += tools/bench/unet/unetbench
 tools_bench_unet_unetbench_SOURCES = tools/bench/unet/unetbench.c
 tools_bench_unet_unetbench_CPPFLAGS = $(TEST_CPPFLAGS)
-tools_bench_unet_unetbench_LDADD = libfigtrace_impl.la $(FT_DEP_LIBS)
+tools_bench_unet_unetbench_LDADD = libfigtrace_impl.la $(OPENBLAS_LIBS) $(FT_DEP_LIBS)
 CLEANFILES += tools/bench/unet/unetbench

@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <tiffio.h>
 
+#include "dl/tiff.h"
 #include "segment/nn_internal.h"
 
 static int has_ext(const char *path, const char *ext) {
@@ -159,6 +159,7 @@ static ft_status write_tiff(ft_ctx *ctx, const ft_labels *lab, ft_sink *sink, co
   uint16_t *row;
   int x, y, ok;
   ft_status st = FT_OK;
+  if ((st = ft__tiff_require(ctx))) return st;
   memset(&m, 0, sizeof m);
   opts = TIFFOpenOptionsAlloc();
   if (!opts) return ft__nomem(ctx, "labels");

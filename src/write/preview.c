@@ -14,11 +14,11 @@
  */
 #include "config.h"
 
-#include <cairo.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dl/cairo.h"
 #include "figtrace/preview.h"
 #include "write/internal.h"
 
@@ -208,6 +208,7 @@ ft_status ft_render_png(ft_ctx *ctx, const ft_doc *doc, const ft_preview_params 
       ceil(H * scale) > 32767)
     return ft__fail(ctx, FT_ERR_TOOBIG, "preview: %gx%g is too large for a preview", W * scale,
                     H * scale);
+  if ((st = ft__cairo_require(ctx))) return st;
   w = (int)ceil(W * scale - 1e-9);
   h = (int)ceil(H * scale - 1e-9);
   if (w < 1) w = 1;
