@@ -162,6 +162,8 @@ static void print_help(FILE *fp) {
           "                         of CPUs)\n"
           "      --skip-existing    leave inputs whose output already exists alone,\n"
           "                         to resume an interrupted batch\n"
+          "      --sync             flush each output to disk (fsync) before going\n"
+          "                         on, so it survives a crash or power loss\n"
           "      --progress=WHEN    progress bar on standard error: auto (when it\n"
           "                         is a terminal; the default), always or never\n"
           "      --log=FILE         append one JSON line per input to FILE\n"
@@ -203,6 +205,7 @@ enum {
   OPT_VERSION,
   OPT_INCLUDE,
   OPT_SKIP_EXISTING,
+  OPT_SYNC,
   OPT_PROGRESS,
   OPT_LOG,
   OPT_REPORT,
@@ -234,6 +237,7 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"include", required_argument, NULL, OPT_INCLUDE},
       {"jobs", required_argument, NULL, 'j'},
       {"skip-existing", no_argument, NULL, OPT_SKIP_EXISTING},
+      {"sync", no_argument, NULL, OPT_SYNC},
       {"progress", required_argument, NULL, OPT_PROGRESS},
       {"log", required_argument, NULL, OPT_LOG},
       {"report", required_argument, NULL, OPT_REPORT},
@@ -382,6 +386,9 @@ static int parse_args(cli *c, int argc, char **argv) {
         break;
       case OPT_SKIP_EXISTING:
         c->batch.skip_existing = 1;
+        break;
+      case OPT_SYNC:
+        c->batch.sync = 1;
         break;
       case OPT_PROGRESS:
         if (strcmp(optarg, "auto") == 0)
