@@ -1,14 +1,14 @@
 /* src/dl/dl.h - optional libraries opened on first use (not installed).
  *
  * Most conversions need neither OpenBLAS (only the U-Net), Cairo (PDF, EPS,
- * PNG and TIFF output, previews), libtiff (TIFF input and output) nor
- * libxml2 (`figtrace check`), yet linking them makes every process map and
+ * PNG and TIFF output, previews), libtiff (TIFF input and output), libjpeg
+ * with libexif (JPEG input) nor libxml2 (`figtrace check`), yet linking them makes every process map and
  * relocate them and their own dependencies (ICU, libstdc++, libgfortran, X11,
  * fontconfig...) and start OpenBLAS's threads: several milliseconds per
  * process, more than a whole small conversion.  With lazy binding
  * (configure's default where dlopen() works, FT_LAZY_LIBS), the code that
  * uses such a library includes its header here (src/dl/cairo.h, tiff.h,
- * xml.h, blas.h), which turns each call of the library's functions into a
+ * jpeg.h, xml.h, blas.h), which turns each call of the library's functions into a
  * call through a pointer resolved by dlopen()/dlsym() on the first
  * ft__<lib>_require(), the soname recorded at configure time.  Call sites
  * keep the library's own names.  Without lazy binding (--disable-lazy-libs,

@@ -14,6 +14,7 @@
 
 #include "dl/blas.h"
 #include "dl/cairo.h"
+#include "dl/jpeg.h"
 #include "dl/tiff.h"
 #include "dl/xml.h"
 
@@ -22,6 +23,7 @@
 ft_status ft__cairo_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
 ft_status ft__tiff_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
 ft_status ft__xml_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
+ft_status ft__jpeg_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
 ft_status ft__blas_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
 
 #else
@@ -82,6 +84,33 @@ static int xml_resolve(void *h, const char **missing) {
 static const ft__dl xml_lib = {"xml", FT_SONAME_XML, FT_LIBDIR_XML, xml_resolve};
 
 ft_status ft__xml_require(ft_ctx *ctx) { return ft__dl_require(ctx, &xml_lib); }
+
+/* ---- libjpeg and libexif ---- */
+
+struct ft__jpeg_fns ft__jpeg;
+struct ft__exif_fns ft__exif;
+
+static int jpeg_resolve(void *h, const char **missing) {
+#define R(f) FT__DL_RESOLVE(ft__jpeg, f)
+  FT_JPEG_SYMBOLS(R)
+#undef R
+  return 0;
+}
+
+static int exif_resolve(void *h, const char **missing) {
+#define R(f) FT__DL_RESOLVE(ft__exif, f)
+  FT_EXIF_SYMBOLS(R)
+#undef R
+  return 0;
+}
+
+static const ft__dl jpeg_lib = {"jpeg", FT_SONAME_JPEG, FT_LIBDIR_JPEG, jpeg_resolve};
+static const ft__dl exif_lib = {"exif", FT_SONAME_EXIF, FT_LIBDIR_EXIF, exif_resolve};
+
+ft_status ft__jpeg_require(ft_ctx *ctx) {
+  ft_status st = ft__dl_require(ctx, &jpeg_lib);
+  return st ? st : ft__dl_require(ctx, &exif_lib);
+}
 
 /* ---- OpenBLAS ---- */
 

@@ -6,6 +6,7 @@ libfigtrace_impl_la_SOURCES += \
 	src/dl/libs.c \
 	src/dl/blas.h \
 	src/dl/cairo.h \
+	src/dl/jpeg.h \
 	src/dl/tiff.h \
 	src/dl/xml.h
 

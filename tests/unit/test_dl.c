@@ -7,6 +7,7 @@
 #include "dl/blas.h"
 #include "dl/cairo.h"
 #include "dl/dl.h"
+#include "dl/jpeg.h"
 #include "dl/tiff.h"
 #include "dl/xml.h"
 #include "testutil.h"
@@ -64,6 +65,7 @@ static void test_real_libraries(void) {
   CU_ASSERT_EQUAL(ft__cairo_require(ctx), FT_OK);
   CU_ASSERT_EQUAL(ft__tiff_require(ctx), FT_OK);
   CU_ASSERT_EQUAL(ft__xml_require(ctx), FT_OK);
+  CU_ASSERT_EQUAL(ft__jpeg_require(ctx), FT_OK);
   CU_ASSERT_EQUAL(ft__blas_require(ctx), FT_OK);
   CU_ASSERT_EQUAL(ft__cairo_require(ctx), FT_OK);
   ft_ctx_free(ctx);
