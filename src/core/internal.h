@@ -57,6 +57,15 @@ void *ft__malloc_n(size_t n, size_t size);
 void *ft__calloc_n(size_t n, size_t size);
 /* Grow *buf (of *cap elements of size bytes) to hold at least need elements. */
 int ft__grow(void **buf, int *cap, int need, size_t size);
+/* Images (image.c).  ft__u8_float[v] = v / 255.0f, the value of a compact
+ * sample.  ft__image_float: *tmp = NULL when in already has float samples
+ * (or is NULL), else a float copy (ft_image_to_float) the caller frees; read
+ * the samples from `*tmp ? *tmp : in`.  ft__image_gray_row: row y of in as
+ * luminance, exactly the values ft_image_to_gray stores ([width] floats). */
+extern const float ft__u8_float[256];
+ft_status ft__image_float(ft_ctx *ctx, const ft_image *in, ft_image **tmp);
+void ft__image_gray_row(const ft_image *in, int y, float *out);
+
 /* strdup that accepts NULL (returns NULL) - check the result when s != NULL. */
 char *ft__strdup(const char *s);
 

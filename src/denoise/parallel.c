@@ -93,8 +93,12 @@ ft_status ft__parallel(ft_ctx *ctx, const char *domain, int n, int chunk, ft__wo
 
 ft_status ft__image_like(ft_ctx *ctx, const ft_image *in, ft_image **out) {
   ft_image *img;
-  ft_status st = ft_image_new(ctx, in->width, in->height, in->channels, &img);
+  ft_status st;
   *out = NULL;
+  if (!in->data)
+    return ft__fail(ctx, FT_ERR_INVAL,
+                    "denoise: compact (8-bit) samples; convert with ft_image_to_float first");
+  st = ft_image_new(ctx, in->width, in->height, in->channels, &img);
   if (st) return st;
   img->bit_depth = in->bit_depth;
   img->pixel_w = in->pixel_w;

@@ -5,8 +5,9 @@
  * adaptive thresholds and hysteresis (adaptive.c), or a global threshold,
  * computed here as follows.
  *
- * The image is reduced to luminance with ft_image_to_gray() (Rec. 709
- * weights, alpha composited onto white), a histogram is built and split by
+ * The image is reduced to luminance a row at a time, with exactly the
+ * values of ft_image_to_gray() (Rec. 709 weights, alpha composited onto
+ * white) but no full-size gray copy; a histogram is built and split by
  * Otsu's method: the threshold that maximises the between-class variance
  * sigma_B^2(k) = w0(k) w1(k) (mu0(k) - mu1(k))^2 of the two classes it makes
  * (N. Otsu, "A threshold selection method from gray-level histograms",
@@ -21,6 +22,12 @@
  * is the same as comparing with the returned threshold t (luminance <= t)
  * but immune to rounding at the bin edge.  Li's and the triangle threshold
  * (global.c) split the same histogram.
+ *
+ * A compact one-channel image (FT_STORAGE_U8, bit depth <= 8) is the common
+ * case of scans and line art: byte v falls in bin v (v / 255.0f * 256
+ * truncates to v), so the histogram is counted on the bytes, each byte value
+ * is classified once into a 256-entry table, and the colour sums come from
+ * per-side counts of each byte value, with no per-pixel conversion.
  */
 #include "config.h"
 
@@ -45,6 +52,7 @@ static const ft_segment_params segment_defaults = {
     .high = 0.6,
     .colors = 0,
     .min_area = 0,
+    .compact = 0,
 };
 
 void ft_segment_params_init(ft_segment_params *p) { *p = segment_defaults; }
@@ -164,41 +172,81 @@ static int global_split(const ft_segment_params *p, const uint64_t *hist, int nb
   return t < 0.0 ? -1 : (int)floor(t * nbins + 0.5) - 1;
 }
 
+/* Side counts and colour sums of a compact one-channel image, given the
+ * ink flag of each byte value: pass 2 of ft_segment without per-pixel work. */
+static ft_status classify_u8(ft_ctx *ctx, const ft_image *in, const uint8_t ink_of[256],
+                             ft_labels *lab, double sum[2][3]) {
+  uint64_t cnt[256];
+  int w = in->width, h = in->height, y, v, c;
+  ft_status st;
+  memset(cnt, 0, sizeof cnt);
+  for (y = 0; y < h; y++) {
+    const uint8_t *row = in->data8 + (size_t)y * w;
+    int x;
+    if (y % ROW_BLOCK == 0 && (st = ft__progress(ctx, 0.4 + 0.6 * y / h))) return st;
+    if (lab->label8) {
+      uint8_t *lrow = lab->label8 + (size_t)y * w;
+      for (x = 0; x < w; x++) lrow[x] = ink_of[row[x]];
+    } else {
+      int32_t *lrow = lab->label + (size_t)y * w;
+      for (x = 0; x < w; x++) lrow[x] = ink_of[row[x]];
+    }
+    for (x = 0; x < w; x++) cnt[row[x]]++;
+  }
+  for (v = 0; v < 256; v++)
+    for (c = 0; c < 3; c++) sum[ink_of[v]][c] += (double)cnt[v] * (double)ft__u8_float[v];
+  return FT_OK;
+}
+
 ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p,
                      ft_labels **out) {
-  ft_image *gray = NULL;
+  ft_image *fin = NULL;
   ft_labels *lab = NULL;
   uint64_t *hist = NULL;
   uint64_t n_low = 0, n_high = 0;
   double sum[2][3] = {{0, 0, 0}, {0, 0, 0}};
-  int nbins = 0, split = -1, dark, none = 0, x, y, c;
+  float *grow = NULL;
+  int nbins = 0, split = -1, dark, none = 0, x, y, c, fast;
   int w, h;
   ft_status st;
 
   if (!out) return ft__fail(ctx, FT_ERR_INVAL, "segment: no output pointer");
   *out = NULL;
-  if (!in || !in->data || in->width < 1 || in->height < 1 || in->channels < 1 ||
-      in->channels > 4)
+  if (!in || (!in->data && !in->data8) || in->width < 1 || in->height < 1 ||
+      in->channels < 1 || in->channels > 4)
     return ft__fail(ctx, FT_ERR_INVAL, "segment: invalid input image");
   if (!p) p = &segment_defaults;
   if ((st = check_params(ctx, p))) return st;
   w = in->width;
   h = in->height;
 
-  if (p->colors >= 2) {
-    ft_kmeans_params kp;
-    ft_kmeans_params_init(&kp);
-    kp.k = p->colors;
-    kp.min_area = p->min_area;
-    return ft_segment_kmeans(ctx, in, &kp, out);
-  }
-  if (p->method >= FT_THRESH_SAUVOLA) {
-    if ((st = segment_local(ctx, in, p, &lab))) return st;
+  if (p->colors >= 2 || p->method >= FT_THRESH_SAUVOLA) {
+    /* k-means and the local methods read float samples */
+    const ft_image *src;
+    if ((st = ft__image_float(ctx, in, &fin))) return st;
+    src = fin ? fin : in;
+    if (p->colors >= 2) {
+      ft_kmeans_params kp;
+      ft_kmeans_params_init(&kp);
+      kp.k = p->colors;
+      kp.min_area = p->min_area;
+      st = ft_segment_kmeans(ctx, src, &kp, out);
+      ft_image_free(fin);
+      return st;
+    }
+    st = segment_local(ctx, src, p, &lab);
+    ft_image_free(fin);
+    fin = NULL;
+    if (st) return st;
     goto finish;
   }
 
-  if ((st = ft_image_to_gray(ctx, in, &gray))) return st;
-  if ((st = ft_labels_new(ctx, w, h, 2, &lab))) goto fail;
+  /* the byte fast path: one channel, one byte per sample, 256 bins */
+  fast = in->data8 && in->channels == 1 && in->bit_depth <= 8;
+  if ((st = p->compact && p->min_area <= 1 ? ft_labels_new_compact(ctx, w, h, 2, &lab)
+                                           : ft_labels_new(ctx, w, h, 2, &lab)))
+    goto fail;
+  if (!fast && !(grow = ft__malloc_n((size_t)w, sizeof *grow))) goto nomem;
 
   /* Pass 1: histogram (Otsu) or side counts (fixed value). */
   if (p->method != FT_THRESH_VALUE) {
@@ -207,8 +255,23 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
     if (!hist) goto nomem;
   }
   for (y = 0; y < h; y++) {
-    const float *row = gray->data + (size_t)y * w;
+    const float *row = grow;
     if (y % ROW_BLOCK == 0 && (st = ft__progress(ctx, 0.4 * y / h))) goto fail;
+    if (fast) {
+      const uint8_t *brow = in->data8 + (size_t)y * w;
+      if (hist) {
+        for (x = 0; x < w; x++) hist[brow[x]]++;
+      } else {
+        for (x = 0; x < w; x++) {
+          if (ft__u8_float[brow[x]] <= p->value)
+            n_low++;
+          else
+            n_high++;
+        }
+      }
+      continue;
+    }
+    ft__image_gray_row(in, y, grow);
     if (hist) {
       for (x = 0; x < w; x++) hist[bin_of(row[x], nbins)]++;
     } else {
@@ -246,18 +309,33 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
   if (p->invert) dark = !dark;
 
   /* Pass 2: classify, count and average colours. */
-  for (y = 0; y < h; y++) {
-    const float *row = gray->data + (size_t)y * w;
-    int32_t *lrow = lab->label + (size_t)y * w;
-    if (y % ROW_BLOCK == 0 && (st = ft__progress(ctx, 0.4 + 0.6 * y / h))) goto fail;
-    for (x = 0; x < w; x++) {
-      int low, ink;
-      double rgb[3];
-      low = hist ? bin_of(row[x], nbins) <= split : row[x] <= p->value;
-      ink = !none && (dark ? low : !low);
-      lrow[x] = ink;
-      ft__pixel_rgb(in, (size_t)y * w + x, rgb);
-      for (c = 0; c < 3; c++) sum[ink][c] += rgb[c];
+  if (fast) {
+    uint8_t ink_of[256];
+    int v;
+    for (v = 0; v < 256; v++) {
+      int low = hist ? bin_of(ft__u8_float[v], nbins) <= split : ft__u8_float[v] <= p->value;
+      ink_of[v] = (uint8_t)(!none && (dark ? low : !low));
+    }
+    if ((st = classify_u8(ctx, in, ink_of, lab, sum))) goto fail;
+  } else {
+    for (y = 0; y < h; y++) {
+      const float *row = grow;
+      int32_t *lrow = lab->label ? lab->label + (size_t)y * w : NULL;
+      uint8_t *lrow8 = lab->label8 ? lab->label8 + (size_t)y * w : NULL;
+      if (y % ROW_BLOCK == 0 && (st = ft__progress(ctx, 0.4 + 0.6 * y / h))) goto fail;
+      ft__image_gray_row(in, y, grow);
+      for (x = 0; x < w; x++) {
+        int low, ink;
+        double rgb[3];
+        low = hist ? bin_of(row[x], nbins) <= split : row[x] <= p->value;
+        ink = !none && (dark ? low : !low);
+        if (lrow)
+          lrow[x] = ink;
+        else
+          lrow8[x] = (uint8_t)ink;
+        ft__pixel_rgb(in, (size_t)y * w + x, rgb);
+        for (c = 0; c < 3; c++) sum[ink][c] += rgb[c];
+      }
     }
   }
   ft_labels_count(lab);
@@ -284,14 +362,14 @@ finish:
   if ((st = ft__progress(ctx, 1.0))) goto fail;
 
   free(hist);
-  ft_image_free(gray);
+  free(grow);
   *out = lab;
   return FT_OK;
 nomem:
   st = ft__nomem(ctx, "segment");
 fail:
   free(hist);
-  ft_image_free(gray);
+  free(grow);
   ft_labels_free(lab);
   return st;
 }

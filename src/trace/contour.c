@@ -54,6 +54,9 @@
  * label's holes, and stops at the top of them, so labels without holes
  * (most labels of a speckled multi-label map) cost nothing.
  *
+ * A compact label map (one byte per pixel) is read in place; the scan sees
+ * it through two int32 rows refilled as it goes.
+ *
  * Parent links stay within a label: a label-2 region inside a hole of a
  * label-1 region is top level for label 2.  Labels are traced independently
  * against everything else, so regions of different labels that share a
@@ -91,7 +94,8 @@ static const int ar_dx[4] = {0, -1, -1, 0}, ar_dy[4] = {0, 0, -1, -1};
 typedef struct tracer {
   ft_ctx *ctx;
   const ft_labels *in;
-  const int32_t *lab; /* [h][w] */
+  const int32_t *lab; /* [h][w], or NULL for a compact map */
+  const uint8_t *lab8; /* [h][w] of a compact map, else NULL */
   int w, h;
   uint64_t *seen_e;   /* [(h+1) * w] bits: horizontal edge walked eastward */
   uint64_t *seen_w;   /* [(h+1) * w] bits: horizontal edge walked westward */
@@ -105,9 +109,14 @@ typedef struct tracer {
 static inline int bit_get(const uint64_t *b, size_t i) { return (int)((b[i >> 6] >> (i & 63)) & 1u); }
 static inline void bit_set(uint64_t *b, size_t i) { b[i >> 6] |= (uint64_t)1 << (i & 63); }
 
+/* Label of pixel i (= y * w + x), either storage. */
+static inline int32_t lab_at(const tracer *t, size_t i) {
+  return t->lab ? t->lab[i] : (int32_t)t->lab8[i];
+}
+
 static inline int is_label(const tracer *t, int x, int y, int32_t L) {
   return (unsigned)x < (unsigned)t->w && (unsigned)y < (unsigned)t->h &&
-         t->lab[(size_t)y * (size_t)t->w + (size_t)x] == L;
+         lab_at(t, (size_t)y * (size_t)t->w + (size_t)x) == L;
 }
 
 /* New direction at corner (x, y) for a walk arriving in direction d. */
@@ -185,15 +194,30 @@ static ft_status check_row(const tracer *t, const int32_t *row, int y) {
 
 /* Stage 1: scan the horizontal edge rows and trace every loop at its first edge. */
 static ft_status scan(tracer *t) {
-  int32_t *zero;
+  int32_t *zero, *wide = NULL;
   int x, y, w = t->w, h = t->h;
   ft_status st = FT_OK;
 
-  zero = ft__calloc_n((size_t)w, sizeof *zero);
+  /* a compact map is scanned through two int32 rows, refilled as y advances */
+  zero = ft__calloc_n((size_t)w * (t->lab ? 1 : 3), sizeof *zero);
   if (!zero) return ft__nomem(t->ctx, "trace");
+  if (!t->lab) wide = zero + w;
   for (y = 0; y <= h && !st; y++) {
-    const int32_t *above = y > 0 ? t->lab + (size_t)(y - 1) * w : zero;
-    const int32_t *below = y < h ? t->lab + (size_t)y * w : zero;
+    const int32_t *above, *below;
+    if (wide) {
+      int32_t *nb = wide + (size_t)(y & 1) * w; /* row y; row y-1 is in the other half */
+      above = y > 0 ? wide + (size_t)((y - 1) & 1) * w : zero;
+      if (y < h) {
+        const uint8_t *src = t->lab8 + (size_t)y * w;
+        for (x = 0; x < w; x++) nb[x] = src[x];
+        below = nb;
+      } else {
+        below = zero;
+      }
+    } else {
+      above = y > 0 ? t->lab + (size_t)(y - 1) * w : zero;
+      below = y < h ? t->lab + (size_t)y * w : zero;
+    }
     size_t row = (size_t)y * (size_t)w;
     t->fraction = (double)y / (h + 1);
     if ((y & 15) == 0 && (st = ft__progress(t->ctx, 0.9 * t->fraction))) break;
@@ -307,12 +331,12 @@ static ft_status nest(tracer *t) {
     if (!p->hole) {
       /* up through non-L pixels to the first L pixel: a westward edge */
       if (y - 1 < hb[0] || x < hb[1] || x >= hb[2]) continue;
-      for (py = y - 1; py >= hb[0] && t->lab[(size_t)py * w + x] != L; py--) continue;
+      for (py = y - 1; py >= hb[0] && lab_at(t, (size_t)py * w + x) != L; py--) continue;
       if (py < hb[0]) continue;
       py++;
     } else {
       /* up through L pixels to the top of the column run: an eastward edge */
-      for (py = y - 1; py > 0 && t->lab[(size_t)(py - 1) * w + x] == L; py--) continue;
+      for (py = y - 1; py > 0 && lab_at(t, (size_t)(py - 1) * w + x) == L; py--) continue;
     }
     q[nq].row = py;
     q[nq].x = x;
@@ -395,7 +419,7 @@ ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, f
     return ft__trace_centerline(ctx, in, p, out);
   if (p->mode != FT_TRACE_OUTLINE)
     return ft__fail(ctx, FT_ERR_INVAL, "trace: unknown mode %d", p->mode);
-  if (!in || !in->label || in->width < 1 || in->height < 1 || in->nlabels < 1 ||
+  if (!in || (!in->label && !in->label8) || in->width < 1 || in->height < 1 || in->nlabels < 1 ||
       in->width > FT_MAX_DIMENSION || in->height > FT_MAX_DIMENSION)
     return ft__fail(ctx, FT_ERR_INVAL, "trace: invalid label map");
 
@@ -403,6 +427,7 @@ ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, f
   t.ctx = ctx;
   t.in = in;
   t.lab = in->label;
+  t.lab8 = in->label8;
   t.w = in->width;
   t.h = in->height;
   if (ft__mul_overflow((size_t)t.w, (size_t)t.h, &npix) ||
