@@ -156,17 +156,18 @@ ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const
 
   if (kind == 4) {
     size_t rowbytes = ((size_t)w + 7) / 8, y, x;
+    uint8_t expand[256][8]; /* compact: the 8 pixels of each packed byte */
     if (rowbytes * h > in.len - in.pos) goto truncated;
+    if (compact) {
+      int b, k;
+      for (b = 0; b < 256; b++)
+        for (k = 0; k < 8; k++) expand[b][k] = (b >> (7 - k) & 1) ? 0 : 255; /* 1 is black */
+    }
     for (y = 0; y < h; y++) {
       const unsigned char *row = in.b + in.pos + y * rowbytes;
       if (compact) {
-        /* a whole byte of 8 pixels at a time: bit 1 (black) -> 0, 0 -> 255 */
         uint8_t *d = img->data8 + y * w;
-        for (x = 0; x + 8 <= w; x += 8) {
-          unsigned b = row[x >> 3];
-          int k;
-          for (k = 0; k < 8; k++) d[x + k] = (b >> (7 - k) & 1) ? 0 : 255;
-        }
+        for (x = 0; x + 8 <= w; x += 8) memcpy(d + x, expand[row[x >> 3]], 8);
         for (; x < w; x++) d[x] = (row[x >> 3] >> (7 - (x & 7)) & 1) ? 0 : 255;
       } else {
         for (x = 0; x < w; x++)

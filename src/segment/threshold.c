@@ -26,8 +26,8 @@
  * A compact one-channel image (FT_STORAGE_U8, bit depth <= 8) is the common
  * case of scans and line art: byte v falls in bin v (v / 255.0f * 256
  * truncates to v), so the histogram is counted on the bytes, each byte value
- * is classified once into a 256-entry table, and the colour sums come from
- * per-side counts of each byte value, with no per-pixel conversion.
+ * is classified once into a 256-entry table, and the areas and colour sums
+ * come from the byte counts, with no per-pixel conversion.
  */
 #include "config.h"
 
@@ -172,14 +172,37 @@ static int global_split(const ft_segment_params *p, const uint64_t *hist, int nb
   return t < 0.0 ? -1 : (int)floor(t * nbins + 0.5) - 1;
 }
 
-/* Side counts and colour sums of a compact one-channel image, given the
- * ink flag of each byte value: pass 2 of ft_segment without per-pixel work. */
+/* Count the bytes of a compact one-channel image: cnt[v] pixels have byte
+ * v.  Four sub-counts break the dependency between neighbours of the same
+ * value (long runs of paper or ink). */
+static ft_status count_u8(ft_ctx *ctx, const ft_image *in, uint64_t cnt[256]) {
+  uint32_t sub[4][256];
+  int w = in->width, h = in->height, y, x, v;
+  ft_status st;
+  memset(cnt, 0, 256 * sizeof *cnt);
+  for (y = 0; y < h; y++) {
+    const uint8_t *row = in->data8 + (size_t)y * w;
+    if (y % ROW_BLOCK == 0 && (st = ft__progress(ctx, 0.4 * y / h))) return st;
+    memset(sub, 0, sizeof sub);
+    for (x = 0; x + 4 <= w; x += 4) {
+      sub[0][row[x]]++;
+      sub[1][row[x + 1]]++;
+      sub[2][row[x + 2]]++;
+      sub[3][row[x + 3]]++;
+    }
+    for (; x < w; x++) sub[0][row[x]]++;
+    for (v = 0; v < 256; v++) cnt[v] += (uint64_t)sub[0][v] + sub[1][v] + sub[2][v] + sub[3][v];
+  }
+  return FT_OK;
+}
+
+/* Pass 2 of ft_segment for a compact one-channel image: each pixel's label
+ * is the ink flag of its byte; areas and colour sums follow from the byte
+ * counts of pass 1. */
 static ft_status classify_u8(ft_ctx *ctx, const ft_image *in, const uint8_t ink_of[256],
-                             ft_labels *lab, double sum[2][3]) {
-  uint64_t cnt[256];
+                             const uint64_t cnt[256], ft_labels *lab, double sum[2][3]) {
   int w = in->width, h = in->height, y, v, c;
   ft_status st;
-  memset(cnt, 0, sizeof cnt);
   for (y = 0; y < h; y++) {
     const uint8_t *row = in->data8 + (size_t)y * w;
     int x;
@@ -191,10 +214,12 @@ static ft_status classify_u8(ft_ctx *ctx, const ft_image *in, const uint8_t ink_
       int32_t *lrow = lab->label + (size_t)y * w;
       for (x = 0; x < w; x++) lrow[x] = ink_of[row[x]];
     }
-    for (x = 0; x < w; x++) cnt[row[x]]++;
   }
-  for (v = 0; v < 256; v++)
+  lab->info[0].area = lab->info[1].area = 0;
+  for (v = 0; v < 256; v++) {
+    lab->info[ink_of[v]].area += (int64_t)cnt[v];
     for (c = 0; c < 3; c++) sum[ink_of[v]][c] += (double)cnt[v] * (double)ft__u8_float[v];
+  }
   return FT_OK;
 }
 
@@ -203,7 +228,7 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
   ft_image *fin = NULL;
   ft_labels *lab = NULL;
   uint64_t *hist = NULL;
-  uint64_t n_low = 0, n_high = 0;
+  uint64_t n_low = 0, n_high = 0, cnt[256];
   double sum[2][3] = {{0, 0, 0}, {0, 0, 0}};
   float *grow = NULL;
   int nbins = 0, split = -1, dark, none = 0, x, y, c, fast;
@@ -254,23 +279,22 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
     hist = ft__calloc_n((size_t)nbins, sizeof *hist);
     if (!hist) goto nomem;
   }
-  for (y = 0; y < h; y++) {
+  if (fast) {
+    /* byte v is bin v of the 256 */
+    int v;
+    if ((st = count_u8(ctx, in, cnt))) goto fail;
+    for (v = 0; v < 256; v++) {
+      if (hist)
+        hist[v] = cnt[v];
+      else if (ft__u8_float[v] <= p->value)
+        n_low += cnt[v];
+      else
+        n_high += cnt[v];
+    }
+  }
+  for (y = 0; y < h && !fast; y++) {
     const float *row = grow;
     if (y % ROW_BLOCK == 0 && (st = ft__progress(ctx, 0.4 * y / h))) goto fail;
-    if (fast) {
-      const uint8_t *brow = in->data8 + (size_t)y * w;
-      if (hist) {
-        for (x = 0; x < w; x++) hist[brow[x]]++;
-      } else {
-        for (x = 0; x < w; x++) {
-          if (ft__u8_float[brow[x]] <= p->value)
-            n_low++;
-          else
-            n_high++;
-        }
-      }
-      continue;
-    }
     ft__image_gray_row(in, y, grow);
     if (hist) {
       for (x = 0; x < w; x++) hist[bin_of(row[x], nbins)]++;
@@ -316,7 +340,7 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
       int low = hist ? bin_of(ft__u8_float[v], nbins) <= split : ft__u8_float[v] <= p->value;
       ink_of[v] = (uint8_t)(!none && (dark ? low : !low));
     }
-    if ((st = classify_u8(ctx, in, ink_of, lab, sum))) goto fail;
+    if ((st = classify_u8(ctx, in, ink_of, cnt, lab, sum))) goto fail;
   } else {
     for (y = 0; y < h; y++) {
       const float *row = grow;
@@ -337,8 +361,8 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
         for (c = 0; c < 3; c++) sum[ink][c] += rgb[c];
       }
     }
+    ft_labels_count(lab);
   }
-  ft_labels_count(lab);
   lab->info[0].class_id = FT_CLASS_BACKGROUND;
   lab->info[1].class_id = FT_CLASS_INK;
   for (c = 0; c < 3; c++) {

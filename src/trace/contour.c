@@ -54,8 +54,9 @@
  * label's holes, and stops at the top of them, so labels without holes
  * (most labels of a speckled multi-label map) cost nothing.
  *
- * A compact label map (one byte per pixel) is read in place; the scan sees
- * it through two int32 rows refilled as it goes.
+ * A compact label map (one byte per pixel) is read in place.  The scan
+ * compares the rows above and below eight bytes at a time and stops only
+ * where they differ.
  *
  * Parent links stay within a label: a label-2 region inside a hole of a
  * label-1 region is top level for label 2.  Labels are traced independently
@@ -192,42 +193,66 @@ static ft_status check_row(const tracer *t, const int32_t *row, int y) {
                   (long)row[x], x, y, t->in->nlabels - 1);
 }
 
+/* The first x >= x0 (< w) where rows a and b of elem-byte labels differ, or
+ * w: eight bytes compared at a time, as most of a page is the same label
+ * above and below. */
+static inline int next_diff(const void *a, const void *b, int x, int w, int elem) {
+  const unsigned char *pa = a, *pb = b;
+  int step = 8 / elem;
+  while (x + step <= w) {
+    uint64_t u, v;
+    memcpy(&u, pa + (size_t)x * elem, 8);
+    memcpy(&v, pb + (size_t)x * elem, 8);
+    if (u != v) break;
+    x += step;
+  }
+  if (elem == 1)
+    while (x < w && pa[x] == pb[x]) x++;
+  else
+    while (x < w && ((const int32_t *)a)[x] == ((const int32_t *)b)[x]) x++;
+  return x;
+}
+
+/* Fail unless every byte of compact row y is below nlabels. */
+static ft_status check_row8(const tracer *t, const uint8_t *row, int y) {
+  unsigned hi = 0;
+  int x;
+  if (t->in->nlabels >= 256) return FT_OK;
+  for (x = 0; x < t->w; x++) hi = row[x] > hi ? row[x] : hi;
+  if ((int)hi < t->in->nlabels) return FT_OK;
+  for (x = 0; row[x] < t->in->nlabels; x++) continue;
+  return ft__fail(t->ctx, FT_ERR_INVAL, "trace: label %d at (%d,%d) out of range 0..%d",
+                  (int)row[x], x, y, t->in->nlabels - 1);
+}
+
 /* Stage 1: scan the horizontal edge rows and trace every loop at its first edge. */
 static ft_status scan(tracer *t) {
-  int32_t *zero, *wide = NULL;
-  int x, y, w = t->w, h = t->h;
+  void *zero;
+  int x, y, w = t->w, h = t->h, elem = t->lab ? 4 : 1;
   ft_status st = FT_OK;
 
-  /* a compact map is scanned through two int32 rows, refilled as y advances */
-  zero = ft__calloc_n((size_t)w * (t->lab ? 1 : 3), sizeof *zero);
+  zero = ft__calloc_n((size_t)w, (size_t)elem);
   if (!zero) return ft__nomem(t->ctx, "trace");
-  if (!t->lab) wide = zero + w;
   for (y = 0; y <= h && !st; y++) {
-    const int32_t *above, *below;
-    if (wide) {
-      int32_t *nb = wide + (size_t)(y & 1) * w; /* row y; row y-1 is in the other half */
-      above = y > 0 ? wide + (size_t)((y - 1) & 1) * w : zero;
-      if (y < h) {
-        const uint8_t *src = t->lab8 + (size_t)y * w;
-        for (x = 0; x < w; x++) nb[x] = src[x];
-        below = nb;
-      } else {
-        below = zero;
-      }
-    } else {
-      above = y > 0 ? t->lab + (size_t)(y - 1) * w : zero;
-      below = y < h ? t->lab + (size_t)y * w : zero;
-    }
+    const void *above, *below;
     size_t row = (size_t)y * (size_t)w;
+    if (t->lab) {
+      above = y > 0 ? (const void *)(t->lab + row - w) : zero;
+      below = y < h ? (const void *)(t->lab + row) : zero;
+    } else {
+      above = y > 0 ? (const void *)(t->lab8 + row - w) : zero;
+      below = y < h ? (const void *)(t->lab8 + row) : zero;
+    }
     t->fraction = (double)y / (h + 1);
     if ((y & 15) == 0 && (st = ft__progress(t->ctx, 0.9 * t->fraction))) break;
     /* Labels are checked a row at a time, before any loop starts in that
      * row: a loop indexes per-label data only with the label it starts
      * with, and only compares the rows below for equality. */
-    if (y < h && (st = check_row(t, below, y))) break;
-    for (x = 0; x < w; x++) {
-      int32_t a = above[x], b = below[x];
-      if (a == b) continue;
+    if (y < h && (st = t->lab ? check_row(t, below, y) : check_row8(t, below, y))) break;
+    for (x = next_diff(above, below, 0, w, elem); x < w;
+         x = next_diff(above, below, x + 1, w, elem)) {
+      int32_t a = t->lab ? ((const int32_t *)above)[x] : ((const uint8_t *)above)[x];
+      int32_t b = t->lab ? ((const int32_t *)below)[x] : ((const uint8_t *)below)[x];
       /* L below, not above: the top edge of an outline, walked eastward
        * from its left corner */
       if (b > 0 && !bit_get(t->seen_e, row + x) && (st = trace_loop(t, x, y, DIR_E, b, 0)))
