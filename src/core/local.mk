@@ -7,6 +7,7 @@ libfigtrace_impl_la_SOURCES += \
 	src/core/paths.c \
 	src/core/doc.c \
 	src/core/pipeline.c \
+	src/core/pool.c \
 	src/core/presets.c
 
 figtraceinc_HEADERS += \

@@ -232,3 +232,25 @@ ft_status ft_denoise(ft_ctx *ctx, const ft_image *in, const ft_denoise_chain *ch
 void ft_denoise_describe(ft_spec_line_fn fn, void *user) {
   ft_spec_describe(kinds, FT_FILTER_COUNT, fn, user);
 }
+
+/* ---- shared by the filters ---- */
+
+ft_status ft__image_like(ft_ctx *ctx, const ft_image *in, ft_image **out) {
+  ft_image *img;
+  ft_status st;
+  *out = NULL;
+  if (!in->data)
+    return ft__fail(ctx, FT_ERR_INVAL,
+                    "denoise: compact (8-bit) samples; convert with ft_image_to_float first");
+  st = ft_image_new(ctx, in->width, in->height, in->channels, &img);
+  if (st) return st;
+  img->bit_depth = in->bit_depth;
+  img->pixel_w = in->pixel_w;
+  img->pixel_h = in->pixel_h;
+  if ((st = ft_image_set_name(ctx, img, in->name))) {
+    ft_image_free(img);
+    return st;
+  }
+  *out = img;
+  return FT_OK;
+}
