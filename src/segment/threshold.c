@@ -27,7 +27,9 @@
  * case of scans and line art: byte v falls in bin v (v / 255.0f * 256
  * truncates to v), so the histogram is counted on the bytes, each byte value
  * is classified once into a 256-entry table, and the areas and colour sums
- * come from the byte counts, with no per-pixel conversion.
+ * come from the byte counts, with no per-pixel conversion.  These two passes
+ * run on bands of rows in parallel (ft_ctx_threads), with the same result
+ * for any thread count.
  */
 #include "config.h"
 
@@ -172,49 +174,88 @@ static int global_split(const ft_segment_params *p, const uint64_t *hist, int nb
   return t < 0.0 ? -1 : (int)floor(t * nbins + 0.5) - 1;
 }
 
-/* Count the bytes of a compact one-channel image: cnt[v] pixels have byte
- * v.  Four sub-counts break the dependency between neighbours of the same
- * value (long runs of paper or ink). */
-static ft_status count_u8(ft_ctx *ctx, const ft_image *in, uint64_t cnt[256]) {
-  uint32_t sub[4][256];
-  int w = in->width, h = in->height, y, x, v;
-  ft_status st;
-  memset(cnt, 0, 256 * sizeof *cnt);
-  for (y = 0; y < h; y++) {
-    const uint8_t *row = in->data8 + (size_t)y * w;
-    if (y % ROW_BLOCK == 0 && (st = ft__progress(ctx, 0.4 * y / h))) return st;
+/* The two passes over a compact one-channel image run on bands of
+ * ROW_BLOCK rows in parallel (ft__parallel): pass 1 counts the bytes of
+ * each band into its own table, pass 2 writes each band's label rows, so
+ * the result does not depend on the threads. */
+typedef struct u8_job {
+  const ft_image *in;
+  uint64_t (*cnt)[256];   /* [nbands][256] byte counts per band (pass 1) */
+  const uint8_t *ink_of;  /* [256] label of each byte (pass 2) */
+  ft_labels *lab;
+} u8_job;
+
+/* Pass 1 on bands [lo, hi): four sub-counts break the dependency between
+ * neighbours of the same value (long runs of paper or ink); none exceeds
+ * ROW_BLOCK * (w / 4 + 3) < 2^32 for w <= FT_MAX_DIMENSION. */
+static int count_bands(void *arg, int lo, int hi) {
+  const u8_job *J = arg;
+  int w = J->in->width, h = J->in->height, band, y, x, v;
+  for (band = lo; band < hi; band++) {
+    uint32_t sub[4][256];
+    uint64_t *cnt = J->cnt[band];
     memset(sub, 0, sizeof sub);
-    for (x = 0; x + 4 <= w; x += 4) {
-      sub[0][row[x]]++;
-      sub[1][row[x + 1]]++;
-      sub[2][row[x + 2]]++;
-      sub[3][row[x + 3]]++;
+    for (y = band * ROW_BLOCK; y < h && y < (band + 1) * ROW_BLOCK; y++) {
+      const uint8_t *row = J->in->data8 + (size_t)y * w;
+      for (x = 0; x + 4 <= w; x += 4) {
+        sub[0][row[x]]++;
+        sub[1][row[x + 1]]++;
+        sub[2][row[x + 2]]++;
+        sub[3][row[x + 3]]++;
+      }
+      for (; x < w; x++) sub[0][row[x]]++;
     }
-    for (; x < w; x++) sub[0][row[x]]++;
     for (v = 0; v < 256; v++) cnt[v] += (uint64_t)sub[0][v] + sub[1][v] + sub[2][v] + sub[3][v];
   }
-  return FT_OK;
+  return 0;
 }
 
-/* Pass 2 of ft_segment for a compact one-channel image: each pixel's label
- * is the ink flag of its byte; areas and colour sums follow from the byte
- * counts of pass 1. */
-static ft_status classify_u8(ft_ctx *ctx, const ft_image *in, const uint8_t ink_of[256],
-                             const uint64_t cnt[256], ft_labels *lab, double sum[2][3]) {
-  int w = in->width, h = in->height, y, v, c;
-  ft_status st;
-  for (y = 0; y < h; y++) {
-    const uint8_t *row = in->data8 + (size_t)y * w;
-    int x;
-    if (y % ROW_BLOCK == 0 && (st = ft__progress(ctx, 0.4 + 0.6 * y / h))) return st;
-    if (lab->label8) {
-      uint8_t *lrow = lab->label8 + (size_t)y * w;
-      for (x = 0; x < w; x++) lrow[x] = ink_of[row[x]];
+/* Pass 2 on bands [lo, hi): each pixel's label is the ink flag of its byte. */
+static int classify_bands(void *arg, int lo, int hi) {
+  const u8_job *J = arg;
+  int w = J->in->width, h = J->in->height, y, x;
+  for (y = lo * ROW_BLOCK; y < h && y < hi * ROW_BLOCK; y++) {
+    const uint8_t *row = J->in->data8 + (size_t)y * w;
+    if (J->lab->label8) {
+      uint8_t *lrow = J->lab->label8 + (size_t)y * w;
+      for (x = 0; x < w; x++) lrow[x] = J->ink_of[row[x]];
     } else {
-      int32_t *lrow = lab->label + (size_t)y * w;
-      for (x = 0; x < w; x++) lrow[x] = ink_of[row[x]];
+      int32_t *lrow = J->lab->label + (size_t)y * w;
+      for (x = 0; x < w; x++) lrow[x] = J->ink_of[row[x]];
     }
   }
+  return 0;
+}
+
+/* Pass 1 for a compact one-channel image: cnt[v] pixels have byte v. */
+static ft_status count_u8(ft_ctx *ctx, const ft_image *in, uint64_t cnt[256]) {
+  int nbands = (in->height - 1) / ROW_BLOCK + 1, band, v;
+  u8_job J;
+  ft_status st;
+  memset(&J, 0, sizeof J);
+  J.in = in;
+  J.cnt = ft__calloc_n((size_t)nbands, sizeof *J.cnt);
+  if (!J.cnt) return ft__nomem(ctx, "segment");
+  st = ft__parallel(ctx, "segment", nbands, 1, count_bands, &J, 0.0, 0.4);
+  memset(cnt, 0, 256 * sizeof *cnt);
+  for (band = 0; band < nbands; band++)
+    for (v = 0; v < 256; v++) cnt[v] += J.cnt[band][v];
+  free(J.cnt);
+  return st;
+}
+
+/* Pass 2 for a compact one-channel image; the areas and colour sums follow
+ * from the byte counts of pass 1. */
+static ft_status classify_u8(ft_ctx *ctx, const ft_image *in, const uint8_t ink_of[256],
+                             const uint64_t cnt[256], ft_labels *lab, double sum[2][3]) {
+  int nbands = (in->height - 1) / ROW_BLOCK + 1, v, c;
+  u8_job J;
+  ft_status st;
+  memset(&J, 0, sizeof J);
+  J.in = in;
+  J.ink_of = ink_of;
+  J.lab = lab;
+  if ((st = ft__parallel(ctx, "segment", nbands, 1, classify_bands, &J, 0.4, 1.0))) return st;
   lab->info[0].area = lab->info[1].area = 0;
   for (v = 0; v < 256; v++) {
     lab->info[ink_of[v]].area += (int64_t)cnt[v];
