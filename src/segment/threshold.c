@@ -182,6 +182,8 @@ typedef struct u8_job {
   const ft_image *in;
   uint64_t (*cnt)[256];   /* [nbands][256] byte counts per band (pass 1) */
   const uint8_t *ink_of;  /* [256] label of each byte (pass 2) */
+  int thresh, flip;       /* pass 2: ink_of[v] == ((v <= thresh) ^ flip), or thresh -1
+                             when it is not of that form */
   ft_labels *lab;
 } u8_job;
 
@@ -210,7 +212,11 @@ static int count_bands(void *arg, int lo, int hi) {
   return 0;
 }
 
-/* Pass 2 on bands [lo, hi): each pixel's label is the ink flag of its byte. */
+/* Pass 2 on bands [lo, hi): each pixel's label is the ink flag of its byte.
+ * The flag is a threshold on the byte (ink_of is 1 exactly for v <= T, or
+ * exactly for v > T, or never: bins and the fixed value are monotone in v),
+ * so a compact map is written sixteen bytes at a time with vector compares
+ * where the compiler has them, through the table otherwise. */
 static int classify_bands(void *arg, int lo, int hi) {
   const u8_job *J = arg;
   int w = J->in->width, h = J->in->height, y, x;
@@ -218,7 +224,26 @@ static int classify_bands(void *arg, int lo, int hi) {
     const uint8_t *row = J->in->data8 + (size_t)y * w;
     if (J->lab->label8) {
       uint8_t *lrow = J->lab->label8 + (size_t)y * w;
-      for (x = 0; x < w; x++) lrow[x] = J->ink_of[row[x]];
+      x = 0;
+#if defined(__GNUC__) || defined(__clang__)
+      if (J->thresh >= 0) {
+        typedef uint8_t v16 __attribute__((vector_size(16)));
+        v16 t, one, flip;
+        int k;
+        for (k = 0; k < 16; k++) {
+          t[k] = (uint8_t)J->thresh;
+          one[k] = 1;
+          flip[k] = (uint8_t)J->flip;
+        }
+        for (; x + 16 <= w; x += 16) {
+          v16 v, r;
+          memcpy(&v, row + x, 16);
+          r = ((v16)(v <= t) & one) ^ flip; /* (v <= T) for dark ink, (v > T) for light */
+          memcpy(lrow + x, &r, 16);
+        }
+      }
+#endif
+      for (; x < w; x++) lrow[x] = J->ink_of[row[x]];
     } else {
       int32_t *lrow = J->lab->label + (size_t)y * w;
       for (x = 0; x < w; x++) lrow[x] = J->ink_of[row[x]];
@@ -255,6 +280,13 @@ static ft_status classify_u8(ft_ctx *ctx, const ft_image *in, const uint8_t ink_
   J.in = in;
   J.ink_of = ink_of;
   J.lab = lab;
+  /* ink_of as a threshold: the last byte equal to ink_of[0], then the rest
+   * all the other value */
+  for (v = 1; v < 256 && ink_of[v] == ink_of[0]; v++) continue;
+  J.thresh = v - 1;
+  J.flip = !ink_of[0];
+  for (; v < 256; v++)
+    if (ink_of[v] == ink_of[0]) J.thresh = -1;
   if ((st = ft__parallel(ctx, "segment", nbands, 1, classify_bands, &J, 0.4, 1.0))) return st;
   lab->info[0].area = lab->info[1].area = 0;
   for (v = 0; v < 256; v++) {

@@ -213,12 +213,23 @@ static inline int next_diff(const void *a, const void *b, int x, int w, int elem
   return x;
 }
 
-/* Fail unless every byte of compact row y is below nlabels. */
+/* Fail unless every byte of compact row y is below nlabels.  The bytes are
+ * OR-ed eight at a time first: no byte exceeds the OR of all, so an OR below
+ * nlabels (always so for a 0/1 map) settles it without a per-byte maximum. */
 static ft_status check_row8(const tracer *t, const uint8_t *row, int y) {
   unsigned hi = 0;
+  uint64_t acc = 0;
   int x;
   if (t->in->nlabels >= 256) return FT_OK;
-  for (x = 0; x < t->w; x++) hi = row[x] > hi ? row[x] : hi;
+  for (x = 0; x + 8 <= t->w; x += 8) {
+    uint64_t v;
+    memcpy(&v, row + x, 8);
+    acc |= v;
+  }
+  for (; x < t->w; x++) acc |= row[x];
+  for (x = 0; x < 8; x++) hi |= (unsigned)(acc >> (8 * x)) & 255u;
+  if ((int)hi < t->in->nlabels) return FT_OK;
+  for (hi = 0, x = 0; x < t->w; x++) hi = row[x] > hi ? row[x] : hi;
   if ((int)hi < t->in->nlabels) return FT_OK;
   for (x = 0; row[x] < t->in->nlabels; x++) continue;
   return ft__fail(t->ctx, FT_ERR_INVAL, "trace: label %d at (%d,%d) out of range 0..%d",
