@@ -10,11 +10,16 @@
  *                     form for sources of at most 8 bits, a quarter of the
  *                     memory.  Readers give it only when asked
  *                     (ft_read_params.compact, set by ft_options_init).
- * ft_image_sample() reads either.  ft_segment's global thresholds, the
- * outline pipeline and ft_image_copy / ft_image_to_gray / ft_image_to_float
- * read compact images directly; every other stage taking an image converts
- * it to float internally (or, for the single denoise filters, fails with
- * FT_ERR_INVAL: convert first with ft_image_to_float).
+ * ft_image_sample() reads either.  Taking either storage: ft_image_copy
+ * (keeps it), ft_image_to_gray and ft_image_to_float (give float),
+ * ft_segment (every method; k-means on a float copy), ft_adaptive_threshold,
+ * ft_adaptive_threshold_map, ft_hysteresis_threshold, ft_denoise and
+ * ft_denoise_filter_apply (on a float copy), the pipeline (ft_pipeline_run*:
+ * the U-Net and the underlay get a float copy) and the preview's underlay.
+ * Needing FT_STORAGE_FLOAT, failing with FT_ERR_INVAL otherwise (convert
+ * first with ft_image_to_float): the single denoise filters (ft_median ...
+ * ft_normalize), ft_segment_kmeans, ft_segment_unet, ft_model_run and
+ * ft_style_underlay; ft_estimate_object_diameter returns 0.
  * Alpha, when present, is straight (not premultiplied).
  */
 #ifndef FIGTRACE_IMAGE_H

@@ -318,24 +318,20 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
   w = in->width;
   h = in->height;
 
-  if (p->colors >= 2 || p->method >= FT_THRESH_SAUVOLA) {
-    /* k-means and the local methods read float samples */
-    const ft_image *src;
+  if (p->colors >= 2) {
+    /* k-means reads float samples */
+    ft_kmeans_params kp;
     if ((st = ft__image_float(ctx, in, &fin))) return st;
-    src = fin ? fin : in;
-    if (p->colors >= 2) {
-      ft_kmeans_params kp;
-      ft_kmeans_params_init(&kp);
-      kp.k = p->colors;
-      kp.min_area = p->min_area;
-      st = ft_segment_kmeans(ctx, src, &kp, out);
-      ft_image_free(fin);
-      return st;
-    }
-    st = segment_local(ctx, src, p, &lab);
+    ft_kmeans_params_init(&kp);
+    kp.k = p->colors;
+    kp.min_area = p->min_area;
+    st = ft_segment_kmeans(ctx, fin ? fin : in, &kp, out);
     ft_image_free(fin);
-    fin = NULL;
-    if (st) return st;
+    return st;
+  }
+  if (p->method >= FT_THRESH_SAUVOLA) {
+    /* the local methods read either storage */
+    if ((st = segment_local(ctx, in, p, &lab))) return st;
     goto finish;
   }
 

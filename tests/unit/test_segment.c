@@ -379,15 +379,16 @@ static ft_image *compact_page(int w, int h, int c, unsigned seed) {
  * ft_segment on its float copy (serial): labels exactly, areas exactly,
  * colours to float rounding; with p.compact the map is one byte per pixel. */
 static void test_compact_same_as_float(void) {
-  static const int methods[] = {FT_THRESH_OTSU, FT_THRESH_VALUE, FT_THRESH_LI,
-                                FT_THRESH_TRIANGLE, FT_THRESH_SAUVOLA};
+  static const int methods[] = {FT_THRESH_OTSU,     FT_THRESH_VALUE,   FT_THRESH_LI,
+                                FT_THRESH_TRIANGLE, FT_THRESH_SAUVOLA, FT_THRESH_NIBLACK,
+                                FT_THRESH_HYSTERESIS};
   ft_ctx *ctx = ft_ctx_new();
   int c, m, variant;
   for (c = 1; c <= 4; c++) {
     ft_image *u = compact_page(61, 143, c, 99u + (unsigned)c), *f = NULL;
     CU_ASSERT_PTR_NOT_NULL_FATAL(u);
     CU_ASSERT_EQUAL_FATAL(ft_image_to_float(ctx, u, &f), FT_OK);
-    for (m = 0; m < 5; m++)
+    for (m = 0; m < 7; m++)
       for (variant = 0; variant < 5; variant++) {
         ft_segment_params p;
         ft_labels *lu = NULL, *lf = NULL;
@@ -418,6 +419,7 @@ static void test_compact_same_as_float(void) {
         }
         /* some ink and some paper */
         CU_ASSERT(lu->info[1].area > 0 && lu->info[0].area > 0);
+        if (m >= 4 && variant == 0) CU_ASSERT(lu->info[1].area < (int64_t)n / 2);
         ft_labels_free(lu);
         ft_labels_free(lf);
       }
