@@ -325,6 +325,53 @@ static void test_labels_compact(void) {
   ft_ctx_free(ctx);
 }
 
+/* Functions that need float samples refuse a compact image cleanly; the
+ * denoise entry points that convert give the float image's result. */
+static void test_compact_refused_or_converted(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_image *u = NULL, *f = NULL, *r = NULL, *rf = NULL;
+  ft_labels *lab = NULL;
+  ft_denoise_filter flt;
+  ft_denoise_chain chain;
+  size_t i;
+  CU_ASSERT_EQUAL_FATAL(ft_image_new_u8(ctx, 20, 10, 1, &u), FT_OK);
+  for (i = 0; i < 200; i++) u->data8[i] = (uint8_t)(i * 37 % 256);
+  CU_ASSERT_EQUAL_FATAL(ft_image_to_float(ctx, u, &f), FT_OK);
+  CU_ASSERT_EQUAL(ft_median(ctx, u, NULL, &r), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(r);
+  CU_ASSERT(strstr(ft_ctx_errmsg(ctx), "ft_image_to_float") != NULL);
+  CU_ASSERT_EQUAL(ft_normalize(ctx, u, NULL, &r), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(r);
+  CU_ASSERT_EQUAL(ft_segment_kmeans(ctx, u, NULL, &lab), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(lab);
+  CU_ASSERT_EQUAL(ft_estimate_object_diameter(u), 0.0);
+  /* ft_denoise_filter_apply and ft_denoise filter the float copy */
+  memset(&flt, 0, sizeof flt);
+  flt.kind = FT_FILTER_MEDIAN;
+  ft_median_params_init(&flt.u.median);
+  CU_ASSERT_EQUAL_FATAL(ft_denoise_filter_apply(ctx, u, &flt, &r), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_denoise_filter_apply(ctx, f, &flt, &rf), FT_OK);
+  CU_ASSERT_EQUAL(r->storage, FT_STORAGE_FLOAT);
+  CU_ASSERT(memcmp(r->data, rf->data, 200 * sizeof(float)) == 0);
+  ft_image_free(r);
+  r = NULL;
+  chain.n = 1;
+  chain.filters = &flt;
+  CU_ASSERT_EQUAL_FATAL(ft_denoise(ctx, u, &chain, &r), FT_OK);
+  CU_ASSERT(memcmp(r->data, rf->data, 200 * sizeof(float)) == 0);
+  ft_image_free(r);
+  /* an empty chain copies, keeping the storage */
+  chain.n = 0;
+  CU_ASSERT_EQUAL_FATAL(ft_denoise(ctx, u, &chain, &r), FT_OK);
+  CU_ASSERT_EQUAL(r->storage, FT_STORAGE_U8);
+  CU_ASSERT(memcmp(r->data8, u->data8, 200) == 0);
+  ft_image_free(r);
+  ft_image_free(rf);
+  ft_image_free(u);
+  ft_image_free(f);
+  ft_ctx_free(ctx);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"status text", test_status_text},
@@ -335,6 +382,7 @@ int main(void) {
       {"labels", test_labels},
       {"compact images", test_image_compact},
       {"compact label maps", test_labels_compact},
+      {"compact images: refused or converted", test_compact_refused_or_converted},
       {"paths area and copy", test_paths_area_and_copy},
       {"doc builders", test_doc_builders},
       {"style layers", test_style_layers},
