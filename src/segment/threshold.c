@@ -252,6 +252,13 @@ static int classify_bands(void *arg, int lo, int hi) {
   return 0;
 }
 
+/* Bands per chunk of the parallel passes: at least about 2^19 pixels, so a
+ * small image runs in one chunk on the calling thread and starts no threads. */
+static int band_chunk(const ft_image *in) {
+  size_t band = (size_t)in->width * ROW_BLOCK, want = (size_t)1 << 19;
+  return band >= want ? 1 : (int)((want + band - 1) / band);
+}
+
 /* Pass 1 for a compact one-channel image: cnt[v] pixels have byte v. */
 static ft_status count_u8(ft_ctx *ctx, const ft_image *in, uint64_t cnt[256]) {
   int nbands = (in->height - 1) / ROW_BLOCK + 1, band, v;
@@ -261,7 +268,7 @@ static ft_status count_u8(ft_ctx *ctx, const ft_image *in, uint64_t cnt[256]) {
   J.in = in;
   J.cnt = ft__calloc_n((size_t)nbands, sizeof *J.cnt);
   if (!J.cnt) return ft__nomem(ctx, "segment");
-  st = ft__parallel(ctx, "segment", nbands, 1, count_bands, &J, 0.0, 0.4);
+  st = ft__parallel(ctx, "segment", nbands, band_chunk(in), count_bands, &J, 0.0, 0.4);
   memset(cnt, 0, 256 * sizeof *cnt);
   for (band = 0; band < nbands; band++)
     for (v = 0; v < 256; v++) cnt[v] += J.cnt[band][v];
@@ -287,7 +294,8 @@ static ft_status classify_u8(ft_ctx *ctx, const ft_image *in, const uint8_t ink_
   J.flip = !ink_of[0];
   for (; v < 256; v++)
     if (ink_of[v] == ink_of[0]) J.thresh = -1;
-  if ((st = ft__parallel(ctx, "segment", nbands, 1, classify_bands, &J, 0.4, 1.0))) return st;
+  if ((st = ft__parallel(ctx, "segment", nbands, band_chunk(in), classify_bands, &J, 0.4, 1.0)))
+    return st;
   lab->info[0].area = lab->info[1].area = 0;
   for (v = 0; v < 256; v++) {
     lab->info[ink_of[v]].area += (int64_t)cnt[v];

@@ -375,9 +375,9 @@ static ft_image *compact_page(int w, int h, int c, unsigned seed) {
   return img;
 }
 
-/* ft_segment on a compact image (bands of rows in parallel) equals
- * ft_segment on its float copy (serial): labels exactly, areas exactly,
- * colours to float rounding; with p.compact the map is one byte per pixel. */
+/* ft_segment on a compact image equals ft_segment on its float copy:
+ * labels exactly, areas exactly, colours to float rounding; with p.compact
+ * the map is one byte per pixel. */
 static void test_compact_same_as_float(void) {
   static const int methods[] = {FT_THRESH_OTSU,     FT_THRESH_VALUE,   FT_THRESH_LI,
                                 FT_THRESH_TRIANGLE, FT_THRESH_SAUVOLA, FT_THRESH_NIBLACK,
@@ -401,8 +401,6 @@ static void test_compact_same_as_float(void) {
         p.polarity = variant == 2 ? FT_POLARITY_LIGHT : FT_POLARITY_AUTO;
         p.min_area = variant == 3 ? 5 : 0;
         p.compact = variant != 4;
-        /* 143 rows: three bands of the parallel passes, on 1 to 3 threads */
-        ft_ctx_set_threads(ctx, 1 + variant % 3);
         CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, u, &p, &lu), FT_OK);
         CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, f, &p, &lf), FT_OK);
         /* compact output only for a global method without the merge */
@@ -429,6 +427,39 @@ static void test_compact_same_as_float(void) {
   ft_ctx_free(ctx);
 }
 
+/* A compact gray page large enough for several chunks of the parallel
+ * passes (1024 x 1100: three chunks of 8 bands): 1, 2 and 3 threads give
+ * the same map and info, bit for bit. */
+static void test_compact_threads(void) {
+  ft_image *u = compact_page(1024, 1100, 1, 5u);
+  ft_labels *ref = NULL;
+  int t, m;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+  for (m = 0; m < 2; m++)
+    for (t = 1; t <= 3; t++) {
+      ft_ctx *ctx = ft_ctx_new();
+      ft_segment_params p;
+      ft_labels *lab = NULL;
+      ft_segment_params_init(&p);
+      p.compact = 1;
+      p.method = m ? FT_THRESH_VALUE : FT_THRESH_OTSU;
+      ft_ctx_set_threads(ctx, t);
+      CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, u, &p, &lab), FT_OK);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(lab->label8);
+      if (t == 1) {
+        ref = lab;
+        CU_ASSERT(ref->info[1].area > 1000);
+      } else {
+        CU_ASSERT(memcmp(lab->label8, ref->label8, (size_t)1024 * 1100) == 0);
+        CU_ASSERT(memcmp(lab->info, ref->info, 2 * sizeof *lab->info) == 0);
+        ft_labels_free(lab);
+      }
+      ft_ctx_free(ctx);
+    }
+  ft_labels_free(ref);
+  ft_image_free(u);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"Otsu on known histograms", test_otsu_histograms},
@@ -440,6 +471,7 @@ int main(void) {
       {"uniform image has no ink", test_uniform},
       {"errors, progress and cancellation", test_errors_and_cancel},
       {"compact image: same map as its float copy", test_compact_same_as_float},
+      {"compact image: same map on 1-3 threads", test_compact_threads},
       {NULL, NULL}};
   return ft_test_main("segment", cases);
 }
