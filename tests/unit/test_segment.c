@@ -458,6 +458,36 @@ static void test_compact_threads(void) {
     }
   ft_labels_free(ref);
   ft_image_free(u);
+  /* a bilevel page (runs of eight equal bytes counted at once) of odd
+   * width: exact areas and labels */
+  {
+    int w = 1021, h = 700, x, y;
+    int64_t ink = 0;
+    size_t bad = 0;
+    ft_labels *lab = NULL;
+    ft_segment_params p;
+    CU_ASSERT_EQUAL_FATAL(ft_image_new_u8(NULL, w, h, 1, &u), FT_OK);
+    u->bit_depth = 1;
+    for (y = 0; y < h; y++)
+      for (x = 0; x < w; x++) {
+        int on = (x >= 13 && x < 500 && y >= 7 && y < 300) || (x % 97 == 5 && y % 3 == 0);
+        u->data8[(size_t)y * w + x] = on ? 0 : 255;
+        ink += on;
+      }
+    ft_segment_params_init(&p);
+    p.compact = 1;
+    CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, u, &p, &lab), FT_OK);
+    CU_ASSERT_EQUAL(lab->info[1].area, ink);
+    CU_ASSERT_EQUAL(lab->info[0].area, (int64_t)w * h - ink);
+    for (y = 0; y < h; y++)
+      for (x = 0; x < w; x++)
+        if (lab->label8[(size_t)y * w + x] != (u->data8[(size_t)y * w + x] == 0)) bad++;
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(lab->info[1].color[0], 0.0f);
+    CU_ASSERT_EQUAL(lab->info[0].color[0], 1.0f);
+    ft_labels_free(lab);
+    ft_image_free(u);
+  }
 }
 
 int main(void) {
