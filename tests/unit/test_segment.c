@@ -435,7 +435,7 @@ static void test_compact_threads(void) {
   ft_labels *ref = NULL;
   int t, m;
   CU_ASSERT_PTR_NOT_NULL_FATAL(u);
-  for (m = 0; m < 2; m++)
+  for (m = 0; m < 2; m++, ft_labels_free(ref), ref = NULL)
     for (t = 1; t <= 3; t++) {
       ft_ctx *ctx = ft_ctx_new();
       ft_segment_params p;
@@ -456,7 +456,6 @@ static void test_compact_threads(void) {
       }
       ft_ctx_free(ctx);
     }
-  ft_labels_free(ref);
   ft_image_free(u);
   /* a bilevel page (runs of eight equal bytes counted at once) of odd
    * width: exact areas and labels */
