@@ -720,10 +720,11 @@ static int plan(const cli *c, job *jobs, const char **dir_out) {
 }
 
 /* Keep freed image-sized buffers for the next one.  With glibc's defaults
- * every buffer above 128 KiB (a 512 px icon's image, gray copy and label
- * map are 1 MiB each) is a fresh mmap() whose pages fault in one by one
- * and go back to the system when freed; up to 32 MiB they now come from
- * the heap and are reused, within one conversion and across a batch. */
+ * every buffer above 128 KiB (a 512 px icon's 8-bit image and label map
+ * are 256 KiB each, a float image 1 MiB) is a fresh mmap() whose pages
+ * fault in one by one and go back to the system when freed; up to 32 MiB
+ * they now come from the heap and are reused, within one conversion and
+ * across a batch. */
 static void tune_malloc(void) {
 #if defined(HAVE_MALLOPT) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
