@@ -44,10 +44,10 @@ ft_status ft__dl_require(ft_ctx *ctx, const ft__dl *lib);
  * of the library's own declaration. */
 #define FT__DL_MEMBER(f) __typeof__(f) *f;
 /* Resolves a member (inside a resolve function with handle h, table T). */
-#define FT__DL_RESOLVE(T, f)                              \
+#define FT__DL_RESOLVE(T, f)                     \
   if (!(*(void **)&(T).f = ft__dl_sym(h, #f))) { \
-    *missing = #f;                                        \
-    return -1;                                            \
+    *missing = #f;                               \
+    return -1;                                   \
   }
 
 void *ft__dl_sym(void *h, const char *name);

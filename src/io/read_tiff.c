@@ -34,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "dl/tiff.h"
 #include "io/internal.h"
 
