@@ -255,6 +255,19 @@ typedef struct ft_fit_params {
                      * vertex a corner, 4/3 none); default 1.0, i.e. h >= 4 px */
   double min_area;  /* closed paths whose absolute area (pixels) is below this are
                      * dropped with everything nested in them; default 0 (keep all) */
+  double thin;      /* width-scaled tolerance: where a region is w pixels wide across
+                     * a boundary point, that point is held to min(tolerance, thin x w,
+                     * at least 0.3) pixels, so 1-2 px strokes keep their pixels while
+                     * wide shapes keep the full tolerance; 0 turns it off; 0..10,
+                     * default 0.25 */
+  const ft_image *image; /* optional, not owned: the image the paths' labels were
+                     * segmented from (same size), whose anti-aliased gray levels place
+                     * edges between pixel corners (see ft_fit); default NULL (pixel
+                     * geometry only) */
+  double level;     /* with image: the gray level (luminance, 0..1) the labels were
+                     * thresholded at, where an edge lies; negative: midway between the
+                     * mean colours of the two labels it separates (ft_label_info.color
+                     * of the paths' info); default -1 */
 } ft_fit_params;
 
 FT_API void ft_fit_params_init(ft_fit_params *p);
@@ -274,8 +287,23 @@ FT_API void ft_fit_params_init(ft_fit_params *p);
  * run along the same pixel edges (neighbouring labels), each shared stretch
  * between junctions is fitted once and used by both paths, reversed for the
  * second, so neighbours never gap or overlap.  Loops of at most 8 pixel
- * edges keep their exact outline.  The anti-aliased source image is not
- * consulted: edges are placed from the pixel geometry alone.
+ * edges keep their exact outline.
+ *
+ * Sub-pixel edges: with p->image, the data a staircase is fitted to are
+ * not the midpoints of its pixel edges but the points where the image says
+ * the edge is: each midpoint moves along its edge's normal by the ink the
+ * outside pixel holds minus the ink the inside pixel lacks (coverages read
+ * from the gray level between the two labels' mean colours, mapped so
+ * that p->level means half covered; a pixel one wide across shares its
+ * coverage between its two edges), at most half a pixel, so that the
+ * drawing, rendered again and thresholded at half coverage, gives back the
+ * same pixels.  Edges on the image border stay put.  The fixed ends of
+ * shared stretches stay on pixel corners, and shared stretches are still
+ * fitted once.  p->image must have the size of in (else FT_ERR_INVAL).
+ * With p->thin > 0 each data point's tolerance shrinks with the local width
+ * of its region (the pixel runs through the pixel inside it, across and
+ * along the edge, combined as the width of a straight band with those
+ * chords: h v / sqrt(h^2 + v^2)).
  * OUT: caller frees with ft_paths_free(). */
 FT_API FT_USERESULT ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p,
                                      ft_paths **out);
