@@ -247,8 +247,10 @@ typedef enum ft_fit_mode {
 typedef struct ft_fit_params {
   int mode;         /* ft_fit_mode; default FT_FIT_CURVES */
   double tolerance; /* largest distance, in pixels, of the result from the midpoints of
-                     * the pixel edges it replaces; > 0, default 0.8 (POLYGON uses at
-                     * least 0.5, so that a digital straight line stays one segment) */
+                     * the pixel edges it replaces (moved as image says, and held
+                     * tighter on thin parts, see thin); > 0, default 0.8 (POLYGON
+                     * uses at least 0.5, so that a digital straight line stays one
+                     * segment) */
   double alphamax;  /* corner threshold, 0..4/3: a polygon vertex standing out h pixels
                      * from the chord joining its edges' midpoints is a corner when
                      * 4/3 (1 - 1/h) >= alphamax (as potrace's alphamax: 0 makes every
@@ -257,8 +259,9 @@ typedef struct ft_fit_params {
                      * dropped with everything nested in them; default 0 (keep all) */
   double thin;      /* width-scaled tolerance: where a region is w pixels wide across
                      * a boundary point, that point is held to min(tolerance, thin x w,
-                     * at least 0.3) pixels, so 1-2 px strokes keep their pixels while
-                     * wide shapes keep the full tolerance; 0 turns it off; 0..10,
+                     * at least 0.3) pixels (straight stretches of the polygon too), so
+                     * 1-2 px strokes keep their pixels while wide shapes keep the full
+                     * tolerance; pixel staircases only; 0 turns it off; 0..10,
                      * default 0.25 */
   const ft_image *image; /* optional, not owned: the image the paths' labels were
                      * segmented from (same size), whose anti-aliased gray levels place
@@ -295,9 +298,12 @@ FT_API void ft_fit_params_init(ft_fit_params *p);
  * outside pixel holds minus the ink the inside pixel lacks (coverages read
  * from the gray level between the two labels' mean colours, mapped so
  * that p->level means half covered; a pixel one wide across shares its
- * coverage between its two edges), at most half a pixel, so that the
- * drawing, rendered again and thresholded at half coverage, gives back the
- * same pixels.  Edges on the image border stay put.  The fixed ends of
+ * coverage between its two edges), at most a quarter pixel, so that the
+ * drawing, rendered again and thresholded at half coverage, keeps giving
+ * back the same pixels with the curve a little off its data; where the
+ * region is at most 2 px wide (with p->thin > 0) the edges stay on the
+ * pixel grid, from 5 px on they move the full quarter.  Edges on the image
+ * border stay put.  The fixed ends of
  * shared stretches stay on pixel corners, and shared stretches are still
  * fitted once.  p->image must have the size of in (else FT_ERR_INVAL).
  * With p->thin > 0 each data point's tolerance shrinks with the local width
