@@ -20,7 +20,9 @@
  *     The error is the larger of the data-to-curve and curve-to-data
  *     distances (both sampled, matched in order); in the middle half of a
  *     long straight edge the data must be followed within 0.5 px, so that
- *     straight sides do not wobble.  A fit whose controls lie on its chord
+ *     straight sides do not wobble, and a data point with its own smaller
+ *     tolerance (thin parts) within that (the curve's side: within the
+ *     smallest of the piece).  A fit whose controls lie on its chord
  *     becomes a line.
  *  3. Breadth-first search over the candidates in outline order for the
  *     fewest pieces each within tol, ties broken by the sum of squared

@@ -21,6 +21,14 @@
  * shared all round without junctions is fitted once as a loop and reversed
  * likewise.  With a single label nothing is shared and each outline is
  * fitted as one loop.
+ *
+ * Per outline, before its runs are fitted (fit_stair): with p->thin the
+ * width of the region at each unit edge, from pixel runs looked up in the
+ * same edge table (built then for a single label too), gives each data
+ * point its own tolerance; with p->image, subpixel.c moves each data point
+ * off its edge midpoint to where the gray levels put the edge, limited
+ * where the region is thin.  Shared runs get the first path's data and are
+ * still fitted once, so both sides stay bitwise identical.
  */
 #include "config.h"
 

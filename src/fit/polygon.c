@@ -1,6 +1,8 @@
 /* src/fit/polygon.c - the polygon that follows the true edge of a pixel outline.
  *
- * The idea is that of Selinger's optimal polygon (P. Selinger, "Potrace: a
+ * The data are the midpoints of the unit edges, moved by sub-pixel
+ * offsets when the caller has them (ft__runinfo).  The idea is that of
+ * Selinger's optimal polygon (P. Selinger, "Potrace: a
  * polygon-based tracing algorithm", 2003, Sec. 2.2): a stretch of outline is
  * straight when one line passes close to all of it and it does not use all
  * four step directions; the polygon is the one with the fewest straight
@@ -10,7 +12,8 @@
  *
  *  1. Straightness (the "sleeve" test): from data point q[i], every later
  *     point q[k] at distance r > d confines the direction of an admissible
- *     line through q[i] to an interval of half-width asin(d / r); q[i]..q[j]
+ *     line through q[i] to an interval of half-width asin(d / r) (d the
+ *     smaller of the sleeve and q[k]'s own tolerance); q[i]..q[j]
  *     is straight while the intersection of those intervals contains the
  *     direction of q[j] and at most three step directions occur.  lon[i] is
  *     the furthest such j, found in one forward scan from i, made only for
