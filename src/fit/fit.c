@@ -458,6 +458,15 @@ static ft_status fit_stair(const ft_fit_params *p, const ft__edgesrc *es, edge_t
     }
     ft__subpixel_offsets(es, s->v, s->n, in->path[me].label, outl, lim, off);
     ri.off = off;
+    /* a point moved off its midpoint is held that much tighter, so that the
+     * curve stays within the tolerance of the pixel-edge midpoints: the
+     * staircase's own wiggle, which the offsets remove, no longer counts */
+    if (!tol && !(tol = ft__malloc_n((size_t)s->n, sizeof *tol))) goto done;
+    for (k = 0; k < s->n; k++) {
+      double tl = (ri.tol ? tol[k] : p->tolerance) - fabs(off[k]);
+      tol[k] = (float)(tl > MIN_TOL ? tl : MIN_TOL);
+    }
+    ri.tol = tol;
   }
   st = s->edge ? fit_shared(p, t, rs, s, me, &ri, out) : fit_run(p, s->v, s->n, 1, &ri, out);
 done:
