@@ -247,8 +247,9 @@ typedef enum ft_fit_mode {
 typedef struct ft_fit_params {
   int mode;         /* ft_fit_mode; default FT_FIT_CURVES */
   double tolerance; /* largest distance, in pixels, of the result from the midpoints of
-                     * the pixel edges it replaces (moved as image says, and held
-                     * tighter on thin parts, see thin); > 0, default 0.8 (POLYGON
+                     * the pixel edges it replaces (held tighter on thin parts, see
+                     * thin; with image, each point moved off its midpoint is held
+                     * that much tighter to where it moved); > 0, default 0.8 (POLYGON
                      * uses at least 0.5, so that a digital straight line stays one
                      * segment) */
   double alphamax;  /* corner threshold, 0..4/3: a polygon vertex standing out h pixels
@@ -302,8 +303,10 @@ FT_API void ft_fit_params_init(ft_fit_params *p);
  * drawing, rendered again and thresholded at half coverage, keeps giving
  * back the same pixels with the curve a little off its data; where the
  * region is at most 2 px wide (with p->thin > 0) the edges stay on the
- * pixel grid, from 5 px on they move the full quarter.  Edges on the image
- * border stay put.  The fixed ends of
+ * pixel grid, from 5 px on they move the full quarter.  A point moved by d
+ * is fitted within its tolerance minus d (at least 0.3 px), so the result
+ * stays within the tolerance of the pixel-edge midpoints.  Edges on the
+ * image border stay put.  The fixed ends of
  * shared stretches stay on pixel corners, and shared stretches are still
  * fitted once.  p->image must have the size of in (else FT_ERR_INVAL).
  * With p->thin > 0 each data point's tolerance shrinks with the local width
