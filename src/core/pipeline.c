@@ -5,9 +5,18 @@
  * memory is two adjacent values, never the whole chain (the label map is
  * kept to the end only when ft_pipeline_run_labels is asked for it).  The
  * segment stage is ft_segment or, with FT_SEGMENTER_UNET, ft_segment_unet.
+ *
+ * Memory.  The input may be compact (one byte per sample) and ft_options_init
+ * asks the readers for that and the threshold segmenter for a compact label
+ * map, so the default line-art chain holds two bytes per pixel (image and
+ * label map) plus the traced outlines, instead of 4 + 4 + 4 for a float
+ * image, its gray copy and an int32 map.  Stages that read only floats (the
+ * U-Net, the underlay) get a float copy of the input for as long as they run.
+ *
  * The fit stage gets the image the labels were thresholded from (and the
- * threshold, when it is a fixed value) to place edges between pixel
- * corners, when a global threshold or colour quantisation made the labels
+ * gray level that splits a two-label map as its labels do) to place edges
+ * between pixel corners, when a global threshold or colour quantisation
+ * made the labels
  * (opt->fit.image and level are set here; an adaptive threshold or the
  * U-Net does not say where its edge lies in the gray levels); that image
  * then lives until the fit is done.
@@ -22,8 +31,10 @@
 void ft_options_init(ft_options *opt) {
   memset(opt, 0, sizeof *opt);
   ft_read_params_init(&opt->read);
+  opt->read.compact = 1; /* the pipeline reads compact images and label maps */
   opt->ndenoise = 0;
   ft_segment_params_init(&opt->segment);
+  opt->segment.compact = 1;
   opt->segmenter = FT_SEGMENTER_THRESHOLD;
   strcpy(opt->model, "nuclei");
   ft_unet_params_init(&opt->unet);
@@ -70,11 +81,15 @@ static double split_level(const ft_image *img, const ft_labels *lab) {
   double ink_lo = 2, ink_hi = -1, bg_lo = 2, bg_hi = -1;
   if (lab->nlabels != 2 || img->width != lab->width || img->height != lab->height) return -1;
   for (i = 0; i < n; i++) {
-    const float *s = img->data + i * (size_t)img->channels;
-    double y = img->channels < 3 ? s[0] : 0.2126 * s[0] + 0.7152 * s[1] + 0.0722 * s[2];
-    double a = img->channels == 2 ? s[1] : (img->channels == 4 ? s[3] : 1.0);
+    size_t o = i * (size_t)img->channels;
+    double y = img->channels < 3 ? ft_image_sample(img, o)
+                                 : 0.2126 * ft_image_sample(img, o) +
+                                       0.7152 * ft_image_sample(img, o + 1) +
+                                       0.0722 * ft_image_sample(img, o + 2);
+    double a = img->channels == 2 ? ft_image_sample(img, o + 1)
+                                  : (img->channels == 4 ? ft_image_sample(img, o + 3) : 1.0);
     y = y * a + 1.0 - a;
-    if (lab->label[i]) {
+    if (ft_labels_get(lab, i)) {
       if (y < ink_lo) ink_lo = y;
       if (y > ink_hi) ink_hi = y;
     } else {
@@ -101,7 +116,15 @@ static ft_status run_segmenter(ft_ctx *ctx, const ft_options *opt, const ft_imag
   up = opt->unet;
   up.model = opt->model;
   up.loaded = NULL;
-  return ft_segment_unet(ctx, in, &up, labels);
+  {
+    /* the U-Net reads float samples */
+    ft_image *fin;
+    ft_status st = ft__image_float(ctx, in, &fin);
+    if (st) return st;
+    st = ft_segment_unet(ctx, fin ? fin : in, &up, labels);
+    ft_image_free(fin);
+    return st;
+  }
 }
 
 ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_image *in,
@@ -158,7 +181,13 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
   clean = NULL;
   ft__progress_slice(ctx, 0.9, 1.0);
   if ((st = ft_style(ctx, fitted, &opt->style, &doc))) goto done;
-  if (opt->style.underlay && (st = ft_style_underlay(ctx, doc, in, &opt->style))) goto done;
+  if (opt->style.underlay) {
+    /* the underlay encoder reads float samples */
+    if ((st = ft__image_float(ctx, in, &clean))) goto done;
+    if ((st = ft_style_underlay(ctx, doc, clean ? clean : in, &opt->style))) goto done;
+    ft_image_free(clean);
+    clean = NULL;
+  }
   if ((st = ft_doc_set_string(ctx, &doc->source, in->name))) goto done;
   if ((st = ft__style_describe(ctx, doc))) goto done;
   if ((st = ft__progress(ctx, 1.0))) goto done;

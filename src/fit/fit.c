@@ -29,8 +29,16 @@
  * off its edge midpoint to where the gray levels put the edge, limited
  * where the region is thin, and the point's tolerance shrinks by the
  * distance it moved (so the tolerance still bounds the distance to the
- * pixel-edge midpoints, without the staircase's wiggle).  Shared runs get the first path's data and are
- * still fitted once, so both sides stay bitwise identical.
+ * pixel-edge midpoints, without the staircase's wiggle).  Shared runs get
+ * the first path's data and are still fitted once, so both sides stay
+ * bitwise identical.
+ *
+ * Threads.  The fit of a path that shares no border (every staircase of a
+ * single-label map, every stroke) depends on nothing else, so these are
+ * fitted first on ft_ctx_threads(ctx) threads (ft__parallel over chunks of
+ * paths), each into its own slot; the paths are then assembled in order,
+ * and shared borders are fitted in that serial pass.  The result is
+ * identical for any thread count.
  */
 #include "config.h"
 
@@ -65,7 +73,9 @@ void ft_fit_params_init(ft_fit_params *p) { *p = fit_defaults; }
 typedef struct stair {
   ft_point *v; /* [n] pixel corners, one per unit step; NULL when not a staircase */
   int n;
-  long *edge;  /* [n] id in the edge table of unit edge k (v[k] -> v[k+1]), when shared */
+  long *edge;  /* [n] id in the edge table of unit edge k (v[k] -> v[k+1]), when the
+                  table exists (several labels, or widths wanted) */
+  int shared;  /* 1 when some edge is used by another path too */
 } stair;
 
 static int is_int(double x) { return x == floor(x) && fabs(x) < 1e9; }
@@ -407,7 +417,9 @@ static void widths(const edge_table *t, const ft_paths *in, const stair *s, int 
 }
 
 /* Fit staircase path `me`: its sub-pixel offsets and tolerances (when the
- * image and p->thin ask for them), then the whole loop or its runs.
+ * image and p->thin ask for them), then the whole loop or its runs.  t and
+ * rs are only read (and rs may be NULL) when the path shares no edge, so
+ * such paths can be fitted on several threads at once.
  * The offsets stay within LIM_MAX of the pixel edge, so that a curve
  * within a quarter pixel of them still leaves every pixel on its side of
  * the threshold (on the icons benchmark, offsets up to 0.5 px gave lower
@@ -479,6 +491,53 @@ done:
   return st;
 }
 
+/* ---- independent fits, in parallel ---- */
+
+#define FIT_CHUNK 8 /* paths per chunk of the parallel loop */
+
+/* The fit of one path that shares no border, made before the paths are
+ * assembled in order. */
+typedef struct fit_result {
+  ft__segbuf b;
+  ft_status st;
+  int done; /* 1: b and st hold this path's result */
+} fit_result;
+
+typedef struct fit_job {
+  const ft_paths *in;
+  const ft_fit_params *p;
+  const ft__edgesrc *es;
+  edge_table *t; /* only read for paths that share no border */
+  const stair *st_;
+  const int *newidx;
+  fit_result *res; /* [npaths], item i writes only res[i] */
+} fit_job;
+
+/* ft__work_fn: fit paths [lo, hi) that depend on no other path - staircases
+ * without shared edges (no edge table) and stroke polylines; the rest are
+ * left for the serial pass.  Errors are kept per path, so the first one in
+ * path order is reported whatever the threads did. */
+static int fit_items(void *arg, int lo, int hi) {
+  const fit_job *J = arg;
+  int i;
+  for (i = lo; i < hi; i++) {
+    const ft_path *pa = &J->in->path[i];
+    const stair *s = &J->st_[i];
+    fit_result *r = &J->res[i];
+    if (J->newidx[i] < 0 || J->p->mode == FT_FIT_NONE) continue;
+    if (s->v && !s->shared)
+      r->st = fit_stair(J->p, J->es, J->t, NULL, J->in, s, i, &r->b);
+    else if (!s->v && is_polyline(pa))
+      r->st = ft__fit_stroke(pa, J->p->mode == FT_FIT_POLYGON, J->p->tolerance, &r->b)
+                  ? FT_ERR_NOMEM
+                  : FT_OK;
+    else
+      continue;
+    r->done = 1;
+  }
+  return 0;
+}
+
 /* ---- the stage ---- */
 
 static ft_status check_params(ft_ctx *ctx, const ft_fit_params *p) {
@@ -499,6 +558,7 @@ static ft_status check_params(ft_ctx *ctx, const ft_fit_params *p) {
 
 ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_paths **out) {
   ft_paths *ps = NULL;
+  fit_result *res = NULL;
   int *newidx = NULL, i, j, nlab = 0, first_label = 0;
   stair *st_ = NULL;
   edge_table t;
@@ -512,7 +572,8 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
   if (!in) return ft__fail(ctx, FT_ERR_INVAL, "fit: no input");
   if ((st = check_params(ctx, p))) return st;
   if (p->image && (p->image->width != in->width || p->image->height != in->height ||
-                   p->image->channels < 1 || p->image->channels > 4 || !p->image->data))
+                   p->image->channels < 1 || p->image->channels > 4 ||
+                   (!p->image->data && !p->image->data8)))
     return ft__fail(ctx, FT_ERR_INVAL, "fit: image %dx%d does not match the paths' %dx%d",
                     p->image->width, p->image->height, in->width, in->height);
   es.img = p->mode != FT_FIT_NONE ? p->image : NULL;
@@ -570,15 +631,39 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
         for (k = 0; k < s->n; k++)
           s->edge[k] = edge_insert(&t, edge_key(s->v[k], s->v[(k + 1) % s->n]), i);
       }
+      for (i = 0; i < in->npaths; i++) {
+        stair *s = &st_[i];
+        int k;
+        for (k = 0; s->v && k < s->n && !s->shared; k++) s->shared = shared(&t, s->edge[k]);
+      }
     }
   }
 
+  /* Independent fits in parallel: every path that does not share borders
+   * (staircases when there is no edge table, strokes) into res[i] */
+  res = ft__calloc_n((size_t)in->npaths + 1, sizeof *res);
+  if (!res) goto nomem;
+  {
+    fit_job J;
+    J.in = in;
+    J.p = p;
+    J.es = &es;
+    J.t = &t;
+    J.st_ = st_;
+    J.newidx = newidx;
+    J.res = res;
+    if ((st = ft__parallel(ctx, "fit", in->npaths, FIT_CHUNK, fit_items, &J, 0.0, 0.9)))
+      goto fail;
+  }
+
+  /* In order: the paths, with the shared borders fitted here (the first
+   * path to meet a border fits it, so this stays serial) */
   for (i = 0; i < in->npaths; i++) {
     const ft_path *pa = &in->path[i];
     ft_path *d;
     int idx;
     if (newidx[i] < 0) continue;
-    if ((st = ft__progress(ctx, (double)i / (in->npaths > 0 ? in->npaths : 1)))) goto fail;
+    if ((i & 1023) == 0 && (st = ft__progress(ctx, 0.9 + 0.1 * i / in->npaths))) goto fail;
     if ((st = ft_paths_add(ctx, ps, pa->start.x, pa->start.y, &idx))) goto fail;
     d = &ps->path[idx];
     d->closed = pa->closed;
@@ -587,17 +672,17 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
     d->class_id = pa->class_id;
     d->stroke_width = pa->stroke_width;
     d->parent = pa->parent >= 0 && pa->parent < i ? newidx[pa->parent] : -1;
-    if (!st_[i].v && p->mode != FT_FIT_NONE && is_polyline(pa)) {
-      ft__segbuf b;
-      memset(&b, 0, sizeof b);
-      if (ft__fit_stroke(pa, p->mode == FT_FIT_POLYGON, p->tolerance, &b)) {
-        ft__segbuf_free(&b);
-        goto nomem;
+    if (res[i].done) {
+      if (res[i].st == FT_ERR_NOMEM) goto nomem;
+      if (res[i].st) {
+        st = ft__fail(ctx, res[i].st, "fit: internal error on path %d", i);
+        goto fail;
       }
-      d->start = b.start;
-      d->seg = b.seg;
-      d->nseg = b.n;
-      d->cap = b.cap;
+      d->start = res[i].b.start;
+      d->seg = res[i].b.seg;
+      d->nseg = res[i].b.n;
+      d->cap = res[i].b.cap;
+      memset(&res[i].b, 0, sizeof res[i].b);
     } else if (!st_[i].v) {
       if (pa->nseg > 0) {
         d->seg = ft__malloc_n((size_t)pa->nseg, sizeof *d->seg);
@@ -637,6 +722,9 @@ done:
       free(st_[i].edge);
     }
   for (i = 0; i < rs.n; i++) ft__segbuf_free(&rs.r[i]);
+  if (res)
+    for (i = 0; i < in->npaths; i++) ft__segbuf_free(&res[i].b);
+  free(res);
   free(rs.r);
   free(st_);
   free(newidx);

@@ -37,22 +37,26 @@
 
 #define MIN_CONTRAST 0.05 /* labels whose colours differ less give no sub-pixel offsets */
 
-/* The colour of pixel (x, y) on white, as RGB. */
+/* The colour of pixel (x, y) on white, as RGB (either storage). */
 static void pixel_rgb(const ft_image *img, int x, int y, float rgb[3]) {
-  const float *s = img->data + ((size_t)y * (size_t)img->width + (size_t)x) * (size_t)img->channels;
+  size_t i = ((size_t)y * (size_t)img->width + (size_t)x) * (size_t)img->channels;
   float a;
   switch (img->channels) {
-    case 1: rgb[0] = rgb[1] = rgb[2] = s[0]; return;
+    case 1: rgb[0] = rgb[1] = rgb[2] = ft_image_sample(img, i); return;
     case 2:
-      a = s[1];
-      rgb[0] = rgb[1] = rgb[2] = s[0] * a + 1.0f - a;
+      a = ft_image_sample(img, i + 1);
+      rgb[0] = rgb[1] = rgb[2] = ft_image_sample(img, i) * a + 1.0f - a;
       return;
-    case 3: rgb[0] = s[0]; rgb[1] = s[1]; rgb[2] = s[2]; return;
+    case 3:
+      rgb[0] = ft_image_sample(img, i);
+      rgb[1] = ft_image_sample(img, i + 1);
+      rgb[2] = ft_image_sample(img, i + 2);
+      return;
     default:
-      a = s[3];
-      rgb[0] = s[0] * a + 1.0f - a;
-      rgb[1] = s[1] * a + 1.0f - a;
-      rgb[2] = s[2] * a + 1.0f - a;
+      a = ft_image_sample(img, i + 3);
+      rgb[0] = ft_image_sample(img, i) * a + 1.0f - a;
+      rgb[1] = ft_image_sample(img, i + 1) * a + 1.0f - a;
+      rgb[2] = ft_image_sample(img, i + 2) * a + 1.0f - a;
       return;
   }
 }
