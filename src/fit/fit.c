@@ -420,15 +420,16 @@ static void widths(const edge_table *t, const ft_paths *in, const stair *s, int 
  * image and p->thin ask for them), then the whole loop or its runs.  t and
  * rs are only read (and rs may be NULL) when the path shares no edge, so
  * such paths can be fitted on several threads at once.
+ *
  * The offsets stay within LIM_MAX of the pixel edge, so that a curve
  * within a quarter pixel of them still leaves every pixel on its side of
  * the threshold (on the icons benchmark, offsets up to 0.5 px gave lower
  * IoU than 0.25 px at the same tolerance).  With widths known, they are
- * limited further where
- * the region is thin: across a stroke of one or two pixels the gray levels
- * mix both of its edges, and each pixel's side of the threshold is much of
- * its shape, so there the thresholded pixels are trusted (the limit grows
- * from 0 at LIM_W0 px wide to LIM_MAX at LIM_W1 px). */
+ * limited further where the region is thin: across a stroke of one or two
+ * pixels the gray levels mix both of its edges, and each pixel's side of
+ * the threshold is much of its shape, so there the thresholded pixels are
+ * trusted (the limit grows from 0 at LIM_W0 px wide to LIM_MAX at LIM_W1
+ * px). */
 static ft_status fit_stair(const ft_fit_params *p, const ft__edgesrc *es, edge_table *t,
                            run_store *rs, const ft_paths *in, const stair *s, int me,
                            ft__segbuf *out) {
