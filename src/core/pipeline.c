@@ -80,6 +80,24 @@ static double split_level(const ft_image *img, const ft_labels *lab) {
   size_t i, n = (size_t)lab->width * (size_t)lab->height;
   double ink_lo = 2, ink_hi = -1, bg_lo = 2, bg_hi = -1;
   if (lab->nlabels != 2 || img->width != lab->width || img->height != lab->height) return -1;
+  if (img->channels == 1 && img->data8 && lab->label8) {
+    /* the common compact case, in bytes */
+    int ilo = 256, ihi = -1, blo = 256, bhi = -1;
+    for (i = 0; i < n; i++) {
+      int v = img->data8[i];
+      if (lab->label8[i]) {
+        ilo = v < ilo ? v : ilo;
+        ihi = v > ihi ? v : ihi;
+      } else {
+        blo = v < blo ? v : blo;
+        bhi = v > bhi ? v : bhi;
+      }
+    }
+    /* as ft_image_sample reads them, so both storages give one level */
+    if (ihi >= 0) ink_lo = (float)ilo / 255.0f, ink_hi = (float)ihi / 255.0f;
+    if (bhi >= 0) bg_lo = (float)blo / 255.0f, bg_hi = (float)bhi / 255.0f;
+    n = 0;
+  }
   for (i = 0; i < n; i++) {
     size_t o = i * (size_t)img->channels;
     double y = img->channels < 3 ? ft_image_sample(img, o)

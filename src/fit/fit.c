@@ -483,7 +483,7 @@ static ft_status fit_stair(const ft_fit_params *p, const ft__edgesrc *es, edge_t
     }
     ri.tol = tol;
   }
-  st = s->edge ? fit_shared(p, t, rs, s, me, &ri, out) : fit_run(p, s->v, s->n, 1, &ri, out);
+  st = s->shared ? fit_shared(p, t, rs, s, me, &ri, out) : fit_run(p, s->v, s->n, 1, &ri, out);
 done:
   free(off);
   free(outl);
