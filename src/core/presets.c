@@ -31,7 +31,8 @@ static const ft_setting lineart[] = {
     {"palette", "okabe-ito"},
 };
 
-/* Pencil or pen on paper, photographed: divide by the paper's own
+/* Pencil or pen on paper, photographed: work on the luminance (a third of
+ * the filtering; the colours are not needed), divide by the paper's own
  * brightness (a closing of radius 8 follows light gradients and shadow
  * edges while removing strokes up to 17 px wide), smooth the graphite
  * grain with a 5x5 median (which keeps straight stroke edges in place),
@@ -44,7 +45,7 @@ static const ft_setting lineart[] = {
  * and a bilateral filter.  Strokes should be about 3 to 16 px wide. */
 static const ft_setting sketch[] = {
     {"segment", "threshold"},
-    {"denoise", "flatten:r=8,median:r=2"},
+    {"denoise", "gray,flatten:r=8,median:r=2"},
     {"threshold", "midpoint:ink=dark"},
     {"colors", "0"},
     {"min-area", "16"},
