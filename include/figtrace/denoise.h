@@ -20,6 +20,11 @@
  * parsed by ft_denoise_chain_parse (grammar in figtrace/spec.h) and run by
  * ft_denoise.  ft_denoise_describe lists the filters, keys, ranges and
  * defaults.
+ *
+ * Samples: the single filters (ft_median ... ft_normalize) need
+ * FT_STORAGE_FLOAT images and fail with FT_ERR_INVAL on compact ones;
+ * ft_denoise and ft_denoise_filter_apply take either (a compact image is
+ * filtered as its float copy).  Results are always float.
  */
 #ifndef FIGTRACE_DENOISE_H
 #define FIGTRACE_DENOISE_H
@@ -250,7 +255,7 @@ FT_API FT_USERESULT ft_status ft_denoise_chain_parse(ft_ctx *ctx, const char *sp
 FT_API void ft_denoise_chain_free(ft_denoise_chain *chain);
 
 /* Apply the chain's filters in order (params checked first).  A NULL or
- * empty chain gives a copy of in.  Each filter gets an equal share of the
+ * empty chain gives a copy of in (same storage).  Each filter gets an equal share of the
  * progress range and reports per band of rows; when the progress callback
  * cancels, the running filter stops at its next band and FT_ERR_CANCELLED
  * is returned with nothing leaked.  OUT: caller frees with ft_image_free(). */

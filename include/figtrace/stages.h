@@ -67,6 +67,10 @@ typedef struct ft_segment_params {
                        they share the most border with (specks into paper, pinholes
                        into ink, colour islands into their surroundings); 0 keeps all;
                        default 0 */
+  int compact;      /* 1: a two-label result of the global methods (no min_area merge)
+                       is a compact map (one byte per pixel in label8, figtrace/labels.h);
+                       0: int32 labels.  Default 0; ft_options_init sets 1, as the
+                       pipeline reads both */
 } ft_segment_params;
 
 /* Fill p with the defaults above. */
@@ -116,9 +120,12 @@ FT_API void ft_segment_describe(ft_spec_line_fn fn, void *user);
  * threshold are 8-connected, everything else 4-connected, as ft_trace sees
  * them).  info[].color is the mean RGB (on white) of each label, black for
  * an empty ink label and white for an empty background; info[].area the
- * pixel counts; the pixel size is copied.  Progress is reported and can
- * cancel.  Returns FT_ERR_INVAL for a bad image or parameter (message names
- * it).  OUT: caller frees with ft_labels_free(). */
+ * pixel counts; the pixel size is copied.  The image may have either
+ * storage (figtrace/image.h); the global methods read it a row at a time
+ * without a gray copy, the others on a float copy when it is compact.  With
+ * p->compact a global threshold's map is compact (label8).  Progress is
+ * reported and can cancel.  Returns FT_ERR_INVAL for a bad image or
+ * parameter (message names it).  OUT: caller frees with ft_labels_free(). */
 FT_API FT_USERESULT ft_status ft_segment(ft_ctx *ctx, const ft_image *in,
                                          const ft_segment_params *p, ft_labels **out);
 

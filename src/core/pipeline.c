@@ -5,6 +5,13 @@
  * memory is two adjacent values, never the whole chain (the label map is
  * kept to the end only when ft_pipeline_run_labels is asked for it).  The
  * segment stage is ft_segment or, with FT_SEGMENTER_UNET, ft_segment_unet.
+ *
+ * Memory.  The input may be compact (one byte per sample) and ft_options_init
+ * asks the readers for that and the threshold segmenter for a compact label
+ * map, so the default line-art chain holds two bytes per pixel (image and
+ * label map) plus the traced outlines, instead of 4 + 4 + 4 for a float
+ * image, its gray copy and an int32 map.  Stages that read only floats (the
+ * U-Net, the underlay) get a float copy of the input for as long as they run.
  */
 #include "config.h"
 
@@ -16,8 +23,10 @@
 void ft_options_init(ft_options *opt) {
   memset(opt, 0, sizeof *opt);
   ft_read_params_init(&opt->read);
+  opt->read.compact = 1; /* the pipeline reads compact images and label maps */
   opt->ndenoise = 0;
   ft_segment_params_init(&opt->segment);
+  opt->segment.compact = 1;
   opt->segmenter = FT_SEGMENTER_THRESHOLD;
   strcpy(opt->model, "nuclei");
   ft_unet_params_init(&opt->unet);
@@ -60,7 +69,15 @@ static ft_status run_segmenter(ft_ctx *ctx, const ft_options *opt, const ft_imag
   up = opt->unet;
   up.model = opt->model;
   up.loaded = NULL;
-  return ft_segment_unet(ctx, in, &up, labels);
+  {
+    /* the U-Net reads float samples */
+    ft_image *fin;
+    ft_status st = ft__image_float(ctx, in, &fin);
+    if (st) return st;
+    st = ft_segment_unet(ctx, fin ? fin : in, &up, labels);
+    ft_image_free(fin);
+    return st;
+  }
 }
 
 ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_image *in,
@@ -106,7 +123,13 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
   traced = NULL;
   ft__progress_slice(ctx, 0.9, 1.0);
   if ((st = ft_style(ctx, fitted, &opt->style, &doc))) goto done;
-  if (opt->style.underlay && (st = ft_style_underlay(ctx, doc, in, &opt->style))) goto done;
+  if (opt->style.underlay) {
+    /* the underlay encoder reads float samples */
+    if ((st = ft__image_float(ctx, in, &clean))) goto done;
+    if ((st = ft_style_underlay(ctx, doc, clean ? clean : in, &opt->style))) goto done;
+    ft_image_free(clean);
+    clean = NULL;
+  }
   if ((st = ft_doc_set_string(ctx, &doc->source, in->name))) goto done;
   if ((st = ft__style_describe(ctx, doc))) goto done;
   if ((st = ft__progress(ctx, 1.0))) goto done;

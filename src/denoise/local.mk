@@ -5,7 +5,6 @@
 libfigtrace_impl_la_SOURCES += \
 	src/core/spec.c \
 	src/denoise/internal.h \
-	src/denoise/parallel.c \
 	src/denoise/median.c \
 	src/denoise/gaussian.c \
 	src/denoise/bilateral.c \

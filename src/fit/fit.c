@@ -21,6 +21,13 @@
  * shared all round without junctions is fitted once as a loop and reversed
  * likewise.  With a single label nothing is shared and each outline is
  * fitted as one loop.
+ *
+ * Threads.  The fit of a path that shares no border (every staircase of a
+ * single-label map, every stroke) depends on nothing else, so these are
+ * fitted first on ft_ctx_threads(ctx) threads (ft__parallel over chunks of
+ * paths), each into its own slot; the paths are then assembled in order,
+ * and shared borders are fitted in that serial pass.  The result is
+ * identical for any thread count.
  */
 #include "config.h"
 
@@ -323,6 +330,51 @@ done:
   return st;
 }
 
+/* ---- independent fits, in parallel ---- */
+
+#define FIT_CHUNK 8 /* paths per chunk of the parallel loop */
+
+/* The fit of one path that shares no border, made before the paths are
+ * assembled in order. */
+typedef struct fit_result {
+  ft__segbuf b;
+  ft_status st;
+  int done; /* 1: b and st hold this path's result */
+} fit_result;
+
+typedef struct fit_job {
+  const ft_paths *in;
+  const ft_fit_params *p;
+  const stair *st_;
+  const int *newidx;
+  fit_result *res; /* [npaths], item i writes only res[i] */
+} fit_job;
+
+/* ft__work_fn: fit paths [lo, hi) that depend on no other path - staircases
+ * without shared edges (no edge table) and stroke polylines; the rest are
+ * left for the serial pass.  Errors are kept per path, so the first one in
+ * path order is reported whatever the threads did. */
+static int fit_items(void *arg, int lo, int hi) {
+  const fit_job *J = arg;
+  int i;
+  for (i = lo; i < hi; i++) {
+    const ft_path *pa = &J->in->path[i];
+    const stair *s = &J->st_[i];
+    fit_result *r = &J->res[i];
+    if (J->newidx[i] < 0 || J->p->mode == FT_FIT_NONE) continue;
+    if (s->v && !s->edge)
+      r->st = fit_run(J->p, s->v, s->n, 1, &r->b);
+    else if (!s->v && is_polyline(pa))
+      r->st = ft__fit_stroke(pa, J->p->mode == FT_FIT_POLYGON, J->p->tolerance, &r->b)
+                  ? FT_ERR_NOMEM
+                  : FT_OK;
+    else
+      continue;
+    r->done = 1;
+  }
+  return 0;
+}
+
 /* ---- the stage ---- */
 
 static ft_status check_params(ft_ctx *ctx, const ft_fit_params *p) {
@@ -339,6 +391,7 @@ static ft_status check_params(ft_ctx *ctx, const ft_fit_params *p) {
 
 ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_paths **out) {
   ft_paths *ps = NULL;
+  fit_result *res = NULL;
   int *newidx = NULL, i, j, nlab = 0, first_label = 0;
   stair *st_ = NULL;
   edge_table t;
@@ -404,12 +457,29 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
     }
   }
 
+  /* Independent fits in parallel: every path that does not share borders
+   * (staircases when there is no edge table, strokes) into res[i] */
+  res = ft__calloc_n((size_t)in->npaths + 1, sizeof *res);
+  if (!res) goto nomem;
+  {
+    fit_job J;
+    J.in = in;
+    J.p = p;
+    J.st_ = st_;
+    J.newidx = newidx;
+    J.res = res;
+    if ((st = ft__parallel(ctx, "fit", in->npaths, FIT_CHUNK, fit_items, &J, 0.0, 0.9)))
+      goto fail;
+  }
+
+  /* In order: the paths, with the shared borders fitted here (the first
+   * path to meet a border fits it, so this stays serial) */
   for (i = 0; i < in->npaths; i++) {
     const ft_path *pa = &in->path[i];
     ft_path *d;
     int idx;
     if (newidx[i] < 0) continue;
-    if ((st = ft__progress(ctx, (double)i / (in->npaths > 0 ? in->npaths : 1)))) goto fail;
+    if ((i & 1023) == 0 && (st = ft__progress(ctx, 0.9 + 0.1 * i / in->npaths))) goto fail;
     if ((st = ft_paths_add(ctx, ps, pa->start.x, pa->start.y, &idx))) goto fail;
     d = &ps->path[idx];
     d->closed = pa->closed;
@@ -418,17 +488,17 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
     d->class_id = pa->class_id;
     d->stroke_width = pa->stroke_width;
     d->parent = pa->parent >= 0 && pa->parent < i ? newidx[pa->parent] : -1;
-    if (!st_[i].v && p->mode != FT_FIT_NONE && is_polyline(pa)) {
-      ft__segbuf b;
-      memset(&b, 0, sizeof b);
-      if (ft__fit_stroke(pa, p->mode == FT_FIT_POLYGON, p->tolerance, &b)) {
-        ft__segbuf_free(&b);
-        goto nomem;
+    if (res[i].done) {
+      if (res[i].st == FT_ERR_NOMEM) goto nomem;
+      if (res[i].st) {
+        st = ft__fail(ctx, res[i].st, "fit: internal error on path %d", i);
+        goto fail;
       }
-      d->start = b.start;
-      d->seg = b.seg;
-      d->nseg = b.n;
-      d->cap = b.cap;
+      d->start = res[i].b.start;
+      d->seg = res[i].b.seg;
+      d->nseg = res[i].b.n;
+      d->cap = res[i].b.cap;
+      memset(&res[i].b, 0, sizeof res[i].b);
     } else if (!st_[i].v) {
       if (pa->nseg > 0) {
         d->seg = ft__malloc_n((size_t)pa->nseg, sizeof *d->seg);
@@ -439,7 +509,7 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
     } else {
       ft__segbuf b;
       memset(&b, 0, sizeof b);
-      st = st_[i].edge ? fit_shared(p, &t, &rs, &st_[i], i, &b) : fit_run(p, st_[i].v, st_[i].n, 1, &b);
+      st = fit_shared(p, &t, &rs, &st_[i], i, &b);
       if (st) {
         ft__segbuf_free(&b);
         if (st == FT_ERR_NOMEM) goto nomem;
@@ -468,6 +538,9 @@ done:
       free(st_[i].edge);
     }
   for (i = 0; i < rs.n; i++) ft__segbuf_free(&rs.r[i]);
+  if (res)
+    for (i = 0; i < in->npaths; i++) ft__segbuf_free(&res[i].b);
+  free(res);
   free(rs.r);
   free(st_);
   free(newidx);

@@ -41,7 +41,7 @@ static ft_status quantised_gray(ft_ctx *ctx, const ft_image *in, uint16_t **q) {
   size_t i, n = (size_t)in->width * in->height;
   ft_status st;
   *q = NULL;
-  if (in->channels != 1) {
+  if (in->channels != 1 || !in->data) { /* colour or compact: a float gray copy */
     if ((st = ft_image_to_gray(ctx, in, &g))) return st;
     src = g;
   }
@@ -76,10 +76,10 @@ ft_status ft__mask_labels(ft_ctx *ctx, const ft_image *in, const uint8_t *mask,
   }
   /* mean colours: gray sources give equal R, G and B */
   for (i = 0; i < n; i++) {
-    const float *px = in->data + i * c;
+    size_t o = i * c; /* float or compact samples alike */
     l = mask[i] != 0;
-    sum[l][0] += px[0];
-    if (c >= 3) sum[l][1] += px[1], sum[l][2] += px[2];
+    sum[l][0] += ft_image_sample(in, o);
+    if (c >= 3) sum[l][1] += ft_image_sample(in, o + 1), sum[l][2] += ft_image_sample(in, o + 2);
   }
   if (c < 3)
     for (l = 0; l < 2; l++) sum[l][1] = sum[l][2] = sum[l][0];
@@ -260,7 +260,7 @@ ft_status ft_hysteresis_threshold(ft_ctx *ctx, const ft_image *in, const ft_hyst
   if (p->connectivity != 4 && p->connectivity != 8)
     return ft__fail(ctx, FT_ERR_INVAL, "threshold: connectivity=%d (4 or 8)", p->connectivity);
   light = p->polarity == FT_POLARITY_LIGHT;
-  if (in->channels != 1) {
+  if (in->channels != 1 || !in->data) { /* colour or compact: a float gray copy */
     if ((st = ft_image_to_gray(ctx, in, &g))) return st;
     src = g;
   }

@@ -1126,6 +1126,101 @@ static void test_stroke_degenerate(void) {
   }
 }
 
+/* Bitwise equality of two path sets (field by field: ft_seg has padding). */
+static int same_paths(const ft_paths *a, const ft_paths *b) {
+  int i, j;
+  if (a->npaths != b->npaths) return 0;
+  for (i = 0; i < a->npaths; i++) {
+    const ft_path *p = &a->path[i], *q = &b->path[i];
+    if (p->nseg != q->nseg || memcmp(&p->start, &q->start, sizeof p->start) ||
+        p->closed != q->closed || p->hole != q->hole || p->parent != q->parent ||
+        p->label != q->label || p->class_id != q->class_id ||
+        memcmp(&p->stroke_width, &q->stroke_width, sizeof(double)))
+      return 0;
+    for (j = 0; j < p->nseg; j++)
+      if (p->seg[j].type != q->seg[j].type || memcmp(p->seg[j].c, q->seg[j].c, sizeof p->seg[j].c))
+        return 0;
+  }
+  return 1;
+}
+
+/* The fit on 1, 2 and 7 threads gives the same paths, bit for bit: a
+ * single-label map of many blobs with holes (fitted in parallel), the same
+ * with strokes mixed in, and a multi-label map (shared borders, serial). */
+static void test_threads_same_result(void) {
+  int w = 160, h = 120, x, y, i, k, mode, multi;
+  unsigned seed = 777;
+  for (multi = 0; multi < 2; multi++) {
+    ft_labels *lab = NULL;
+    ft_paths *tr = NULL, *ref = NULL;
+    CU_ASSERT_EQUAL_FATAL(ft_labels_new(NULL, w, h, multi ? 4 : 2, &lab), FT_OK);
+    for (i = 1; i < lab->nlabels; i++) lab->info[i].class_id = FT_CLASS_INK;
+    /* 60 discs and rings of random size and label */
+    for (k = 0; k < 60; k++) {
+      double cx, cy, r;
+      int L;
+      seed = seed * 1103515245u + 12345u;
+      cx = (seed >> 8) % w;
+      seed = seed * 1103515245u + 12345u;
+      cy = (seed >> 8) % h;
+      seed = seed * 1103515245u + 12345u;
+      r = 2 + (seed >> 8) % 14;
+      L = multi ? 1 + (int)((seed >> 20) % 3) : 1;
+      for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++) {
+          double d = hypot(x + 0.5 - cx, y + 0.5 - cy);
+          if (d < r && !(k % 3 == 0 && d < r / 2)) lab->label[y * w + x] = L;
+        }
+    }
+    CU_ASSERT_EQUAL_FATAL(ft_trace(NULL, lab, NULL, &tr), FT_OK);
+    CU_ASSERT(tr->npaths > 20);
+    /* a few open strokes too */
+    for (k = 0; k < 5; k++) {
+      int idx, j;
+      ft_path *p;
+      CU_ASSERT_EQUAL_FATAL(ft_paths_add(NULL, tr, 3.0 + k, 5.0, &idx), FT_OK);
+      p = &tr->path[idx];
+      p->label = 1;
+      p->class_id = FT_CLASS_STROKE;
+      p->parent = -1;
+      p->stroke_width = 1.5;
+      p->seg = calloc(20, sizeof *p->seg);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(p->seg);
+      p->nseg = p->cap = 20;
+      for (j = 0; j < 20; j++) {
+        p->seg[j].type = FT_SEG_LINE;
+        p->seg[j].c[2].x = 3.0 + k + 4.0 * (j + 1);
+        p->seg[j].c[2].y = 5.0 + 10.0 * sin(0.3 * (j + 1) + k);
+      }
+    }
+    for (mode = FT_FIT_NONE; mode <= FT_FIT_CURVES; mode++) {
+      int threads[3] = {1, 2, 7}, t;
+      ft_fit_params p;
+      ft_fit_params_init(&p);
+      p.mode = mode;
+      p.min_area = 3.0;
+      for (t = 0; t < 3; t++) {
+        ft_ctx *ctx = ft_ctx_new();
+        ft_paths *out = NULL;
+        ft_ctx_set_threads(ctx, threads[t]);
+        CU_ASSERT_EQUAL_FATAL(ft_fit(ctx, tr, &p, &out), FT_OK);
+        if (t == 0)
+          ref = out;
+        else {
+          CU_ASSERT(same_paths(ref, out));
+          ft_paths_free(out);
+        }
+        ft_ctx_free(ctx);
+      }
+      CU_ASSERT(ref->npaths > 20);
+      ft_paths_free(ref);
+      ref = NULL;
+    }
+    ft_paths_free(tr);
+    ft_labels_free(lab);
+  }
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"circle r=20: 4-8 cubics within tolerance", test_circle},
@@ -1149,6 +1244,7 @@ int main(void) {
       {"L polyline: two lines, corner kept", test_stroke_corner},
       {"closed stroke ring and triangle", test_stroke_ring},
       {"degenerate strokes", test_stroke_degenerate},
+      {"1, 2 and 7 threads: the same paths", test_threads_same_result},
       {NULL, NULL}};
   return ft_test_main("fit", cases);
 }
