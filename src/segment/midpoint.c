@@ -216,7 +216,7 @@ static ft_status midpoint_run(ft_ctx *ctx, const ft_image *in, const ft_midpoint
     p = &def;
   }
   if ((st = check(ctx, p))) return st;
-  if (in->channels != 1) {
+  if (in->channels != 1 || !in->data) { /* colour or compact: a float gray copy */
     if ((st = ft_image_to_gray(ctx, in, &g))) return st;
     v = g->data;
   } else {

@@ -544,6 +544,21 @@ static void test_midpoint_edges_and_errors(void) {
     for (i = 0; i < 90 * 150; i++) worst = fmaxf(worst, fabsf(a->data[i] - b->data[i]));
     CU_ASSERT(worst < 1e-3f); /* Rec. 709 rounding only, unless a pixel crosses a bin */
   }
+  /* a compact (8-bit) copy gives the map of its float twin */
+  {
+    ft_image *c8 = NULL, *f8 = NULL, *m8 = NULL, *mf = NULL;
+    CU_ASSERT_EQUAL_FATAL(ft_image_new_u8(ctx, 90, 150, 1, &c8), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_image_new(ctx, 90, 150, 1, &f8), FT_OK);
+    for (i = 0; i < 90 * 150; i++) {
+      float v = img->data[i];
+      c8->data8[i] = (uint8_t)(v <= 0 ? 0 : (v >= 1 ? 255 : v * 255.0f + 0.5f));
+      f8->data[i] = c8->data8[i] / 255.0f;
+    }
+    CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold_map(ctx, c8, &p, &m8), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold_map(ctx, f8, &p, &mf), FT_OK);
+    CU_ASSERT(memcmp(m8->data, mf->data, 90 * 150 * sizeof(float)) == 0);
+    ft_image_free(c8), ft_image_free(f8), ft_image_free(m8), ft_image_free(mf);
+  }
   /* through ft_segment with min_area: same as the function, specks merged */
   CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold(ctx, img, &p, &lab), FT_OK);
   ft_segment_params_init(&sp);
