@@ -7,10 +7,10 @@
  * crosses its midpoint exactly at the step, whatever the blur's width, as
  * long as the kernel is symmetric.  A global threshold cannot sit at that
  * midpoint when stroke darkness varies over the page (pencil pressure,
- * faint and heavy strokes): Otsu's split of a flattened pencil page lies on
- * the dark side of half the contrast of most strokes, so they come out
- * thinner than drawn.  This method estimates both levels locally and puts
- * the threshold between them:
+ * faint and heavy strokes): Otsu's split of a flattened pencil page lies
+ * between the paper and the mean ink, away from half the contrast of most
+ * strokes, so they come out too thin or too thick.  This method estimates
+ * both levels locally and puts the threshold between them:
  *
  *   1. a first guess: Otsu's threshold (N. Otsu, IEEE Trans. SMC 9(1),
  *      1979) of the luminance histogram, ink on the minority side unless
@@ -34,7 +34,7 @@
  * smoothed by the denoise stage's Gaussian with sigma / s, threaded over
  * bands, and the levels are interpolated bilinearly between cell centres.
  * The cells' box adds a variance of (s^2 - 1) / 12 px^2 to the Gaussian's
- * sigma^2 (under 0.4% for s = 2, sigma = 8) and cut the cost of the
+ * sigma^2 (under 0.4% for s = 2, sigma = 8) and cuts the cost of the
  * levels by s^2.  The result does not depend on the thread count.
  */
 #include "config.h"
