@@ -31,7 +31,9 @@ typedef enum ft_threshold_method {
   FT_THRESH_TRIANGLE = 3,  /* Zack's triangle (ft_triangle_threshold) */
   FT_THRESH_SAUVOLA = 4,   /* adaptive, Sauvola (ft_adaptive_threshold) */
   FT_THRESH_NIBLACK = 5,   /* adaptive, Niblack (ft_adaptive_threshold) */
-  FT_THRESH_HYSTERESIS = 6 /* two thresholds, weak pixels kept when linked to strong ones */
+  FT_THRESH_HYSTERESIS = 6, /* two thresholds, weak pixels kept when linked to strong ones */
+  FT_THRESH_MIDPOINT = 7    /* local: half way between local paper and ink levels
+                               (ft_midpoint_threshold) */
 } ft_threshold_method;
 
 typedef enum ft_polarity {
@@ -52,6 +54,12 @@ typedef struct ft_segment_params {
   double range;     /* Sauvola: R, the dynamic range of the deviation, (0,1]; default 0.5 */
   double low, high; /* hysteresis: luminance bounds, 0 <= low <= high <= 1; dark ink is
                        strong <= low, weak <= high; defaults 0.3 and 0.6 */
+  double sigma;     /* midpoint: scale in pixels of the local paper and ink levels,
+                       0.5..200; default 8 */
+  int core;         /* midpoint: erosion radius of the first-guess ink whose pixels give
+                       the ink level, 0..20; default 1 */
+  double fraction;  /* midpoint: threshold position from paper (0) to ink (1) level,
+                       0.05..0.95; default 0.5 */
   int colors;       /* 0: threshold into ink and background (the fields above);
                        2..64: quantise into this many colours with k-means in CIELAB
                        (ft_segment_kmeans, fixed seed); default 0 */
@@ -72,7 +80,8 @@ FT_API void ft_segment_params_init(ft_segment_params *p);
  * a number in [0,1] ("0.45") or a percentage ("45%") selects
  * FT_THRESH_VALUE; otherwise a spec (figtrace/spec.h) naming one method
  * with optional keys, e.g. "otsu", "li", "triangle",
- * "sauvola:w=31,k=0.2,r=0.5", "niblack:w=25,k=-0.2", "hysteresis:low=0.3,high=0.6";
+ * "sauvola:w=31,k=0.2,r=0.5", "niblack:w=25,k=-0.2", "hysteresis:low=0.3,high=0.6",
+ * "midpoint:sigma=8,core=1,f=0.5";
  * every method also takes ink=auto|dark|light (the polarity).  Keys not
  * given take the method's defaults (Niblack: k=-0.2).  Other fields of p
  * (invert, colors, min_area) are left alone.  Errors are FT_ERR_INVAL with
@@ -96,8 +105,10 @@ FT_API void ft_segment_describe(ft_spec_line_fn fn, void *user);
  * is ink (a tie: dark ink); invert then swaps the sides.  When all pixels
  * fall on one side of t - always so for a uniform image under Otsu - there
  * is no ink (with a fixed value and a forced polarity the comparison decides
- * as usual).  Sauvola, Niblack and hysteresis compare every pixel with its
- * own threshold (figtrace/thresholds.h); their polarity AUTO means dark ink.
+ * as usual).  Sauvola, Niblack, hysteresis and the local midpoint compare
+ * every pixel with its own threshold (figtrace/thresholds.h); polarity AUTO
+ * means dark ink for the first three and, for the midpoint, the minority
+ * side of its first guess (a uniform image: no ink).
  *
  * With colors >= 2 the map comes from ft_segment_kmeans (see there): every
  * pixel gets a label >= 1 of class FT_CLASS_REGION, label 1 the background
