@@ -2,8 +2,9 @@
  *
  * Every filter is a pure function: the input is const, params may be NULL
  * (defaults), the result is a new image of the same size, channel count and
- * metadata, returned through an OUT parameter that the caller frees with
- * ft_image_free(); on failure *out is NULL and nothing is leaked.
+ * metadata (gray alone returns one channel), returned through an OUT
+ * parameter that the caller frees with ft_image_free(); on failure *out is
+ * NULL and nothing is leaked.
  *
  * Borders: every filter treats pixels outside the image as copies of the
  * nearest edge pixel ("replicate" / clamp-to-edge), except where a comment
@@ -198,6 +199,14 @@ FT_API void ft_normalize_params_init(ft_normalize_params *p);
 FT_API FT_USERESULT ft_status ft_normalize(ft_ctx *ctx, const ft_image *in,
                                            const ft_normalize_params *p, ft_image **out);
 
+/* ---- luminance ---- */
+
+/* The filter "gray" (no keys) is ft_image_to_gray (image.h): Rec. 709
+ * luminance, alpha composited onto white, one channel; the one filter that
+ * changes the channel count.  Thresholds read the luminance anyway, so
+ * putting it first in a chain that ends in a threshold divides the work of
+ * the later filters by three (colour quantisation needs the colours). */
+
 /* ---- chains ---- */
 
 typedef enum ft_filter_kind {
@@ -213,6 +222,7 @@ typedef enum ft_filter_kind {
   FT_FILTER_BLACKHAT,
   FT_FILTER_FLATTEN,
   FT_FILTER_NORMALIZE,
+  FT_FILTER_GRAY,
   FT_FILTER_COUNT
 } ft_filter_kind;
 
@@ -237,7 +247,7 @@ typedef struct ft_denoise_chain {
 /* Parse a chain spec such as "median:r=2,flatten:r=40,mode=divide"; filter
  * names are the lower-case ft_filter_kind names (median, gaussian,
  * bilateral, nlm, erode, dilate, open, close, tophat, blackhat, flatten,
- * normalize).  Errors are FT_ERR_INVAL with a message listing what is
+ * normalize, gray).  Errors are FT_ERR_INVAL with a message listing what is
  * accepted.  An empty spec gives an empty chain.
  * OUT: *out, caller frees with ft_denoise_chain_free(). */
 FT_API FT_USERESULT ft_status ft_denoise_chain_parse(ft_ctx *ctx, const char *spec,

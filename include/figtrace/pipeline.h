@@ -33,7 +33,7 @@ typedef struct ft_options {
   ft_unet_params unet;              /* FT_SEGMENTER_UNET: its parameters (model and loaded
                                        are not used: the pipeline loads model[]) */
   ft_trace_params trace;
-  ft_fit_params fit;
+  ft_fit_params fit;                /* fit.image and fit.level are set by the pipeline */
   ft_style_params style;
   ft_svg_params svg;
 } ft_options;

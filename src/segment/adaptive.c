@@ -25,6 +25,7 @@
 
 #include "denoise/internal.h"
 #include "figtrace/thresholds.h"
+#include "segment/internal.h"
 
 static const ft_adaptive_params adaptive_defaults = {FT_ADAPTIVE_SAUVOLA, 25, 0.2, 0.5,
                                                      FT_POLARITY_DARK};
@@ -58,9 +59,8 @@ static ft_status quantised_gray(ft_ctx *ctx, const ft_image *in, uint16_t **q) {
   return FT_OK;
 }
 
-/* A two-label map from mask (1 = ink), with mean colours from in. */
-static ft_status mask_labels(ft_ctx *ctx, const ft_image *in, const uint8_t *mask,
-                             ft_labels **out) {
+ft_status ft__mask_labels(ft_ctx *ctx, const ft_image *in, const uint8_t *mask,
+                          ft_labels **out) {
   ft_labels *lab;
   double sum[2][3] = {{0, 0, 0}, {0, 0, 0}};
   size_t i, n = (size_t)in->width * in->height;
@@ -234,7 +234,7 @@ ft_status ft_adaptive_threshold(ft_ctx *ctx, const ft_image *in, const ft_adapti
   *out = NULL;
   if (!mask) return ft__nomem(ctx, "threshold");
   st = adaptive_run(ctx, in, p, NULL, mask);
-  if (!st) st = mask_labels(ctx, in, mask, out);
+  if (!st) st = ft__mask_labels(ctx, in, mask, out);
   free(mask);
   return st;
 }
@@ -294,7 +294,7 @@ ft_status ft_hysteresis_threshold(ft_ctx *ctx, const ft_image *in, const ft_hyst
       }
   }
   for (i = 0; i < n; i++) mask[i] = mask[i] == 2;
-  st = mask_labels(ctx, in, mask, out);
+  st = ft__mask_labels(ctx, in, mask, out);
 done:
   free(mask), free(stack);
   ft_image_free(g);

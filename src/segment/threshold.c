@@ -1,9 +1,9 @@
 /* src/segment/threshold.c - ft_segment: thresholds, dispatch to k-means, small regions.
  *
  * ft_segment runs one of three families and then merges regions below
- * min_area (merge.c): colour quantisation (colors >= 2, kmeans.c),
- * adaptive thresholds and hysteresis (adaptive.c), or a global threshold,
- * computed here as follows.
+ * min_area (merge.c): colour quantisation (colors >= 2, kmeans.c), local
+ * thresholds (adaptive.c: Sauvola, Niblack, hysteresis; midpoint.c: the
+ * local midpoint), or a global threshold, computed here as follows.
  *
  * The image is reduced to luminance a row at a time, with exactly the
  * values of ft_image_to_gray() (Rec. 709 weights, alpha composited onto
@@ -52,6 +52,9 @@ static const ft_segment_params segment_defaults = {
     .range = 0.5,
     .low = 0.3,
     .high = 0.6,
+    .sigma = 8.0,
+    .core = 1,
+    .fraction = 0.5,
     .colors = 0,
     .min_area = 0,
     .compact = 0,
@@ -110,7 +113,7 @@ static inline int bin_of(float v, int n) {
 }
 
 static ft_status check_params(ft_ctx *ctx, const ft_segment_params *p) {
-  if (p->method < FT_THRESH_OTSU || p->method > FT_THRESH_HYSTERESIS)
+  if (p->method < FT_THRESH_OTSU || p->method > FT_THRESH_MIDPOINT)
     return ft__fail(ctx, FT_ERR_INVAL, "segment: unknown method %d", p->method);
   if (!(p->value >= 0.0 && p->value <= 1.0))
     return ft__fail(ctx, FT_ERR_INVAL, "segment: value %g out of range 0..1", p->value);
@@ -125,6 +128,13 @@ static ft_status check_params(ft_ctx *ctx, const ft_segment_params *p) {
   if (!(p->low >= 0.0 && p->low <= p->high && p->high <= 1.0))
     return ft__fail(ctx, FT_ERR_INVAL, "segment: need 0 <= low (%g) <= high (%g) <= 1", p->low,
                     p->high);
+  if (!(p->sigma >= 0.5 && p->sigma <= 200.0))
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: sigma %g out of range 0.5..200", p->sigma);
+  if (p->core < 0 || p->core > 20)
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: core %d out of range 0..20", p->core);
+  if (!(p->fraction >= 0.05 && p->fraction <= 0.95))
+    return ft__fail(ctx, FT_ERR_INVAL, "segment: fraction %g out of range 0.05..0.95",
+                    p->fraction);
   if (p->colors != 0 && (p->colors < 2 || p->colors > 64))
     return ft__fail(ctx, FT_ERR_INVAL, "segment: colors %d must be 0 or 2..64", p->colors);
   if (p->min_area < 0)
@@ -139,12 +149,21 @@ static void swap_sides(ft_labels *lab) {
   for (i = 0; i < n; i++) lab->label[i] = !lab->label[i];
 }
 
-/* Sauvola, Niblack or hysteresis (adaptive.c) into a two-label map. */
+/* Sauvola, Niblack, hysteresis (adaptive.c) or the local midpoint
+ * (midpoint.c) into a two-label map. */
 static ft_status segment_local(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p,
                                ft_labels **out) {
   int light = p->polarity == FT_POLARITY_LIGHT;
   ft_status st;
-  if (p->method == FT_THRESH_HYSTERESIS) {
+  if (p->method == FT_THRESH_MIDPOINT) {
+    ft_midpoint_params mp;
+    ft_midpoint_params_init(&mp);
+    mp.sigma = p->sigma;
+    mp.core = p->core;
+    mp.fraction = p->fraction;
+    mp.polarity = p->polarity;
+    st = ft_midpoint_threshold(ctx, in, &mp, out);
+  } else if (p->method == FT_THRESH_HYSTERESIS) {
     ft_hysteresis_params hp;
     ft_hysteresis_params_init(&hp);
     hp.low = p->low;

@@ -293,11 +293,14 @@ static void test_presets(void) {
   CU_ASSERT_EQUAL(ft_preset_apply(ctx, "lineart", &opt), FT_OK);
   CU_ASSERT(memcmp(&opt.segment, &def.segment, sizeof opt.segment) == 0);
   CU_ASSERT_EQUAL(opt.ndenoise, 0);
-  /* sketch: flatten + median + dark ink; a later setting overrides one key only */
+  /* sketch: gray + flatten + median, the local midpoint with dark ink; a
+   * later setting overrides one key only */
   CU_ASSERT_EQUAL(ft_preset_apply(ctx, "sketch", &opt), FT_OK);
   CU_ASSERT_EQUAL(opt.segment.polarity, FT_POLARITY_DARK);
-  CU_ASSERT(opt.ndenoise >= 2);
-  CU_ASSERT_EQUAL(opt.denoise[0].kind, FT_FILTER_FLATTEN);
+  CU_ASSERT_EQUAL(opt.segment.method, FT_THRESH_MIDPOINT);
+  CU_ASSERT(opt.ndenoise >= 3);
+  CU_ASSERT_EQUAL(opt.denoise[0].kind, FT_FILTER_GRAY);
+  CU_ASSERT_EQUAL(opt.denoise[1].kind, FT_FILTER_FLATTEN);
   CU_ASSERT(opt.segment.min_area > 0);
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "threshold", "sauvola:w=31"), FT_OK);
   CU_ASSERT_EQUAL(opt.segment.method, FT_THRESH_SAUVOLA);
