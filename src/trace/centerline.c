@@ -83,6 +83,8 @@ typedef struct node {
   double x, y, hw; /* position and half-width */
   double cx, cy;   /* centroid of its skeleton pixels */
   double ext;      /* merged junctions: farthest member centroid from (cx, cy) */
+  double tx, ty;   /* junctions: the free end of the longest spur pruned there */
+  int tip;         /* 1 when (tx, ty) is set */
   int deg, alive;
 } node;
 
@@ -746,6 +748,15 @@ static int prune(work *wk) {
       chain *c = &wk->ch[s[i].c];
       double r;
       if (!is_spur(wk, c, &r)) continue;
+      { /* remember where the spur pointed: the tip of a thick V */
+        int e = wk->nd[c->a].deg == 1 ? c->a : c->b, j = e == c->a ? c->b : c->a;
+        node *J = &wk->nd[j], *T = &wk->nd[e];
+        if (!J->tip || hypot(T->x - J->x, T->y - J->y) > hypot(J->tx - J->x, J->ty - J->y)) {
+          J->tx = T->x;
+          J->ty = T->y;
+          J->tip = 1;
+        }
+      }
       if (wk->nd[c->a].deg == 1) wk->nd[c->a].alive = 0;
       if (wk->nd[c->b].deg == 1) wk->nd[c->b].alive = 0;
       kill_chain(wk, c);
@@ -787,6 +798,11 @@ static void merge_junctions(work *wk) {
         A->y = A->cy = my;
         A->ext = e;
         A->hw = hw;
+        if (!A->tip && B->tip) {
+          A->tx = B->tx;
+          A->ty = B->ty;
+          A->tip = 1;
+        }
       }
       for (j = 0; j < wk->nc; j++) {
         chain *d = &wk->ch[j];
@@ -911,31 +927,24 @@ static void fill_end(work *wk, int E) {
  * whose tip the spur pointed to: thinning ends the skeleton of a thick
  * acute corner at a junction well inside the vertex (1.7 half-widths for a
  * 36-degree star point) and bends the chains towards it.  The corner goes
- * along the direction to the intersection of the chains' straight parts
- * (from 2 to 5 junction half-widths out) to half a width short of the
- * ink's extremity, so that the round join reaches the tip, and the bent
- * chain points near the junction are dropped.  Nearly straight or hairpin
- * pairs and round joins (where the ink ends half a width out) stay. */
+ * towards the spur's free end, to half a width short of the ink's
+ * extremity (at most a quarter width past the spur's end), so that the
+ * round join reaches the tip, and the bent chain points near the junction
+ * are replaced by straight lines to it.  Pairs that go straight on, and
+ * round joins (where the ink ends half a width out), stay. */
 static void place_vertex(work *wk, int v, int E1, int E2) {
   node *N = &wk->nd[v];
   const chain *c1 = &wk->ch[E1 / 2], *c2 = &wk->ch[E2 / 2];
   double s0 = 2 * N->hw, s1, L = c1->len < c2->len ? c1->len : c2->len;
-  double x1, y1, x2, y2, det, t, u, ux, uy, ul, hw, S, lim;
+  double x1, y1, x2, y2, ux, uy, ul, hw, S, lim, cut;
   cpt m1, m2;
-  if (E1 / 2 == E2 / 2 || L < s0 + 3) return; /* arms, not the links of a ragged edge */
+  if (!N->tip || E1 / 2 == E2 / 2 || L < s0 + 3) return; /* arms, not links of a ragged edge */
   s1 = s0 + 3 * N->hw;
   if (s1 > L) s1 = L;
-  if (s1 - s0 < 2 || !end_dir(wk, E1, s0, s1, &m1, &x1, &y1) ||
-      !end_dir(wk, E2, s0, s1, &m2, &x2, &y2))
-    return;
+  if (!end_dir(wk, E1, s0, s1, &m1, &x1, &y1) || !end_dir(wk, E2, s0, s1, &m2, &x2, &y2)) return;
   if (x1 * x2 + y1 * y2 < -cos(30.0 * 3.14159265358979 / 180.0)) return; /* straight on */
-  det = x2 * y1 - x1 * y2;
-  if (fabs(det) < 0.2) return; /* parallel: a hairpin */
-  t = (x2 * (m2.y - m1.y) - y2 * (m2.x - m1.x)) / det;
-  u = (x1 * (m2.y - m1.y) - y1 * (m2.x - m1.x)) / det;
-  if (t >= 0 || u >= 0) return; /* the lines meet beyond the fitted parts */
-  ux = m1.x + t * x1 - N->x;
-  uy = m1.y + t * y1 - N->y;
+  ux = N->tx - N->x;
+  uy = N->ty - N->y;
   ul = hypot(ux, uy);
   if (ul < 0.5) return;
   ux /= ul;
@@ -946,9 +955,10 @@ static void place_vertex(work *wk, int v, int E1, int E2) {
   }
   S += 0.125 - hw; /* the edge lies about S + 1/8 out */
   if (S < 0.5) return;
-  if (S > ul + hw) S = ul + hw; /* not past the chains' own corner by more than a cap */
-  trim_end(wk, E1, s0);
-  trim_end(wk, E2, s0);
+  if (S > ul + 0.25 * hw) S = ul + 0.25 * hw; /* not past the spur's own tip */
+  cut = S + N->hw < s0 ? S + N->hw : s0;
+  trim_end(wk, E1, cut);
+  trim_end(wk, E2, cut);
   N->x += S * ux;
   N->y += S * uy;
   fill_end(wk, E1); /* points a pixel apart, as along the rest of the chain */
