@@ -704,9 +704,12 @@ static int is_spur(const work *wk, const chain *c, double *reach) {
   }
   if (c->len > 2 * wk->nd[j].hw + 2 * wk->par->spur_ratio * wk->nd[j].hw + 4) return 0;
   *reach = protrusion(wk, c, e, j, &rp);
-  { /* measured on the strokes it leaves, not on the junction: where two
-       strokes cross the junction's disc is wider than either (sqrt 2 times
-       for a "+"), and the short arms of a "+" are no spurs */
+  { /* at a crossing, measured on the strokes it leaves, not on the
+       junction: there the junction's disc is wider than either stroke
+       (sqrt 2 times for a "+"), and the short arms of a "+" are no spurs;
+       at a fork the junction's disc stays the measure, so that the tip
+       branch of a thick V or the stub of a T near its end goes (the
+       corner then moves out to the tip: place_vertex) */
     double ho = 0;
     int i;
     for (i = 0; i < wk->nc; i++) {
@@ -715,7 +718,7 @@ static int is_spur(const work *wk, const chain *c, double *reach) {
       if (d == c || !d->alive || (d->a != j && d->b != j)) continue;
       if ((h = chain_hw(wk, d)) > ho) ho = h;
     }
-    if (ho > 0 && ho < rp) rp = ho;
+    if (wk->nd[j].deg >= 4 && ho > 0 && ho < rp) rp = ho;
   }
   /* plus a pixel: the tip pixel's own extent is not in its distance */
   thr = wk->par->spur_ratio * rp + 1.0;
@@ -965,6 +968,38 @@ static void place_vertex(work *wk, int v, int E1, int E2) {
   fill_end(wk, E2);
 }
 
+/* A junction whose chains all leave to one side (an arrow head: the sum of
+ * their unit directions is at least one long) moves the other way to half
+ * a width short of the ink's extremity, as place_vertex does; the gaps to
+ * the chains are filled with straight lines.  Ts (sum one long, but the ink
+ * ends half a width out) and Ys (sum near zero) stay. */
+static void push_junction(work *wk, int v, const int *E, int d, double s1) {
+  node *N = &wk->nd[v];
+  double sx = 0, sy = 0, sl, hw = 0, S, lim;
+  int k;
+  for (k = 0; k < d; k++) {
+    cpt m;
+    double dx, dy;
+    if (!end_dir(wk, E[k], 0, s1, &m, &dx, &dy)) return;
+    sx += dx;
+    sy += dy;
+    hw += chain_hw(wk, &wk->ch[E[k] / 2]);
+  }
+  sl = hypot(sx, sy);
+  if (sl < 1.0) return;
+  sx /= -sl;
+  sy /= -sl;
+  hw /= d;
+  lim = 2 * N->hw + 2 * hw + 2;
+  for (S = 0; S < lim && stroke_ink(wk, N->x + (S + 0.25) * sx, N->y + (S + 0.25) * sy); S += 0.25) {
+  }
+  S += 0.125 - hw;
+  if (S < 0.5 || S > 2 * N->hw) return;
+  N->x += S * sx;
+  N->y += S * sy;
+  for (k = 0; k < d; k++) fill_end(wk, E[k]);
+}
+
 /* Place junctions, trim chain points inside junction discs, pair chain ends
  * through nodes (partner[E] = E' or -1). */
 static int junctions(work *wk, int *partner) {
@@ -1019,6 +1054,7 @@ static int junctions(work *wk, int *partner) {
         }
       }
     }
+    push_junction(wk, v, ends + off[v], d, s1);
     /* pair the best continuations, most opposite first */
     for (;;) {
       double best = -cos(35.0 * 3.14159265358979 / 180.0);
@@ -1208,12 +1244,13 @@ static void arm_dir(const cpt *p, int n, int closed, int i, int step, double rea
   }
 }
 
-/* Mark in corner[] the points where the path turns by more than 1.2
- * radians (69 degrees) between its arms to the points 0.4 widths (at
- * least 2 px) away, the most within that reach; such corners are not
+/* Mark in corner[] the points where the path turns by more than 1
+ * radian (57 degrees) between its arms to the points 0.8 widths (at
+ * least 2 px) away (the skeleton rounds a thick corner over about a half
+ * width), the most within that reach; such corners are not
  * smoothed away.  corner[] is zeroed first. */
 static void mark_corners(const cpt *p, int n, int closed, double width, uint8_t *corner) {
-  double reach = 0.4 * width > 2 ? 0.4 * width : 2, *turn;
+  double reach = 0.8 * width > 2 ? 0.8 * width : 2, *turn;
   int i, j;
   memset(corner, 0, (size_t)n + 1);
   if (n < 3 || !(turn = malloc((size_t)n * sizeof *turn))) return;
@@ -1228,7 +1265,7 @@ static void mark_corners(const cpt *p, int n, int closed, double width, uint8_t 
     turn[i] = acos(c > 1 ? 1 : c < -1 ? -1 : c);
   }
   for (i = 0; i < n; i++) {
-    int ok = turn[i] > 1.2, s;
+    int ok = turn[i] > 1.0, s;
     for (s = -1; ok && s <= 1; s += 2)
       for (j = i + s;; j += s) {
         int k = closed ? (j + n) % n : j;
@@ -1251,7 +1288,7 @@ static void mark_corners(const cpt *p, int n, int closed, double width, uint8_t 
  * or a curve the ink ends half a width out and nothing moves. */
 static void reach_corners(const work *wk, cpt *q, int n, int closed, double width,
                           const uint8_t *corner) {
-  double hw = width / 2, reach = 0.4 * width > 2 ? 0.4 * width : 2;
+  double hw = width / 2, reach = 0.8 * width > 2 ? 0.8 * width : 2;
   int i;
   for (i = 0; i < n; i++) {
     double ax, ay, bx, by, ux, uy, ul, s, lim = 6 * hw + 3;
