@@ -9,9 +9,10 @@
  *    transform of P. Felzenszwalb and D. Huttenlocher, "Distance Transforms
  *    of Sampled Functions", Theory of Computing 8 (2012), Sec. 3 (columns,
  *    then rows).  D - 1/2 approximates the distance to the ink edge.
- *    Pores are filled first (holes thinner than a fifth of the ink around
- *    them, as grainy graphite leaves in a marker stroke), so that a stroke
- *    does not become a net of loops; the hole of an "o" stays.
+ *    Pores are filled first (holes of grain size, or small and thinner than
+ *    a fifth of the ink around them, as grainy graphite leaves in a marker
+ *    stroke), so that a stroke does not become a net of loops; the hole of
+ *    an "o" stays.
  * 2. Thinning.  Border pixels are peeled in four directional sub-passes (N,
  *    S, E, W) as long as they are simple points - one 8-connected component
  *    of ink and one 4-connected component of background in their
@@ -40,9 +41,8 @@
  *    lines of its chains measured just outside its disc, and chain points
  *    inside the disc are dropped.  Corners reach the ink's tip: a junction
  *    left with two chains by a pruned tip branch (a thick V, a star's
- *    point) moves towards that branch's free end, and a junction whose
- *    chains all leave to one side (an arrow head) moves the other way, each
- *    to half a width short of where the ink ends.  At each junction the
+ *    point) moves towards that branch's free end, to half a width short of
+ *    where the ink ends.  At each junction the
  *    pairs of chains that continue each other within 35 degrees are
  *    paired, most opposite first; at a node left with two chains they are always paired.  Free
  *    ends are moved to half a width short of the ink edge along their
@@ -290,9 +290,11 @@ static size_t flood_bg(work *wk, int i, const float *df, int *list, size_t *edge
  * radius for a disc); the ink around it is the mean distance of its edge
  * pixels from the outside with every hole filled (half the stroke width for
  * a pore in the middle of a stroke, the stroke width for the hole of an
- * "o").  Where that is at least 4 px, a hole thinner than 0.2 times it, or
- * than 2 px, is filled: the holes of the letters and rings of clean icons
- * measure 0.27 .. 0.5 times it, pores in a pencil photo 0.1 .. 0.4.  Returns 1 when a hole was
+ * "o").  Where that is at least 4 px, a hole at most 2.5 px thick (grain),
+ * or thinner than 0.2 times it with an area under 0.05 times its square,
+ * is filled: the holes of letters, rings and grid cells in clean icons
+ * measure 0.2 .. 0.5 times it and more in area, pores in a pencil or marker
+ * photo 2 .. 4 px and 0.1 .. 0.4 times it.  Returns 1 when a hole was
  * filled (the distance is then recomputed), 0 when none, -1 when out of
  * memory. */
 static int fill_pinholes(work *wk) {
@@ -326,7 +328,7 @@ static int fill_pinholes(work *wk) {
       if (ink[y * w + x] || wk->vis[y * w + x]) continue;
       area = flood_bg(wk, y * w + x, df, list, &edge, &around);
       thick = edge ? 2.0 * area / edge : 0;
-      if (around >= 4 && (thick < 0.2 * around || thick <= 2)) {
+      if (around >= 4 && (thick <= 2.5 || (thick < 0.2 * around && area < 0.05 * around * around))) {
         for (i = 0; i < area; i++) ink[list[i]] = 1;
         any = 1;
       }
@@ -979,38 +981,6 @@ static void place_vertex(work *wk, int v, int E1, int E2) {
   fill_end(wk, E2);
 }
 
-/* A junction whose chains all leave to one side (an arrow head: the sum of
- * their unit directions is at least one long) moves the other way to half
- * a width short of the ink's extremity, as place_vertex does; the gaps to
- * the chains are filled with straight lines.  Ts (sum one long, but the ink
- * ends half a width out) and Ys (sum near zero) stay. */
-static void push_junction(work *wk, int v, const int *E, int d, double s1) {
-  node *N = &wk->nd[v];
-  double sx = 0, sy = 0, sl, hw = 0, S, lim;
-  int k;
-  for (k = 0; k < d; k++) {
-    cpt m;
-    double dx, dy;
-    if (!end_dir(wk, E[k], 0, s1, &m, &dx, &dy)) return;
-    sx += dx;
-    sy += dy;
-    hw += chain_hw(wk, &wk->ch[E[k] / 2]);
-  }
-  sl = hypot(sx, sy);
-  if (sl < 1.0) return;
-  sx /= -sl;
-  sy /= -sl;
-  hw /= d;
-  lim = 2 * N->hw + 2 * hw + 2;
-  for (S = 0; S < lim; S += 0.25)
-    if (!stroke_ink(wk, N->x + (S + 0.25) * sx, N->y + (S + 0.25) * sy)) break;
-  S += 0.125 - hw;
-  if (S < 0.5 || S > 2 * N->hw) return;
-  N->x += S * sx;
-  N->y += S * sy;
-  for (k = 0; k < d; k++) fill_end(wk, E[k]);
-}
-
 /* Place junctions, trim chain points inside junction discs, pair chain ends
  * through nodes (partner[E] = E' or -1). */
 static int junctions(work *wk, int *partner) {
@@ -1065,7 +1035,6 @@ static int junctions(work *wk, int *partner) {
         }
       }
     }
-    push_junction(wk, v, ends + off[v], d, s1);
     /* pair the best continuations, most opposite first */
     for (;;) {
       double best = -cos(35.0 * 3.14159265358979 / 180.0);
