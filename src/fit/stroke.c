@@ -13,7 +13,8 @@
  * data, of the distance from each point to the curve at its parameter and
  * the distance from the curve at the middle parameter of each polyline edge
  * to that edge less an eighth of the edge's length, but no more than the
- * tracer's simplification (0.05 stroke widths, at least the tolerance): the
+ * tracer's simplification (0.05 stroke widths, at least twice the
+ * tolerance): the
  * tracer's polylines are themselves simplified (a chord of length c cuts a
  * circle of radius r at depth c^2 / 8r), so the curve may bow from a long
  * chord but not stray from a short one, nor bulge from a long straight
@@ -39,7 +40,7 @@
 #define MAX_REPARAM 4
 #define STRAIGHT_EPS 0.05 /* px: controls this close to the chord make a line */
 #define EDGE_SLACK 0.125  /* of an edge's length: how far its middle may bow from it */
-#define SLACK_W 0.05      /* of the stroke width (or the tolerance): the most it may bow */
+#define SLACK_W 0.05      /* of the stroke width (or twice the tolerance): the most it may bow */
 
 typedef struct fitter {
   const ft_point *d; /* data */
@@ -335,10 +336,10 @@ ft_status ft__fit_stroke(const ft_path *pa, int polygon, double tol, ft__segbuf 
   }
   f.d = d;
   f.tol = tol;
-  /* the tracer simplified at 0.05 widths (at least the tolerance): a chord
+  /* the tracer simplified at 0.05 widths (or about the tolerance): a chord
    * never lies farther than that from the stroke it stands for, so a long
    * straight edge stays straight */
-  f.slack_max = SLACK_W * pa->stroke_width > tol ? SLACK_W * pa->stroke_width : tol;
+  f.slack_max = SLACK_W * pa->stroke_width > 2 * tol ? SLACK_W * pa->stroke_width : 2 * tol;
   f.out = out;
   if (closed) {
     /* rotate so that the loop starts at its first corner (or stays at its
