@@ -29,6 +29,7 @@ static const ft_setting lineart[] = {
     {"colors", "0"},
     {"min-area", "0"},
     {"palette", "okabe-ito"},
+    {"trace", "outline"},
 };
 
 /* Pencil or pen on paper, photographed: divide by the paper's own
@@ -37,7 +38,9 @@ static const ft_setting lineart[] = {
  * grain, then one Otsu threshold on the evened page; drop specks and
  * pinholes.  Chosen on tools/bench/sketches, where it beat Sauvola after
  * flattening (window 31..51), black-hat + Otsu, and flattening with radius
- * 6 and a bilateral filter. */
+ * 6 and a bilateral filter.  Pen lines become stroked centre lines: on the
+ * 40 pencil photos there IoU 0.940 with 42 segments per drawing, against
+ * 0.945 and 259 as outlines. */
 static const ft_setting sketch[] = {
     {"segment", "threshold"},
     {"denoise", "flatten:r=8,median:r=1"},
@@ -45,6 +48,7 @@ static const ft_setting sketch[] = {
     {"colors", "0"},
     {"min-area", "16"},
     {"palette", "okabe-ito"},
+    {"trace", "centerline"},
 };
 
 /* Multi-colour figures and diagrams: quantise, merge colour specks, fill
@@ -56,6 +60,7 @@ static const ft_setting color[] = {
     {"colors", "8"},
     {"min-area", "16"},
     {"palette", "source"},
+    {"trace", "outline"},
 };
 
 /* Microscopy nuclei: the U-Net (its own percentile normalisation, polarity
@@ -67,13 +72,15 @@ static const ft_setting microscopy[] = {
     {"threshold", "otsu"},
     {"colors", "0"},
     {"min-area", "0"},
+    {"trace", "outline"},
 };
 
 static const ft_preset presets[] = {
     {"lineart", "line art and clean scans: global Otsu threshold, outlines fitted with curves", lineart,
      NSET(lineart)},
-    {"sketch", "photographed pencil/pen sketches: flatten the paper, median, Otsu", sketch,
-     NSET(sketch)},
+    {"sketch",
+     "photographed pencil/pen sketches: flatten the paper, median, Otsu, centre lines",
+     sketch, NSET(sketch)},
     {"color", "colour figures: k-means colour quantisation in CIELAB", color, NSET(color)},
     {"microscopy", "stained nuclei: U-Net (model nuclei), one outlined instance per nucleus",
      microscopy, NSET(microscopy)},
@@ -114,7 +121,8 @@ ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
   return FT_OK;
 }
 
-static const char *const option_keys = "denoise, threshold, invert, colors, min-area, segment, palette";
+static const char *const option_keys =
+    "denoise, threshold, invert, colors, min-area, segment, palette, trace";
 
 const char *ft_options_keys(void) { return option_keys; }
 
@@ -165,6 +173,18 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
                       value);
     opt->segment.min_area = (int64_t)ceil(a); /* fewer than a pixels: fewer than ceil(a) */
     opt->fit.min_area = a;
+    return FT_OK;
+  }
+  if (!strcmp(key, "trace")) {
+    if (!strcasecmp(value, "outline"))
+      opt->trace.mode = FT_TRACE_OUTLINE;
+    else if (!strcasecmp(value, "centerline"))
+      opt->trace.mode = FT_TRACE_CENTERLINE;
+    else if (!strcasecmp(value, "auto"))
+      opt->trace.mode = FT_TRACE_AUTO;
+    else
+      return ft__fail(ctx, FT_ERR_INVAL, "trace: '%s' is not one of: outline, centerline, auto",
+                      value);
     return FT_OK;
   }
   if (!strcmp(key, "palette")) {
