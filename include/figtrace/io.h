@@ -37,6 +37,12 @@ typedef struct ft_read_params {
   int page;            /* TIFF page (directory) to read, 0-based; default 0.
                           Past the last page: FT_ERR_INVAL naming the page
                           count; other formats have only page 0 */
+  int compact;         /* 1: PNG of up to 8 bits per sample and PNM whose maxval
+                          divides 255 (PBM, 8-bit PGM/PPM) come back as
+                          FT_STORAGE_U8 images, one byte per sample with the
+                          same values (figtrace/image.h); other sources stay
+                          float.  0: always float.  Default 0; ft_options_init
+                          sets 1, as the pipeline reads both */
 } ft_read_params;
 
 /* Fill *p with the defaults. */

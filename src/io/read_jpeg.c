@@ -178,7 +178,7 @@ ft_status ft__read_jpeg(ft_ctx *ctx, const unsigned char *data, size_t len, cons
   }
   {
     ft_image *im;
-    if ((st = ft__read_new_image(ctx, name, "jpeg", (int)w, (int)h, channels, &im))) {
+    if ((st = ft__read_new_image(ctx, name, "jpeg", (int)w, (int)h, channels, 0, &im))) {
       jpeg_destroy_decompress(&cinfo);
       free(line);
       return st;

@@ -335,7 +335,7 @@ static ft_status decode_dir(ft_ctx *ctx, TIFF *tif, tiff_src *src, const char *n
     assoc = extra[0] == EXTRASAMPLE_ASSOCALPHA;
   }
   channels = (t.palette ? 3 : t.ncolor) + (t.alpha_s >= 0);
-  if ((st = ft__read_new_image(ctx, name, "tiff", (int)w, (int)h, channels, &img))) return st;
+  if ((st = ft__read_new_image(ctx, name, "tiff", (int)w, (int)h, channels, 0, &img))) return st;
   t.img = img;
   nplanes = planar == PLANARCONFIG_SEPARATE ? spp : 1;
 

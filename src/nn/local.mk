@@ -4,7 +4,6 @@ libfigtrace_impl_la_SOURCES += \
 	src/nn/model.h \
 	src/nn/ops.c \
 	src/nn/load.c \
-	src/nn/pool.c \
 	src/nn/run.c
 
 figtraceinc_HEADERS += include/figtrace/nn.h

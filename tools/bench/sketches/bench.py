@@ -7,7 +7,8 @@ turns the rendering into a pencil photo (degrade.py; JPEG quality 75 .. 90),
 traces the photo with each tool, renders every SVG back at SIZE and reports
 per tool the IoU of its ink (luminance <= 0.5) with the clean ink, segments
 in the path data, bytes and wall time:
-  figtrace  figtrace -p sketch (the preset: flatten, median, Sauvola, min-area)
+  figtrace  figtrace -p sketch (the preset: gray, flatten, median, local midpoint
+            threshold, min-area)
   mkbitmap  mkbitmap MKBITMAP_ARGS (high-pass, scale, threshold) + potrace -s
   otsu      Otsu's threshold (skimage) + potrace -s
   vtracer   @neplex/vectorizer, preset Bw
