@@ -290,9 +290,9 @@ static size_t flood_bg(work *wk, int i, const float *df, int *list, size_t *edge
  * radius for a disc); the ink around it is the mean distance of its edge
  * pixels from the outside with every hole filled (half the stroke width for
  * a pore in the middle of a stroke, the stroke width for the hole of an
- * "o").  Where that is at least 4 px, a hole at most 2.5 px thick (grain),
- * or thinner than 0.2 times it with an area under 0.05 times its square,
- * is filled: the holes of letters, rings and grid cells in clean icons
+ * "o").  Where that is at least 4 px, a hole at most 2.5 px thick (grain)
+ * and thinner than 0.35 times it, or thinner than 0.2 times it with an
+ * area under 0.05 times its square, is filled: the holes of letters, rings and grid cells in clean icons
  * measure 0.2 .. 0.5 times it and more in area, pores in a pencil or marker
  * photo 2 .. 4 px and 0.1 .. 0.4 times it.  Returns 1 when a hole was
  * filled (the distance is then recomputed), 0 when none, -1 when out of
@@ -328,7 +328,8 @@ static int fill_pinholes(work *wk) {
       if (ink[y * w + x] || wk->vis[y * w + x]) continue;
       area = flood_bg(wk, y * w + x, df, list, &edge, &around);
       thick = edge ? 2.0 * area / edge : 0;
-      if (around >= 4 && (thick <= 2.5 || (thick < 0.2 * around && area < 0.05 * around * around))) {
+      if (around >= 4 && ((thick <= 2.5 && thick < 0.35 * around) ||
+                          (thick < 0.2 * around && area < 0.05 * around * around))) {
         for (i = 0; i < area; i++) ink[list[i]] = 1;
         any = 1;
       }
