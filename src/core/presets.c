@@ -44,8 +44,9 @@ static const ft_setting lineart[] = {
  * same filters, Sauvola after flattening (window 31..51), black-hat +
  * Otsu, a Gaussian instead of the median, and flattening with radius 6
  * and a bilateral filter.  Strokes should be about 3 to 16 px wide.  Pen
- * lines become stroked centre lines (tools/bench/centerline, Centerline
- * section of its README: far fewer segments at nearly the same IoU). */
+ * lines become stroked centre lines: on those 40 photos IoU 0.941 with 32
+ * segments a drawing, against 0.961 and 184 as outlines (Centerline
+ * section of tools/bench/README.md). */
 static const ft_setting sketch[] = {
     {"segment", "threshold"},
     {"denoise", "gray,flatten:r=8,median:r=2"},
