@@ -52,6 +52,7 @@ FT_API FT_USERESULT ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_
  *   min-area   0 or more pixels: ft_segment_params.min_area (rounded up) and
  *              ft_fit_params.min_area
  *   palette    okabe-ito, grayscale or source (ft_style_params.palette)
+ *   trace      outline, centerline or auto (ft_trace_params.mode)
  * Errors are FT_ERR_INVAL with a message naming the key and what is
  * accepted (an unknown key lists the keys); opt is then unchanged. */
 FT_API FT_USERESULT ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key,

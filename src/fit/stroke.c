@@ -12,10 +12,13 @@
  * tangent there, recursively.  The error of a cubic is the larger, over the
  * data, of the distance from each point to the curve at its parameter and
  * the distance from the curve at the middle parameter of each polyline edge
- * to that edge less an eighth of the edge's length: the tracer's polylines
- * are themselves simplified (a chord of length c cuts a circle of radius r
- * at depth c^2 / 8r), so the curve may bow from a long chord but not stray
- * from a short one.  A cubic whose controls lie on its chord becomes a line.
+ * to that edge less an eighth of the edge's length, but no more than the
+ * tracer's simplification (0.05 stroke widths, at least twice the
+ * tolerance): the
+ * tracer's polylines are themselves simplified (a chord of length c cuts a
+ * circle of radius r at depth c^2 / 8r), so the curve may bow from a long
+ * chord but not stray from a short one, nor bulge from a long straight
+ * edge.  A cubic whose controls lie on its chord becomes a line.
  *
  * Corners: the turn at a vertex is measured between its arms to the
  * vertices at least CORNER_ARM px away along the polyline; a vertex turning
@@ -37,10 +40,12 @@
 #define MAX_REPARAM 4
 #define STRAIGHT_EPS 0.05 /* px: controls this close to the chord make a line */
 #define EDGE_SLACK 0.125  /* of an edge's length: how far its middle may bow from it */
+#define SLACK_W 0.05      /* of the stroke width (or twice the tolerance): the most it may bow */
 
 typedef struct fitter {
   const ft_point *d; /* data */
   double tol;
+  double slack_max; /* px: the most an edge's middle may bow (see error()) */
   double *u;  /* [n] parameters, scratch */
   double *u2; /* [n] */
   ft__segbuf *out;
@@ -133,8 +138,9 @@ static double error(const fitter *f, int a, int b, const ft_point *bz, int *wors
   for (i = a; i <= b; i++) {
     double e = len(sub(bez(bz, f->u[i - a]), f->d[i]));
     if (i < b) {
+      double sl = EDGE_SLACK * len(sub(f->d[i + 1], f->d[i]));
       double m = seg_dist(bez(bz, 0.5 * (f->u[i - a] + f->u[i + 1 - a])), f->d[i], f->d[i + 1]) -
-                 EDGE_SLACK * len(sub(f->d[i + 1], f->d[i]));
+                 (sl < f->slack_max ? sl : f->slack_max);
       if (m > e) e = m;
     }
     if (e > best && i > a && i < b) {
@@ -330,6 +336,10 @@ ft_status ft__fit_stroke(const ft_path *pa, int polygon, double tol, ft__segbuf 
   }
   f.d = d;
   f.tol = tol;
+  /* the tracer simplified at 0.05 widths (or about the tolerance): a chord
+   * never lies farther than that from the stroke it stands for, so a long
+   * straight edge stays straight */
+  f.slack_max = SLACK_W * pa->stroke_width > 2 * tol ? SLACK_W * pa->stroke_width : 2 * tol;
   f.out = out;
   if (closed) {
     /* rotate so that the loop starts at its first corner (or stays at its

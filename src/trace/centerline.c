@@ -9,6 +9,10 @@
  *    transform of P. Felzenszwalb and D. Huttenlocher, "Distance Transforms
  *    of Sampled Functions", Theory of Computing 8 (2012), Sec. 3 (columns,
  *    then rows).  D - 1/2 approximates the distance to the ink edge.
+ *    Pores are filled first (holes of grain size, or small and thinner than
+ *    a fifth of the ink around them, as grainy graphite leaves in a marker
+ *    stroke), so that a stroke does not become a net of loops; the hole of
+ *    an "o" stays.
  * 2. Thinning.  Border pixels are peeled in four directional sub-passes (N,
  *    S, E, W) as long as they are simple points - one 8-connected component
  *    of ink and one 4-connected component of background in their
@@ -27,22 +31,29 @@
  *    hence the half-width, also for strokes of even width).
  * 5. Clean-up.  Spurs - chains from a junction to a free end whose tip
  *    disc sticks out of the discs of the chains it leaves by less than
- *    spur_ratio half-widths plus a pixel - are removed, least first,
+ *    spur_ratio half-widths plus a pixel (of the junction's disc at a fork,
+ *    of the crossing strokes at a crossing) - are removed, least first,
  *    which also removes the forks thinning leaves at square stroke ends and
  *    the branches of ragged edges.  Junctions closer than 1.5 times their
- *    two half-widths are merged (the two forks of an X become one).  A
+ *    two half-widths are merged (the two forks of an X become one, but no
+ *    cascade: every merged fork stays within 1.5 half-widths).  A
  *    junction is moved to the least-squares intersection of the centre
  *    lines of its chains measured just outside its disc, and chain points
- *    inside the disc are dropped.  At each junction the pairs of chains
- *    that continue each other within 35 degrees are paired, most opposite
- *    first; at a node left with two chains they are always paired.  Free
+ *    inside the disc are dropped.  Corners reach the ink's tip: a junction
+ *    left with two chains by a pruned tip branch (a thick V, a star's
+ *    point) moves towards that branch's free end, to half a width short of
+ *    where the ink ends.  At each junction the
+ *    pairs of chains that continue each other within 35 degrees are
+ *    paired, most opposite first; at a node left with two chains they are always paired.  Free
  *    ends are moved to half a width short of the ink edge along their
  *    direction, so that the round cap ends where the ink does.
  * 6. Paths.  Following the pairings chains are concatenated into paths
- *    (closed when they come back), smoothed with a [1 2 1]/4 filter (once
- *    per half width, at most twice), simplified with Douglas-Peucker (D.
- *    Douglas and T. Peucker, Canadian Cartographer 10 (1973)) to simplify
- *    pixels, scaled by width/10 above 10 px, and given a high median of
+ *    (closed when they come back), smoothed with a [1 2 1]/4 filter (a
+ *    Gaussian of a quarter width, at most 2 px) except at corners (turns of
+ *    57 degrees over 0.8 widths), which move out along their bisector to
+ *    half a width short of the ink's extremity, simplified with
+ *    Douglas-Peucker (D. Douglas and T. Peucker, Canadian Cartographer 10
+ *    (1973)) to simplify pixels, scaled by width/10 above 10 px, and given a high median of
  *    their width samples or the fixed width of the params.  An open path
  *    shorter than its half-width is a dot; an isolated dot takes the
  *    centroid and the equal-area disc of its blob.
@@ -82,6 +93,9 @@ typedef struct chain {
 typedef struct node {
   double x, y, hw; /* position and half-width */
   double cx, cy;   /* centroid of its skeleton pixels */
+  double ext;      /* merged junctions: farthest member centroid from (cx, cy) */
+  double tx, ty;   /* junctions: the free end of the longest spur pruned there */
+  int tip;         /* 1 when (tx, ty) is set */
   int deg, alive;
 } node;
 
@@ -230,6 +244,103 @@ static double dist_at(const work *wk, double x, double y) {
   return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
 }
 
+static int cmp_float(const void *a, const void *b) {
+  float x = *(const float *)a, y = *(const float *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Flood the 4-connected background component of seed i, marking it in
+ * wk->vis (its pixels must be 0 there).  Returns its area, writes its
+ * pixels to list[] when given, sets *edge to the number of them with an
+ * ink 4-neighbour and *edge_df to the mean of df over those (when given). */
+static size_t flood_bg(work *wk, int i, const float *df, int *list, size_t *edge,
+                       double *edge_df) {
+  static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, -1, 0, 1};
+  int w = wk->w, h = wk->h;
+  size_t top = 0, area = 0, ne = 0;
+  double sdf = 0;
+  wk->cand[top++] = i;
+  wk->vis[i] = 1;
+  while (top) {
+    int j = wk->cand[--top], x = j % w, y = j / w, k, touch = 0;
+    if (list) list[area] = j;
+    area++;
+    for (k = 0; k < 4; k++) {
+      int qx = x + dx[k], qy = y + dy[k], q;
+      if (qx < 0 || qy < 0 || qx >= w || qy >= h) continue;
+      q = qy * w + qx;
+      if (wk->ink[q]) {
+        touch = 1;
+      } else if (!wk->vis[q]) {
+        wk->vis[q] = 1;
+        wk->cand[top++] = q;
+      }
+    }
+    ne += touch;
+    if (touch && df) sdf += df[j];
+  }
+  if (edge) *edge = ne;
+  if (edge_df) *edge_df = ne ? sdf / ne : 0;
+  return area;
+}
+
+/* Step 1b: fill pinholes, so that grain and pores in a pencil or marker
+ * stroke do not split it into a net of loops, while the hole of an "o"
+ * stays.  A hole's thickness is twice its area over its edge length (its
+ * radius for a disc); the ink around it is the mean distance of its edge
+ * pixels from the outside with every hole filled (half the stroke width for
+ * a pore in the middle of a stroke, the stroke width for the hole of an
+ * "o").  Where that is at least 4 px, a hole at most 2.5 px thick (grain)
+ * and thinner than 0.35 times it, or thinner than 0.2 times it with an
+ * area under 0.05 times its square, is filled: the holes of letters, rings and grid cells in clean icons
+ * measure 0.2 .. 0.5 times it and more in area, pores in a pencil or marker
+ * photo 2 .. 4 px and 0.1 .. 0.4 times it.  Returns 1 when a hole was
+ * filled (the distance is then recomputed), 0 when none, -1 when out of
+ * memory. */
+static int fill_pinholes(work *wk) {
+  int w = wk->w, h = wk->h, x, y, any = 0, nholes = 0, *list;
+  size_t npix = (size_t)w * h, i;
+  uint8_t *ink = wk->ink, *filled;
+  float *dist = wk->dist, *df;
+  memset(wk->vis, 0, npix);
+  flood_bg(wk, 0, NULL, NULL, NULL, NULL); /* the outside, from the frame */
+  for (i = 0; i < npix; i++) nholes += !ink[i] && !wk->vis[i];
+  if (nholes == 0) return 0;
+  filled = malloc(npix);
+  df = ft__malloc_n(npix, sizeof *df);
+  list = ft__malloc_n(npix, sizeof *list);
+  if (!filled || !df || !list) {
+    free(filled);
+    free(df);
+    free(list);
+    return -1;
+  }
+  for (i = 0; i < npix; i++) filled[i] = ink[i] || !wk->vis[i];
+  wk->ink = filled;
+  wk->dist = df;
+  distance(wk);
+  wk->ink = ink;
+  wk->dist = dist;
+  for (y = 1; y < h - 1; y++)
+    for (x = 1; x < w - 1; x++) {
+      size_t area, edge;
+      double thick, around;
+      if (ink[y * w + x] || wk->vis[y * w + x]) continue;
+      area = flood_bg(wk, y * w + x, df, list, &edge, &around);
+      thick = edge ? 2.0 * area / edge : 0;
+      if (around >= 4 && ((thick <= 2.5 && thick < 0.35 * around) ||
+                          (thick < 0.2 * around && area < 0.05 * around * around))) {
+        for (i = 0; i < area; i++) ink[list[i]] = 1;
+        any = 1;
+      }
+    }
+  free(filled);
+  free(df);
+  free(list);
+  if (any) distance(wk);
+  return any;
+}
+
 /* ---- 2. thinning ---- */
 
 static void thin(work *wk) {
@@ -260,11 +371,6 @@ static void thin(work *wk) {
 }
 
 /* ---- 3. blobs (auto mode) ---- */
-
-static int cmp_float(const void *a, const void *b) {
-  float x = *(const float *)a, y = *(const float *)b;
-  return x < y ? -1 : x > y;
-}
 
 /* Mark the union of the maximal discs of the thick skeleton points in
  * wk->blob and cut the skeleton there.  Returns 1 when any blob was found,
@@ -592,6 +698,8 @@ static double protrusion(const work *wk, const chain *c, int e, int j, double *r
   return best;
 }
 
+static double chain_hw(const work *wk, const chain *c);
+
 /* Is chain c a spur now: a chain from a free end to a node with another
  * chain, whose tip sticks out less than spur_ratio half-widths of the
  * stroke it leaves (where it covers the tip best), plus a pixel?  Sets *reach to that protrusion. */
@@ -610,6 +718,22 @@ static int is_spur(const work *wk, const chain *c, double *reach) {
   }
   if (c->len > 2 * wk->nd[j].hw + 2 * wk->par->spur_ratio * wk->nd[j].hw + 4) return 0;
   *reach = protrusion(wk, c, e, j, &rp);
+  { /* at a crossing, measured on the strokes it leaves, not on the
+       junction: there the junction's disc is wider than either stroke
+       (sqrt 2 times for a "+"), and the short arms of a "+" are no spurs;
+       at a fork the junction's disc stays the measure, so that the tip
+       branch of a thick V or the stub of a T near its end goes (the
+       corner then moves out to the tip: place_vertex) */
+    double ho = 0;
+    int i;
+    for (i = 0; i < wk->nc; i++) {
+      const chain *d = &wk->ch[i];
+      double h;
+      if (d == c || !d->alive || (d->a != j && d->b != j)) continue;
+      if ((h = chain_hw(wk, d)) > ho) ho = h;
+    }
+    if (wk->nd[j].deg >= 4 && ho > 0 && ho < rp) rp = ho;
+  }
   /* plus a pixel: the tip pixel's own extent is not in its distance */
   thr = wk->par->spur_ratio * rp + 1.0;
   return *reach < thr;
@@ -641,6 +765,15 @@ static int prune(work *wk) {
       chain *c = &wk->ch[s[i].c];
       double r;
       if (!is_spur(wk, c, &r)) continue;
+      { /* remember where the spur pointed: the tip of a thick V */
+        int e = wk->nd[c->a].deg == 1 ? c->a : c->b, j = e == c->a ? c->b : c->a;
+        node *J = &wk->nd[j], *T = &wk->nd[e];
+        if (!J->tip || hypot(T->x - J->x, T->y - J->y) > hypot(J->tx - J->x, J->ty - J->y)) {
+          J->tx = T->x;
+          J->ty = T->y;
+          J->tip = 1;
+        }
+      }
       if (wk->nd[c->a].deg == 1) wk->nd[c->a].alive = 0;
       if (wk->nd[c->b].deg == 1) wk->nd[c->b].alive = 0;
       kill_chain(wk, c);
@@ -670,10 +803,24 @@ static void merge_junctions(work *wk) {
       A = &wk->nd[a];
       B = &wk->nd[b];
       if (A->deg < 3 || B->deg < 3 || c->len >= 1.5 * (A->hw + B->hw)) continue;
-      kill_chain(wk, c);
-      A->x = A->cx = (A->cx + B->cx) / 2;
-      A->y = A->cy = (A->cy + B->cy) / 2;
-      if (B->hw > A->hw) A->hw = B->hw;
+      { /* one crossing, not a cascade: every merged fork stays within
+           1.5 half-widths of the merged centre */
+        double mx = (A->cx + B->cx) / 2, my = (A->cy + B->cy) / 2;
+        double ea = A->ext + hypot(A->cx - mx, A->cy - my);
+        double eb = B->ext + hypot(B->cx - mx, B->cy - my);
+        double e = ea > eb ? ea : eb, hw = A->hw > B->hw ? A->hw : B->hw;
+        if (e > 1.5 * hw + 1) continue;
+        kill_chain(wk, c);
+        A->x = A->cx = mx;
+        A->y = A->cy = my;
+        A->ext = e;
+        A->hw = hw;
+        if (!A->tip && B->tip) {
+          A->tx = B->tx;
+          A->ty = B->ty;
+          A->tip = 1;
+        }
+      }
       for (j = 0; j < wk->nc; j++) {
         chain *d = &wk->ch[j];
         if (!d->alive) continue;
@@ -739,6 +886,102 @@ static int end_dir(const work *wk, int E, double s0, double s1, cpt *m, double *
   return 1;
 }
 
+static int stroke_ink(const work *wk, double x, double y) {
+  int ix = (int)floor(x + 0.5), iy = (int)floor(y + 0.5);
+  size_t i;
+  if (ix < 0 || iy < 0 || ix >= wk->w || iy >= wk->h) return 0;
+  i = (size_t)iy * wk->w + ix;
+  return wk->ink[i] && !(wk->blob && wk->blob[i]);
+}
+
+/* Drop the points of chain end E within arc length s of its node. */
+static void trim_end(work *wk, int E, double s) {
+  chain *c = &wk->ch[E / 2];
+  cpt prev = seq_pt(wk, c, (E & 1) ? seq_len(c) - 1 : 0);
+  double acc = 0;
+  int k = 0;
+  while (k < c->n) {
+    cpt q = (E & 1) ? c->p[c->n - 1 - k] : c->p[k];
+    acc += hypot(q.x - prev.x, q.y - prev.y);
+    if (acc >= s) break;
+    prev = q;
+    k++;
+  }
+  if (k == 0) return;
+  if (!(E & 1)) memmove(c->p, c->p + k, (size_t)(c->n - k) * sizeof *c->p);
+  c->n -= k;
+}
+
+/* Fill the gap between chain end E's node and its nearest point with
+ * points on the straight line about a pixel apart (best effort: the gap
+ * stays when out of memory). */
+static void fill_end(work *wk, int E) {
+  chain *c = &wk->ch[E / 2];
+  const node *N = &wk->nd[(E & 1) ? c->b : c->a];
+  cpt q, *p;
+  double d;
+  int k, m;
+  if (c->n == 0) return;
+  q = (E & 1) ? c->p[c->n - 1] : c->p[0];
+  d = hypot(q.x - N->x, q.y - N->y);
+  m = (int)d - 1; /* new points */
+  if (m < 1 || c->n > INT32_MAX - m) return;
+  if (ft__grow((void **)&c->p, &c->cap, c->n + m, sizeof *c->p)) return;
+  p = c->p;
+  if (!(E & 1)) memmove(p + m, p, (size_t)c->n * sizeof *p);
+  for (k = 1; k <= m; k++) {
+    double f = (double)k / (m + 1); /* from the chain point towards the node */
+    cpt r = q;
+    r.x = q.x + (N->x - q.x) * f;
+    r.y = q.y + (N->y - q.y) * f;
+    if (E & 1) p[c->n + k - 1] = r;
+    else p[m - k] = r;
+  }
+  c->n += m;
+}
+
+/* A junction left with two chains once its spur went is the corner of a V
+ * whose tip the spur pointed to: thinning ends the skeleton of a thick
+ * acute corner at a junction well inside the vertex (1.7 half-widths for a
+ * 36-degree star point) and bends the chains towards it.  The corner goes
+ * towards the spur's free end, to half a width short of the ink's
+ * extremity (at most a quarter width past the spur's end), so that the
+ * round join reaches the tip, and the bent chain points near the junction
+ * are replaced by straight lines to it.  Pairs that go straight on, and
+ * round joins (where the ink ends half a width out), stay. */
+static void place_vertex(work *wk, int v, int E1, int E2) {
+  node *N = &wk->nd[v];
+  const chain *c1 = &wk->ch[E1 / 2], *c2 = &wk->ch[E2 / 2];
+  double s0 = 2 * N->hw, s1, L = c1->len < c2->len ? c1->len : c2->len;
+  double x1, y1, x2, y2, ux, uy, ul, hw, S, lim, cut;
+  cpt m1, m2;
+  if (!N->tip || E1 / 2 == E2 / 2 || L < s0 + 3) return; /* arms, not links of a ragged edge */
+  s1 = s0 + 3 * N->hw;
+  if (s1 > L) s1 = L;
+  if (!end_dir(wk, E1, s0, s1, &m1, &x1, &y1) || !end_dir(wk, E2, s0, s1, &m2, &x2, &y2)) return;
+  if (x1 * x2 + y1 * y2 < -cos(30.0 * 3.14159265358979 / 180.0)) return; /* straight on */
+  ux = N->tx - N->x;
+  uy = N->ty - N->y;
+  ul = hypot(ux, uy);
+  if (ul < 0.5) return;
+  ux /= ul;
+  uy /= ul;
+  hw = (chain_hw(wk, c1) + chain_hw(wk, c2)) / 2;
+  lim = ul + 2 * hw + 2;
+  for (S = 0; S < lim; S += 0.25)
+    if (!stroke_ink(wk, N->x + (S + 0.25) * ux, N->y + (S + 0.25) * uy)) break;
+  S += 0.125 - hw; /* the edge lies about S + 1/8 out */
+  if (S < 0.5) return;
+  if (S > ul + 0.25 * hw) S = ul + 0.25 * hw; /* not past the spur's own tip */
+  cut = S + N->hw < s0 ? S + N->hw : s0;
+  trim_end(wk, E1, cut);
+  trim_end(wk, E2, cut);
+  N->x += S * ux;
+  N->y += S * uy;
+  fill_end(wk, E1); /* points a pixel apart, as along the rest of the chain */
+  fill_end(wk, E2);
+}
+
 /* Place junctions, trim chain points inside junction discs, pair chain ends
  * through nodes (partner[E] = E' or -1). */
 static int junctions(work *wk, int *partner) {
@@ -753,6 +996,7 @@ static int junctions(work *wk, int *partner) {
     if (d == 2) {
       partner[ends[off[v]]] = ends[off[v] + 1];
       partner[ends[off[v] + 1]] = ends[off[v]];
+      place_vertex(wk, v, ends[off[v]], ends[off[v] + 1]);
       continue;
     }
     if (d < 3) continue;
@@ -848,13 +1092,6 @@ static double chain_hw(const work *wk, const chain *c) {
   return m;
 }
 
-static int stroke_ink(const work *wk, double x, double y) {
-  int ix = (int)floor(x + 0.5), iy = (int)floor(y + 0.5);
-  size_t i;
-  if (ix < 0 || iy < 0 || ix >= wk->w || iy >= wk->h) return 0;
-  i = (size_t)iy * wk->w + ix;
-  return wk->ink[i] && !(wk->blob && wk->blob[i]);
-}
 
 /* Move free ends out to half a width short of the ink edge. */
 static void extend_ends(work *wk) {
@@ -968,12 +1205,117 @@ static void dp(const cpt *p, int i, int j, double tol, uint8_t *keep) {
   dp(p, best, j, tol, keep);
 }
 
+/* Unit vector from p[i] to the first point at least reach away, walking
+ * by step (cyclically when closed); zero when none. */
+static void arm_dir(const cpt *p, int n, int closed, int i, int step, double reach, double *ux,
+                    double *uy) {
+  int j = i, k;
+  double d = 0;
+  *ux = *uy = 0;
+  for (k = 1; k < n; k++) {
+    j += step;
+    if (closed) j = (j + n) % n;
+    else if (j < 0 || j >= n) return;
+    d = hypot(p[j].x - p[i].x, p[j].y - p[i].y);
+    if (d >= reach) break;
+  }
+  if (d > 0) {
+    *ux = (p[j].x - p[i].x) / d;
+    *uy = (p[j].y - p[i].y) / d;
+  }
+}
+
+/* Mark in corner[] the points where the path turns by more than 1
+ * radian (57 degrees) between its arms to the points 0.8 widths (at
+ * least 2 px) away (the skeleton rounds a thick corner over about a half
+ * width), the most within that reach; such corners are not
+ * smoothed away.  corner[] is zeroed first. */
+static void mark_corners(const cpt *p, int n, int closed, double width, uint8_t *corner) {
+  double reach = 0.8 * width > 2 ? 0.8 * width : 2, *turn;
+  int i, j;
+  memset(corner, 0, (size_t)n + 1);
+  if (n < 3 || !(turn = malloc((size_t)n * sizeof *turn))) return;
+  for (i = 0; i < n; i++) {
+    double ax, ay, bx, by, c;
+    turn[i] = 0;
+    if (!closed && (i == 0 || i == n - 1)) continue;
+    arm_dir(p, n, closed, i, -1, reach, &ax, &ay);
+    arm_dir(p, n, closed, i, 1, reach, &bx, &by);
+    if ((ax == 0 && ay == 0) || (bx == 0 && by == 0)) continue;
+    c = -(ax * bx + ay * by);
+    turn[i] = acos(c > 1 ? 1 : c < -1 ? -1 : c);
+  }
+  for (i = 0; i < n; i++) {
+    int ok = turn[i] > 1.0, s;
+    for (s = -1; ok && s <= 1; s += 2)
+      for (j = i + s;; j += s) {
+        int k = closed ? (j + n) % n : j;
+        if (k < 0 || k >= n || k == i || hypot(p[k].x - p[i].x, p[k].y - p[i].y) > reach) break;
+        if (turn[k] > turn[i] || (turn[k] == turn[i] && s < 0)) {
+          ok = 0;
+          break;
+        }
+      }
+    corner[i] = (uint8_t)ok;
+  }
+  free(turn);
+}
+
+/* Move each corner q[i] (corner[i] set) out along the bisector of its
+ * arms to half a width short of the ink's extremity there, so that the
+ * round join reaches the tip of a sharp V or a star's point: thinning ends
+ * the skeleton of a thick acute corner at a junction inside the vertex and
+ * the short branch from it to the tip is pruned as a spur.  On a round join
+ * or a curve the ink ends half a width out and nothing moves. */
+static void reach_corners(const work *wk, cpt *q, int n, int closed, double width,
+                          const uint8_t *corner) {
+  double hw = width / 2, reach = 0.8 * width > 2 ? 0.8 * width : 2;
+  int i;
+  for (i = 0; i < n; i++) {
+    double ax, ay, bx, by, ux, uy, ul, s, lim = 6 * hw + 3;
+    if (!corner[i] || (!closed && (i == 0 || i == n - 1))) continue;
+    arm_dir(q, n, closed, i, -1, reach, &ax, &ay);
+    arm_dir(q, n, closed, i, 1, reach, &bx, &by);
+    ux = -(ax + bx);
+    uy = -(ay + by);
+    ul = hypot(ux, uy);
+    if (ul < 1e-6) continue;
+    ux /= ul;
+    uy /= ul;
+    for (s = 0; s < lim && stroke_ink(wk, q[i].x + (s + 0.25) * ux, q[i].y + (s + 0.25) * uy);
+         s += 0.25) {
+    }
+    s += 0.125 - hw; /* the edge lies about s + 1/8 out */
+    if (s > 0.5) {
+      q[i].x += s * ux;
+      q[i].y += s * uy;
+    }
+  }
+}
+
+/* passes of [1 2 1]/4 over q[0..n-1], points with fixed[i] and the ends
+ * of an open path kept. */
+static void smooth(cpt *q, int n, int closed, int passes, const uint8_t *fixed) {
+  int i, k;
+  for (k = 0; k < passes; k++) {
+    cpt prev = q[closed ? n - 1 : 0], first = q[0];
+    for (i = 0; i < n; i++) {
+      cpt c = q[i], b = i + 1 < n ? q[i + 1] : first;
+      if (!fixed[i] && (closed || (i > 0 && i < n - 1))) {
+        q[i].x = (prev.x + 2 * c.x + b.x) / 4;
+        q[i].y = (prev.y + 2 * c.y + b.y) / 4;
+      }
+      prev = c;
+    }
+  }
+}
+
 /* Smooth, simplify and append pl to ps. */
 static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
   ft_ctx *ctx = wk->ctx;
   cpt *q;
   uint8_t *keep;
-  int n = pl->n, i, k, idx, passes;
+  int n = pl->n, i, idx, passes;
   double width, tol, ox = wk->ox + 0.5, oy = wk->oy + 0.5;
   ft_path *path;
   ft_status st;
@@ -1057,23 +1399,23 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
     width = 1.0;
   }
   if (width < 1.0 && !(wk->par->stroke_width > 0)) width = 1.0;
-  /* [1 2 1]/4 about half a width times (a stroke has no detail finer than
-   * its width), ends of open paths fixed */
-  passes = (int)(width / 2);
-  if (passes < 1) passes = 1;
-  if (passes > 2) passes = 2;
-  memcpy(q, pl->p, (size_t)n * sizeof *q);
-  for (k = 0; k < passes; k++) {
-    cpt prev = q[closed ? n - 1 : 0], first = q[0];
-    for (i = 0; i < n; i++) {
-      cpt c = q[i], b = i + 1 < n ? q[i + 1] : first;
-      if (closed || (i > 0 && i < n - 1)) {
-        q[i].x = (prev.x + 2 * c.x + b.x) / 4;
-        q[i].y = (prev.y + 2 * c.y + b.y) / 4;
-      }
-      prev = c;
-    }
+  /* [1 2 1]/4 passes: a Gaussian of sigma sqrt(passes / 2) point spacings,
+   * half a half-width but at most 2 px (the jitter of a centre line traced
+   * from a ragged edge is a pixel or two; a stroke shows no finer detail
+   * than its width).  Corners and the ends of open paths stay fixed. */
+  {
+    double sig = width / 4 < 2 ? width / 4 : 2;
+    passes = (int)(2 * sig * sig + 0.5);
+    if (passes < 1) passes = 1;
   }
+  /* corners found on a fully smoothed copy (no jitter), kept on the path */
+  memcpy(q, pl->p, (size_t)n * sizeof *q);
+  memset(keep, 0, (size_t)n + 1);
+  smooth(q, n, closed, passes, keep);
+  mark_corners(q, n, closed, width, keep);
+  memcpy(q, pl->p, (size_t)n * sizeof *q);
+  smooth(q, n, closed, passes, keep);
+  reach_corners(wk, q, n, closed, width, keep);
   /* a stroke's visible error is relative to its width: beyond 10 px the
    * tolerance grows with it */
   tol = wk->par->simplify * (width > 10 ? width / 10 : 1);
@@ -1223,6 +1565,7 @@ static ft_status trace_label(work *wk, const ft_labels *in, int32_t L, int x0, i
       wk->ink[(size_t)(y - y0 + 1) * w + (x - x0 + 1)] =
           ft_labels_get(in, (size_t)y * in->width + x) == L;
   distance(wk);
+  if (fill_pinholes(wk) < 0) goto nomem;
   thin(wk);
   if (blobmap) {
     int r = find_blobs(wk);

@@ -359,6 +359,122 @@ static void test_noisy(void) {
   ft_labels_free(lab);
 }
 
+/* Distance from (x, y) to the nearest vertex of any stroke. */
+static double nearest_vertex(const ft_paths *ps, double x, double y) {
+  double best = 1e30;
+  int i, j;
+  for (i = 0; i < ps->npaths; i++) {
+    const ft_path *p = &ps->path[i];
+    double d = hypot(p->start.x - x, p->start.y - y);
+    if (d < best) best = d;
+    for (j = 0; j < p->nseg; j++)
+      if ((d = hypot(p->seg[j].c[2].x - x, p->seg[j].c[2].y - y)) < best) best = d;
+  }
+  return best;
+}
+
+/* A thick sharp V (53 degrees, round join): the skeleton's junction sits
+ * well inside the vertex and its branch to the tip is pruned; the corner
+ * must still reach the tip, so that the round join covers it. */
+static void test_sharp_v(void) {
+  ft_labels *lab = mask_new(200, 140);
+  ft_paths *ps;
+  capsule(lab, 100, 20, 60, 100, 7);
+  capsule(lab, 100, 20, 140, 100, 7);
+  ps = trace_mode(lab, FT_TRACE_CENTERLINE);
+  CU_ASSERT_EQUAL(ps->npaths, 1);
+  CU_ASSERT(nearest_vertex(ps, 100, 20) <= 1.0);
+  CU_ASSERT(nearest_vertex(ps, 60, 100) <= 1.5);
+  CU_ASSERT(nearest_vertex(ps, 140, 100) <= 1.5);
+  CU_ASSERT(iou(lab, ps) >= 0.95);
+  ft_paths_free(ps);
+  /* the same V at a right angle and a star-like 36 degrees */
+  memset(lab->label, 0, (size_t)200 * 140 * sizeof *lab->label);
+  capsule(lab, 100, 20, 60, 60, 7);
+  capsule(lab, 100, 20, 140, 60, 7);
+  ps = trace_mode(lab, FT_TRACE_CENTERLINE);
+  CU_ASSERT_EQUAL(ps->npaths, 1);
+  CU_ASSERT(nearest_vertex(ps, 100, 20) <= 1.0);
+  ft_paths_free(ps);
+  memset(lab->label, 0, (size_t)200 * 140 * sizeof *lab->label);
+  capsule(lab, 100, 15, 74, 95, 7);
+  capsule(lab, 100, 15, 126, 95, 7);
+  ps = trace_mode(lab, FT_TRACE_CENTERLINE);
+  CU_ASSERT_EQUAL(ps->npaths, 1);
+  CU_ASSERT(nearest_vertex(ps, 100, 15) <= 1.0);
+  CU_ASSERT(iou(lab, ps) >= 0.94);
+  ft_paths_free(ps);
+  ft_labels_free(lab);
+}
+
+/* An arrow head: the three strokes meet at one junction near the tip (the
+ * least-squares meeting point of their centre lines measured outside the
+ * junction's disc, which the bend of the skeleton there pulls back by
+ * about a fifth of the width). */
+static void test_arrow_head(void) {
+  ft_labels *lab = mask_new(200, 120);
+  ft_paths *ps;
+  capsule(lab, 20, 60, 160, 60, 6);
+  capsule(lab, 160, 60, 125, 25, 6);
+  capsule(lab, 160, 60, 125, 95, 6);
+  ps = trace_mode(lab, FT_TRACE_CENTERLINE);
+  CU_ASSERT(ps->npaths >= 2 && ps->npaths <= 3);
+  CU_ASSERT(nearest_vertex(ps, 160, 60) <= 3.0);
+  CU_ASSERT(nearest_vertex(ps, 20, 60) <= 1.5);
+  CU_ASSERT(nearest_vertex(ps, 125, 25) <= 1.5);
+  CU_ASSERT(nearest_vertex(ps, 125, 95) <= 1.5);
+  CU_ASSERT(iou(lab, ps) >= 0.95);
+  ft_paths_free(ps);
+  ft_labels_free(lab);
+}
+
+/* A fat "+" whose arms stick out only a width beyond the crossing: the
+ * crossing's disc is wider than either stroke, but the arms are strokes,
+ * not spurs. */
+static void test_short_plus(void) {
+  ft_labels *lab = mask_new(160, 120);
+  ft_paths *ps;
+  capsule(lab, 40, 60, 120, 60, 10);
+  capsule(lab, 80, 20, 80, 100, 10);
+  ps = trace_mode(lab, FT_TRACE_CENTERLINE);
+  CU_ASSERT_EQUAL(ps->npaths, 2);
+  CU_ASSERT(nearest_vertex(ps, 80, 20) <= 2.0);
+  CU_ASSERT(nearest_vertex(ps, 80, 100) <= 2.0);
+  CU_ASSERT(nearest_vertex(ps, 40, 60) <= 2.0);
+  CU_ASSERT(nearest_vertex(ps, 120, 60) <= 2.0);
+  CU_ASSERT(iou(lab, ps) >= 0.95);
+  ft_paths_free(ps);
+  ft_labels_free(lab);
+}
+
+/* A marker stroke riddled with pores (as Otsu leaves grainy graphite) is
+ * one stroke, not a net of loops; a ring's real hole stays. */
+static void test_pores(void) {
+  ft_labels *lab = mask_new(200, 100);
+  ft_paths *ps;
+  int k;
+  rect(lab, 20, 35, 180, 65); /* width 30 */
+  for (k = 0; k < 12; k++) { /* 2x2 .. 3x4 pores, spread over the bar */
+    int x = 30 + 12 * k, y = 40 + (int)(rng() % 18), x1 = x + 2 + k % 2, y1 = y + 2 + k % 3, xx, yy;
+    for (yy = y; yy < y1; yy++)
+      for (xx = x; xx < x1; xx++) lab->label[yy * 200 + xx] = 0;
+  }
+  ps = trace_mode(lab, FT_TRACE_CENTERLINE);
+  CU_ASSERT_EQUAL(ps->npaths, 1);
+  if (ps->npaths >= 1) {
+    CU_ASSERT(!ps->path[0].closed);
+    CU_ASSERT_DOUBLE_EQUAL(ps->path[0].stroke_width, 30.0, 2.0);
+  }
+  ft_paths_free(ps);
+  memset(lab->label, 0, (size_t)200 * 100 * sizeof *lab->label);
+  annulus(lab, 100, 50, 10, 30); /* hole radius 10, stroke 20 */
+  ps = trace_mode(lab, FT_TRACE_CENTERLINE);
+  CU_ASSERT_EQUAL(ps->npaths, 1);
+  if (ps->npaths >= 1) CU_ASSERT(ps->path[0].closed);
+  ft_paths_free(ps);
+  ft_labels_free(lab);
+}
+
 /* Auto: a filled disc with a tail - the disc outlined, the tail stroked. */
 static void test_blob_tail(void) {
   ft_labels *lab = mask_new(140, 80);
@@ -582,6 +698,10 @@ int main(void) {
                                        {"spiral", test_spiral},
                                        {"touching strokes", test_touching},
                                        {"noisy edges", test_noisy},
+                                       {"sharp V reaches its tip", test_sharp_v},
+                                       {"arrow head", test_arrow_head},
+                                       {"short arms of a fat plus", test_short_plus},
+                                       {"pores filled, real holes kept", test_pores},
                                        {"blob with a tail", test_blob_tail},
                                        {"auto on strokes only", test_auto_strokes},
                                        {"dot and fixed width", test_dot_and_fixed_width},

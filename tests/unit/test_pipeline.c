@@ -43,6 +43,7 @@ static void test_pipeline_denoise(void) {
   ft_options_init(&opt);
   opt.fit.mode = FT_FIT_NONE; /* exact pixel outlines, so segments can be counted */
   CU_ASSERT_EQUAL(opt.ndenoise, 0);
+  CU_ASSERT_EQUAL(opt.trace.mode, FT_TRACE_OUTLINE);
   CU_ASSERT_FATAL(ft_pipeline_run(ctx, &opt, img, &doc) == FT_OK);
   CU_ASSERT_EQUAL(doc_paths(doc), 7);
   ft_doc_free(doc);
@@ -259,6 +260,10 @@ static void test_options_set(void) {
   CU_ASSERT_EQUAL(opt.segment.colors, 64);
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "colors", "1"), FT_ERR_INVAL);
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "colors", "65"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "trace", "auto"), FT_OK);
+  CU_ASSERT_EQUAL(opt.trace.mode, FT_TRACE_AUTO);
+  CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "trace", "skeleton"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(opt.trace.mode, FT_TRACE_AUTO);
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "min-area", "-1"), FT_ERR_INVAL);
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "min-area", "3x"), FT_ERR_INVAL);
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "invert", "maybe"), FT_ERR_INVAL);
@@ -301,6 +306,7 @@ static void test_presets(void) {
   CU_ASSERT(opt.ndenoise >= 3);
   CU_ASSERT_EQUAL(opt.denoise[0].kind, FT_FILTER_GRAY);
   CU_ASSERT_EQUAL(opt.denoise[1].kind, FT_FILTER_FLATTEN);
+  CU_ASSERT_EQUAL(opt.trace.mode, FT_TRACE_CENTERLINE); /* pen lines as stroked centre lines */
   CU_ASSERT(opt.segment.min_area > 0);
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "threshold", "sauvola:w=31"), FT_OK);
   CU_ASSERT_EQUAL(opt.segment.method, FT_THRESH_SAUVOLA);

@@ -6,6 +6,17 @@ rendered S x S on white with rsvg-convert; figtrace traces it with
 --trace=centerline, auto and outline, potrace with its defaults (-b svg) on
 the image thresholded at 50%.  Every result is rendered again at S x S.
 
+The degraded case draws the icon as a pencil line, as
+tools/bench/sketches does (stroke width 0.2 .. 0.3 of 24 units, i.e. 4.3 ..
+6.4 px at 512 and 8.5 .. 12.8 px at 1024), takes it through the pencil-photo
+degradations of tools/bench/sketches/degrade.py (seeded per icon and size,
+JPEG quality 75 .. 90) and traces the photo with figtrace -p sketch (the
+sketch preset's classical chain: flatten, median, Otsu, min-area) and
+--trace=centerline, auto and outline; potrace traces the same binary mask
+(the preset's label image, --labels).  The references are the clean pencil
+line's ink (coverage >= 50%) for IoU and the icon's centre lines for the
+distances.
+
   IoU       ink (luminance < 50%) of the re-rendered result against the
             input's ink.
   segments  path segments in the result (a line, curve or arc is one; a
@@ -25,6 +36,9 @@ import time
 import numpy as np
 from PIL import Image
 from scipy import ndimage
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sketches"))
+import degrade  # noqa: E402
 
 NUM = r"[-+]?(?:\d*\.\d+|\d+\.?)(?:[eE][-+]?\d+)?"
 TOK = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|" + NUM)
@@ -104,6 +118,29 @@ def mean_dist(src, dst):
     return float(dt[src].mean())
 
 
+def trace(a, m, case, inp, out, S, labels=None):
+    """Trace inp into out with method m; returns wall seconds."""
+    t0 = time.time()
+    if m == "potrace":
+        subprocess.run(["potrace", "-b", "svg", "-o", out, labels], check=True)
+    else:
+        cmd = [a.figtrace, "-q", "--trace=" + m, "-o", out]
+        if case == "degraded":
+            cmd[2:2] = ["-p", "sketch"]
+        subprocess.run(cmd + [inp], check=True)
+    return time.time() - t0
+
+
+def centre_dist(out, text, S, src_line):
+    """(ours->src, src->ours) mean distances of our centre lines."""
+    t = re.sub(r'<g id="ink".*?</g>', "", text, flags=re.S)
+    t = re.sub(r'stroke-width="[^"]*"', 'stroke-width="1"', t)
+    cl = out[:-4] + ".cl.svg"
+    open(cl, "w").write(t)
+    ours = ink(render(cl, S, cl[:-4] + ".png"), 200)
+    return mean_dist(ours, src_line), mean_dist(src_line, ours)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--figtrace", required=True)
@@ -111,15 +148,18 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--count", type=int, default=80)
     ap.add_argument("--sizes", default="512,1024")
+    ap.add_argument("--cases", default="clean,degraded")
+    ap.add_argument("--methods", default="centerline,auto,outline,potrace")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     names = sorted(f for f in os.listdir(a.icons) if f.endswith(".svg"))
     step = max(len(names) // a.count, 1)
     names = names[::step][: a.count]
     sizes = [int(s) for s in a.sizes.split(",")]
-    methods = ["centerline", "auto", "outline", "potrace"]
-    rows = {(s, m): [] for s in sizes for m in methods}
-    for name in names:
+    cases = a.cases.split(",")
+    methods = a.methods.split(",")
+    rows = {(c, s, m): [] for c in cases for s in sizes for m in methods}
+    for idx, name in enumerate(names):
         src_text = open(os.path.join(a.icons, name)).read().replace("currentColor", "#000000")
         base = os.path.join(a.work, name[:-4])
         src_svg = base + ".src.svg"
@@ -133,55 +173,74 @@ def main():
             open(thin_svg, "w").write(
                 re.sub(r'stroke-width="2"', 'stroke-width="%g"' % (24.0 / S), src_text, count=1))
             src_line = ink(render(thin_svg, S, thin_svg[:-4] + ".png"), 200)
-            pbm = "%s.%d.pbm" % (base, S)
-            Image.fromarray(ink_in).convert("1").save(pbm)
-            for m in methods:
-                out = "%s.%d.%s.svg" % (base, S, m)
-                t0 = time.time()
-                if m == "potrace":
+            for case in cases:
+                inp, labels, truth = png, None, ink_in
+                if case == "clean":
                     # potrace traces the black pixels of the PBM: ink is 1 there
-                    Image.fromarray(~ink_in).convert("1").save(pbm)
-                    subprocess.run(["potrace", "-b", "svg", "-o", out, pbm], check=True)
+                    labels = "%s.%d.pbm" % (base, S)
+                    Image.fromarray(~ink_in).convert("1").save(labels)
                 else:
-                    subprocess.run([a.figtrace, "-q", "--trace=" + m, "-o", out, png], check=True)
-                dt = time.time() - t0
-                text = open(out).read()
-                got = ink(render(out, S, out[:-4] + ".png"))
-                r = {"iou": iou(got, ink_in), "segs": svg_segments(text), "src": src_segs, "t": dt}
-                if m in ("centerline", "auto"):
-                    t = re.sub(r'<g id="ink".*?</g>', "", text, flags=re.S)
-                    t = re.sub(r'stroke-width="[^"]*"', 'stroke-width="1"', t)
-                    cl = out[:-4] + ".cl.svg"
-                    open(cl, "w").write(t)
-                    ours = ink(render(cl, S, cl[:-4] + ".png"), 200)
-                    r["d_ours"] = mean_dist(ours, src_line)
-                    r["d_src"] = mean_dist(src_line, ours)
-                rows[(S, m)].append((name, r))
+                    # a pencil line: width 0.2 .. 0.3 of 24 units, as in
+                    # tools/bench/sketches
+                    rng = np.random.default_rng(1000 + 7 * idx + S)
+                    pen_svg = "%s.%d.pen.svg" % (base, S)
+                    open(pen_svg, "w").write(re.sub(
+                        r'stroke-width="2"', 'stroke-width="%.3f"' % rng.uniform(0.2, 0.3),
+                        src_text, count=1))
+                    pen = render(pen_svg, S, pen_svg[:-4] + ".png")
+                    truth = ink(pen)
+                    photo = degrade.pencil_photo(1.0 - pen / 255.0, rng)
+                    inp = "%s.%d.deg.jpg" % (base, S)
+                    Image.fromarray(photo, "RGB").save(inp, quality=int(rng.integers(75, 91)))
+                for m in methods:
+                    out = "%s.%d.%s.%s.svg" % (base, S, case[:3], m)
+                    if m == "potrace" and case != "clean":
+                        # the sketch chain's mask, written by a figtrace run
+                        lab = out[:-4] + ".labels.png"
+                        subprocess.run([a.figtrace, "-q", "-p", "sketch", "--labels=" + lab,
+                                        "-o", out, inp], check=True)
+                        mask = np.asarray(Image.open(lab)) > 0
+                        labels = out[:-4] + ".pbm"
+                        Image.fromarray(~mask).convert("1").save(labels)
+                    dt = trace(a, m, case, inp, out, S, labels)
+                    text = open(out).read()
+                    got = ink(render(out, S, out[:-4] + ".png"))
+                    r = {"iou": iou(got, truth), "segs": svg_segments(text), "src": src_segs,
+                         "t": dt}
+                    if m in ("centerline", "auto"):
+                        r["d_ours"], r["d_src"] = centre_dist(out, text, S, src_line)
+                    rows[(case, S, m)].append((name, r))
         sys.stderr.write(".")
         sys.stderr.flush()
     sys.stderr.write("\n")
 
     print("%d icons of %s (every %d-th)" % (len(names), a.icons, step))
     print()
-    print("| size | method | mean IoU | min IoU | IoU >= 0.95 | segments / source | "
-          "centre ours->src px | centre src->ours px | s per icon |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for S in sizes:
-        for m in methods:
-            rs = [r for _, r in rows[(S, m)]]
-            ious = np.array([r["iou"] for r in rs])
-            segs = sum(r["segs"] for r in rs) / max(sum(r["src"] for r in rs), 1)
-            d1 = np.nanmean([r.get("d_ours", np.nan) for r in rs]) if m in ("centerline", "auto") else None
-            d2 = np.nanmean([r.get("d_src", np.nan) for r in rs]) if m in ("centerline", "auto") else None
-            print("| %d | %s | %.3f | %.3f | %d/%d | %.2f | %s | %s | %.2f |" % (
-                S, m, ious.mean(), ious.min(), (ious >= 0.95).sum(), len(ious), segs,
-                "%.2f" % d1 if d1 is not None else "-", "%.2f" % d2 if d2 is not None else "-",
-                np.mean([r["t"] for r in rs])))
+    print("| case | size | method | mean IoU | min IoU | IoU >= 0.95 | IoU >= 0.93 | "
+          "segments / source | centre ours->src px | centre src->ours px | s per icon |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for case in cases:
+        for S in sizes:
+            for m in methods:
+                rs = [r for _, r in rows[(case, S, m)]]
+                ious = np.array([r["iou"] for r in rs])
+                segs = sum(r["segs"] for r in rs) / max(sum(r["src"] for r in rs), 1)
+                cl = m in ("centerline", "auto")
+                d1 = np.nanmean([r.get("d_ours", np.nan) for r in rs]) if cl else None
+                d2 = np.nanmean([r.get("d_src", np.nan) for r in rs]) if cl else None
+                print("| %s | %d | %s | %.3f | %.3f | %d/%d | %d/%d | %.2f | %s | %s | %.2f |" % (
+                    case, S, m, ious.mean(), ious.min(), (ious >= 0.95).sum(), len(ious),
+                    (ious >= 0.93).sum(), len(ious), segs,
+                    "%.2f" % d1 if d1 is not None else "-", "%.2f" % d2 if d2 is not None else "-",
+                    np.mean([r["t"] for r in rs])))
     print()
-    for S in sizes:
-        worst = sorted(rows[(S, "centerline")], key=lambda x: x[1]["iou"])[:5]
-        print("worst centerline IoU at %d: %s" % (
-            S, ", ".join("%s %.3f" % (n[:-4], r["iou"]) for n, r in worst)))
+    for case in cases:
+        for S in sizes:
+            if (case, S, "centerline") not in rows:
+                continue
+            worst = sorted(rows[(case, S, "centerline")], key=lambda x: x[1]["iou"])[:8]
+            print("worst centerline IoU, %s %d: %s" % (
+                case, S, ", ".join("%s %.3f" % (n[:-4], r["iou"]) for n, r in worst)))
 
 
 if __name__ == "__main__":
