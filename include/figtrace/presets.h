@@ -28,6 +28,12 @@ typedef struct ft_preset {
   const char *help;            /* one line: what the preset is for */
   const ft_setting *settings;  /* [nsettings] applied in order */
   int nsettings;
+  const char *model;           /* NULL, or a U-Net the preset prefers ("sketch"): when
+                                  ft_model_find finds it, model_settings are applied
+                                  after settings; when it does not, settings alone are
+                                  the preset (the classical fallback) */
+  const ft_setting *model_settings; /* [nmodel_settings], e.g. segment=unet:sketch */
+  int nmodel_settings;
 } ft_preset;
 
 /* The presets, in the order --list-presets shows them; the first is the
@@ -38,9 +44,14 @@ FT_API const ft_preset *ft_presets(int *n);
 FT_API const ft_preset *ft_preset_find(const char *name);
 
 /* Apply the preset called name to opt (its settings, in order, through
- * ft_options_set).  FT_ERR_INVAL for an unknown name, with a message
- * listing the known ones; opt may then be partly changed only when a
- * setting of the preset itself failed (a bug). */
+ * ft_options_set).  A preset with a model looks the model up by name
+ * (ft_model_find, so $FIGTRACE_MODEL_PATH counts) and, when the file is
+ * there, applies its model_settings too; when it is not, the preset is its
+ * settings alone and an FT_LOG_INFO message says so.  The model file is
+ * only looked up here, not loaded: a damaged file fails the conversion
+ * later, with the loader's message.  FT_ERR_INVAL for an unknown name, with
+ * a message listing the known ones; opt may then be partly changed only
+ * when a setting of the preset itself failed (a bug). */
 FT_API FT_USERESULT ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt);
 
 /* Set one option by its command-line name:

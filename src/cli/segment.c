@@ -59,6 +59,13 @@ void cli_list_presets(FILE *fp) {
       fprintf(fp, " --%s=%s", p[i].settings[j].key,
               *p[i].settings[j].value ? p[i].settings[j].value : "''");
     fputc('\n', fp);
+    if (p[i].model) {
+      fprintf(fp, "           when the model '%s' is found (else the above alone):", p[i].model);
+      for (j = 0; j < p[i].nmodel_settings; j++)
+        fprintf(fp, " --%s=%s", p[i].model_settings[j].key,
+                *p[i].model_settings[j].value ? p[i].model_settings[j].value : "''");
+      fputc('\n', fp);
+    }
   }
   fputs("\nDenoise filters (--denoise=NAME[:KEY=VALUE...][,NAME...]):\n", fp);
   ft_denoise_describe(print_line, fp);

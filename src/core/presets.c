@@ -47,6 +47,17 @@ static const ft_setting sketch[] = {
     {"palette", "okabe-ito"},
 };
 
+/* The same with the ink U-Net (models/sketch.safetensors, trained on
+ * synthetic pencil and pen photographs by tools/train/train.py --model
+ * sketch): the network reads the photograph as it is (its own percentile
+ * normalisation), so the denoise chain is cleared; the other keys stay the
+ * classical chain's.  Used when the model file is found, else the classical
+ * chain above is the preset. */
+static const ft_setting sketch_unet[] = {
+    {"segment", "unet:sketch"},
+    {"denoise", ""},
+};
+
 /* Multi-colour figures and diagrams: quantise, merge colour specks, fill
  * each region with its own mean colour. */
 static const ft_setting color[] = {
@@ -71,12 +82,13 @@ static const ft_setting microscopy[] = {
 
 static const ft_preset presets[] = {
     {"lineart", "line art and clean scans: global Otsu threshold, outlines fitted with curves", lineart,
-     NSET(lineart)},
-    {"sketch", "photographed pencil/pen sketches: flatten the paper, median, Otsu", sketch,
-     NSET(sketch)},
-    {"color", "colour figures: k-means colour quantisation in CIELAB", color, NSET(color)},
+     NSET(lineart), NULL, NULL, 0},
+    {"sketch", "photographed pencil/pen sketches: U-Net ink model, else flatten, median, Otsu", sketch,
+     NSET(sketch), "sketch", sketch_unet, NSET(sketch_unet)},
+    {"color", "colour figures: k-means colour quantisation in CIELAB", color, NSET(color), NULL,
+     NULL, 0},
     {"microscopy", "stained nuclei: U-Net (model nuclei), one outlined instance per nucleus",
-     microscopy, NSET(microscopy)},
+     microscopy, NSET(microscopy), NULL, NULL, 0},
 };
 
 #define NPRESETS ((int)(sizeof presets / sizeof presets[0]))
@@ -93,11 +105,31 @@ const ft_preset *ft_preset_find(const char *name) {
   return NULL;
 }
 
-ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
-  const ft_preset *p = ft_preset_find(name);
-  ft_options tmp;
+ft_status ft__preset_apply_as(ft_ctx *ctx, const ft_preset *p, int use_model,
+                              ft_options *opt) {
+  ft_options tmp = *opt;
   ft_status st;
   int i;
+  for (i = 0; i < p->nsettings; i++)
+    if ((st = ft_options_set(ctx, &tmp, p->settings[i].key, p->settings[i].value))) return st;
+  for (i = 0; use_model && p->model && i < p->nmodel_settings; i++)
+    if ((st = ft_options_set(ctx, &tmp, p->model_settings[i].key, p->model_settings[i].value)))
+      return st;
+  *opt = tmp;
+  return FT_OK;
+}
+
+/* Whether ft_model_find resolves name; the lookup's message is not kept. */
+static int model_available(const char *name) {
+  char *path = NULL;
+  ft_status st = ft_model_find(NULL, name, &path);
+  free(path);
+  return st == FT_OK;
+}
+
+ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
+  const ft_preset *p = ft_preset_find(name);
+  int i, use_model = 0;
   if (!p) {
     char list[256] = "";
     for (i = 0; i < NPRESETS; i++) {
@@ -107,11 +139,13 @@ ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
     return ft__fail(ctx, FT_ERR_INVAL, "preset: unknown preset '%s' (known: %s)",
                     name ? name : "", list);
   }
-  tmp = *opt;
-  for (i = 0; i < p->nsettings; i++)
-    if ((st = ft_options_set(ctx, &tmp, p->settings[i].key, p->settings[i].value))) return st;
-  *opt = tmp;
-  return FT_OK;
+  if (p->model) {
+    use_model = model_available(p->model);
+    if (!use_model)
+      ft__log(ctx, FT_LOG_INFO, "preset: %s: model '%s' not found, using the classical chain",
+              p->name, p->model);
+  }
+  return ft__preset_apply_as(ctx, p, use_model, opt);
 }
 
 static const char *const option_keys = "denoise, threshold, invert, colors, min-area, segment, palette";

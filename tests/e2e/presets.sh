@@ -51,9 +51,11 @@ else
 fi
 
 # ---- command-line options win over the preset, in any order ----
-ft -p sketch --denoise '' --threshold otsu --min-area 0 -o "$TMP/a.svg" "$SAMPLES/pencil.jpg"
+ft -p sketch --segment threshold --denoise '' --threshold otsu --min-area 0 -o "$TMP/a.svg" \
+  "$SAMPLES/pencil.jpg"
 expect_rc 0 "preset first, then overrides"
-ft --denoise '' --threshold otsu --min-area 0 -p sketch -o "$TMP/b.svg" "$SAMPLES/pencil.jpg"
+ft --segment threshold --denoise '' --threshold otsu --min-area 0 -p sketch -o "$TMP/b.svg" \
+  "$SAMPLES/pencil.jpg"
 expect_rc 0 "overrides first, then preset"
 expect "overrides win regardless of order" "$(cksum <"$TMP/a.svg")" = "$(cksum <"$TMP/b.svg")"
 expect "sketch preset fully overridden equals the default" \
