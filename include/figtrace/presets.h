@@ -54,6 +54,22 @@ FT_API const ft_preset *ft_preset_find(const char *name);
  * when a setting of the preset itself failed (a bug). */
 FT_API FT_USERESULT ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt);
 
+/* Which branch of a preset with a model ft_preset_apply_with applies. */
+typedef enum ft_preset_model {
+  FT_PRESET_MODEL_AUTO = 0, /* the model's branch when ft_model_find finds it (ft_preset_apply) */
+  FT_PRESET_MODEL_NO = 1,   /* the settings alone: the classical chain */
+  FT_PRESET_MODEL_YES = 2   /* settings and model_settings, found or not (a missing
+                               model then fails the conversion with the lookup's message) */
+} ft_preset_model;
+
+/* ft_preset_apply with the branch chosen by model (an ft_preset_model; it
+ * does not matter for presets without a model).  The command-line tool
+ * uses FT_PRESET_MODEL_NO when the user asks for --segment threshold, so
+ * `-p sketch --segment threshold` is the sketch preset's classical chain.
+ * FT_ERR_INVAL for an unknown name or model value. */
+FT_API FT_USERESULT ft_status ft_preset_apply_with(ft_ctx *ctx, const char *name, int model,
+                                                   ft_options *opt);
+
 /* Set one option by its command-line name:
  *   segment    threshold, or unet[:MODEL][,KEY=VALUE...] (ft_options_set_segment)
  *   denoise    a denoise chain spec, "" for none (ft_options_set_denoise)

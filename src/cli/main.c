@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -261,7 +262,7 @@ static int parse_args(cli *c, int argc, char **argv) {
   static const char shortopts[] = ":o:p:qvhrj:";
   const char *preset = NULL;
   char msg[1024];
-  int ch;
+  int ch, classical = 0;
   long n;
 
   memset(c, 0, sizeof *c);
@@ -274,11 +275,15 @@ static int parse_args(cli *c, int argc, char **argv) {
   opterr = 0;
   /* The preset (the last -p given) is applied before every other option,
    * wherever it stands, so options on the command line override it one by
-   * one; mistakes are reported by the full pass below. */
-  while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+   * one; mistakes are reported by the full pass below.  A preset that
+   * prefers a model gives its classical chain when the last --segment
+   * given is threshold. */
+  while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
     if (ch == 'p') preset = optarg;
+    if (ch == OPT_SEGMENT) classical = !strcasecmp(optarg, "threshold");
+  }
   optind = 0;
-  if (preset && cli_preset(&c->opt, preset, msg, sizeof msg)) {
+  if (preset && cli_preset(&c->opt, preset, classical, msg, sizeof msg)) {
     usage_error("%s", msg);
     return EXIT_USAGE;
   }

@@ -12,25 +12,27 @@
 #include "cli/segment.h"
 
 static int with_ctx(ft_options *opt, const char *key, const char *value, const char *preset,
-                    char *msg, size_t size) {
+                    int classical, char *msg, size_t size) {
   ft_ctx *ctx = ft_ctx_new();
   ft_status st;
   if (!ctx) {
     snprintf(msg, size, "out of memory");
     return -1;
   }
-  st = preset ? ft_preset_apply(ctx, preset, opt) : ft_options_set(ctx, opt, key, value);
+  st = preset ? ft_preset_apply_with(ctx, preset,
+                                     classical ? FT_PRESET_MODEL_NO : FT_PRESET_MODEL_AUTO, opt)
+              : ft_options_set(ctx, opt, key, value);
   if (st) snprintf(msg, size, "%s", *ft_ctx_errmsg(ctx) ? ft_ctx_errmsg(ctx) : ft_status_str(st));
   ft_ctx_free(ctx);
   return st ? -1 : 0;
 }
 
 int cli_set(ft_options *opt, const char *key, const char *value, char *msg, size_t size) {
-  return with_ctx(opt, key, value, NULL, msg, size);
+  return with_ctx(opt, key, value, NULL, 0, msg, size);
 }
 
-int cli_preset(ft_options *opt, const char *name, char *msg, size_t size) {
-  return with_ctx(opt, NULL, NULL, name, msg, size);
+int cli_preset(ft_options *opt, const char *name, int classical, char *msg, size_t size) {
+  return with_ctx(opt, NULL, NULL, name, classical, msg, size);
 }
 
 const char *cli_preset_names(void) {
@@ -60,7 +62,8 @@ void cli_list_presets(FILE *fp) {
               *p[i].settings[j].value ? p[i].settings[j].value : "''");
     fputc('\n', fp);
     if (p[i].model) {
-      fprintf(fp, "           when the model '%s' is found (else the above alone):", p[i].model);
+      fprintf(fp, "           when the model '%s' is found and --segment is not threshold:",
+              p[i].model);
       for (j = 0; j < p[i].nmodel_settings; j++)
         fprintf(fp, " --%s=%s", p[i].model_settings[j].key,
                 *p[i].model_settings[j].value ? p[i].model_settings[j].value : "''");

@@ -14,8 +14,10 @@
  * msg[size]. */
 int cli_set(ft_options *opt, const char *key, const char *value, char *msg, size_t size);
 
-/* Apply preset name to opt; as cli_set. */
-int cli_preset(ft_options *opt, const char *name, char *msg, size_t size);
+/* Apply preset name to opt; as cli_set.  classical: take the preset's
+ * classical chain even when it prefers a model that is installed (the user
+ * asked for --segment threshold). */
+int cli_preset(ft_options *opt, const char *name, int classical, char *msg, size_t size);
 
 /* --list-presets: every preset with its description and its settings as
  * command-line options, then the accepted denoise filters and threshold

@@ -60,9 +60,4 @@ int ft__grow(void **buf, int *cap, int need, size_t size);
 /* strdup that accepts NULL (returns NULL) - check the result when s != NULL. */
 char *ft__strdup(const char *s);
 
-/* Apply preset p to opt as ft_preset_apply does once the model lookup has
- * decided: its settings, then its model_settings when use_model is set.
- * opt is unchanged on failure.  (Lets tests take either branch.) */
-ft_status ft__preset_apply_as(ft_ctx *ctx, const ft_preset *p, int use_model, ft_options *opt);
-
 #endif

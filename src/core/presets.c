@@ -105,20 +105,6 @@ const ft_preset *ft_preset_find(const char *name) {
   return NULL;
 }
 
-ft_status ft__preset_apply_as(ft_ctx *ctx, const ft_preset *p, int use_model,
-                              ft_options *opt) {
-  ft_options tmp = *opt;
-  ft_status st;
-  int i;
-  for (i = 0; i < p->nsettings; i++)
-    if ((st = ft_options_set(ctx, &tmp, p->settings[i].key, p->settings[i].value))) return st;
-  for (i = 0; use_model && p->model && i < p->nmodel_settings; i++)
-    if ((st = ft_options_set(ctx, &tmp, p->model_settings[i].key, p->model_settings[i].value)))
-      return st;
-  *opt = tmp;
-  return FT_OK;
-}
-
 /* Whether ft_model_find resolves name; the lookup's message is not kept. */
 static int model_available(const char *name) {
   char *path = NULL;
@@ -127,8 +113,10 @@ static int model_available(const char *name) {
   return st == FT_OK;
 }
 
-ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
+ft_status ft_preset_apply_with(ft_ctx *ctx, const char *name, int model, ft_options *opt) {
   const ft_preset *p = ft_preset_find(name);
+  ft_options tmp;
+  ft_status st;
   int i, use_model = 0;
   if (!p) {
     char list[256] = "";
@@ -139,13 +127,27 @@ ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
     return ft__fail(ctx, FT_ERR_INVAL, "preset: unknown preset '%s' (known: %s)",
                     name ? name : "", list);
   }
+  if (model < FT_PRESET_MODEL_AUTO || model > FT_PRESET_MODEL_YES)
+    return ft__fail(ctx, FT_ERR_INVAL, "preset: model choice %d out of range 0..2", model);
   if (p->model) {
-    use_model = model_available(p->model);
-    if (!use_model)
+    use_model = model == FT_PRESET_MODEL_YES ||
+                (model == FT_PRESET_MODEL_AUTO && model_available(p->model));
+    if (model == FT_PRESET_MODEL_AUTO && !use_model)
       ft__log(ctx, FT_LOG_INFO, "preset: %s: model '%s' not found, using the classical chain",
               p->name, p->model);
   }
-  return ft__preset_apply_as(ctx, p, use_model, opt);
+  tmp = *opt;
+  for (i = 0; i < p->nsettings; i++)
+    if ((st = ft_options_set(ctx, &tmp, p->settings[i].key, p->settings[i].value))) return st;
+  for (i = 0; use_model && i < p->nmodel_settings; i++)
+    if ((st = ft_options_set(ctx, &tmp, p->model_settings[i].key, p->model_settings[i].value)))
+      return st;
+  *opt = tmp;
+  return FT_OK;
+}
+
+ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
+  return ft_preset_apply_with(ctx, name, FT_PRESET_MODEL_AUTO, opt);
 }
 
 static const char *const option_keys = "denoise, threshold, invert, colors, min-area, segment, palette";

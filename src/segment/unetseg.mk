@@ -60,3 +60,4 @@ TESTS += tests/unit/test_sketch
 tests_unit_test_sketch_SOURCES = tests/unit/test_sketch.c tests/unit/testutil.h
 tests_unit_test_sketch_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_sketch_LDADD = $(TEST_LDADD)
+TESTS += tests/e2e/sketch.sh

@@ -295,7 +295,7 @@ static void test_presets(void) {
   CU_ASSERT_EQUAL(opt.ndenoise, 0);
   /* sketch's classical chain (the preset without its model, see test_sketch):
    * flatten + median + dark ink; a later setting overrides one key only */
-  CU_ASSERT_EQUAL(ft__preset_apply_as(ctx, ft_preset_find("sketch"), 0, &opt), FT_OK);
+  CU_ASSERT_EQUAL(ft_preset_apply_with(ctx, "sketch", FT_PRESET_MODEL_NO, &opt), FT_OK);
   CU_ASSERT_EQUAL(opt.segment.polarity, FT_POLARITY_DARK);
   CU_ASSERT(opt.ndenoise >= 2);
   CU_ASSERT_EQUAL(opt.denoise[0].kind, FT_FILTER_FLATTEN);

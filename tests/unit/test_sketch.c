@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "figtrace.h"
 #include "testutil.h"
 
 static char fixture_dir[4096];
@@ -61,8 +61,8 @@ static void test_branches(void) {
   CU_ASSERT(p->nmodel_settings > 0);
   ft_options_init(&classical);
   ft_options_init(&model);
-  CU_ASSERT_FATAL(ft__preset_apply_as(ctx, p, 0, &classical) == FT_OK);
-  CU_ASSERT_FATAL(ft__preset_apply_as(ctx, p, 1, &model) == FT_OK);
+  CU_ASSERT_FATAL(ft_preset_apply_with(ctx, "sketch", FT_PRESET_MODEL_NO, &classical) == FT_OK);
+  CU_ASSERT_FATAL(ft_preset_apply_with(ctx, "sketch", FT_PRESET_MODEL_YES, &model) == FT_OK);
   CU_ASSERT_EQUAL(classical.segmenter, FT_SEGMENTER_THRESHOLD);
   CU_ASSERT_EQUAL(classical.segment.polarity, FT_POLARITY_DARK);
   CU_ASSERT(classical.ndenoise >= 1);
@@ -73,6 +73,9 @@ static void test_branches(void) {
   CU_ASSERT(memcmp(&model.trace, &classical.trace, sizeof model.trace) == 0);
   CU_ASSERT(memcmp(&model.fit, &classical.fit, sizeof model.fit) == 0);
   CU_ASSERT(memcmp(&model.style, &classical.style, sizeof model.style) == 0);
+  CU_ASSERT_EQUAL(ft_preset_apply_with(ctx, "sketch", 3, &model), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_preset_apply_with(ctx, "nosuch", FT_PRESET_MODEL_NO, &model), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(model.segmenter, FT_SEGMENTER_UNET);
   /* presets without a model have no model settings */
   CU_ASSERT_PTR_NULL(ft_preset_find("lineart")->model);
   CU_ASSERT_EQUAL(ft_preset_find("lineart")->nmodel_settings, 0);
@@ -93,7 +96,7 @@ static void test_lookup(void) {
   ft_options_init(&opt);
   ft_options_init(&expect);
   CU_ASSERT_FATAL(ft_preset_apply(ctx, "sketch", &opt) == FT_OK);
-  CU_ASSERT_FATAL(ft__preset_apply_as(ctx, ft_preset_find("sketch"), 1, &expect) == FT_OK);
+  CU_ASSERT_FATAL(ft_preset_apply_with(ctx, "sketch", FT_PRESET_MODEL_YES, &expect) == FT_OK);
   CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_UNET);
   CU_ASSERT_STRING_EQUAL(opt.model, expect.model);
   CU_ASSERT_EQUAL(opt.ndenoise, expect.ndenoise);
@@ -120,7 +123,7 @@ static void test_chain(void) {
   use_fixture();
   for (branch = 1; branch >= 0; branch--) {
     ft_options_init(&opt);
-    CU_ASSERT_FATAL(ft__preset_apply_as(ctx, ft_preset_find("sketch"), branch, &opt) == FT_OK);
+    CU_ASSERT_FATAL(ft_preset_apply_with(ctx, "sketch", branch ? FT_PRESET_MODEL_YES : FT_PRESET_MODEL_NO, &opt) == FT_OK);
     CU_ASSERT_FATAL(ft_pipeline_run_labels(ctx, &opt, img, &doc1, &lab1) == FT_OK);
     CU_ASSERT_FATAL(ft_pipeline_run_labels(ctx, &opt, img, &doc2, &lab2) == FT_OK);
     CU_ASSERT_FATAL(lab1->width == W && lab1->height == H);
