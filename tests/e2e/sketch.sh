@@ -4,7 +4,7 @@
 #
 #   - --segment unet:sketch on the photographed pencil sample must match the
 #     clean drawing it was made from (samples/pencil-clean.png) with an IoU
-#     of at least MIN_IOU (measured 0.000 when the model was shipped, minus
+#     of at least MIN_IOU (measured 0.926 when the model was shipped, minus
 #     a margin for libjpeg and rsvg differences);
 #   - -p sketch takes the model (same SVG as -p sketch --segment unet:sketch);
 #   - -p sketch --segment threshold is the preset's classical chain: the

@@ -344,6 +344,9 @@ def train_sketch(args):
            epochs, cfg["steps_per_epoch"], len(chars), len(icons), time.time() - t0))
     say("# held out (the icons of tools/bench/sketches at N = %s): %s"
         % ("/".join(str(n) for n in sketch_data.BENCH_N), " ".join(h[:-4] for h in held)))
+    if args.init:
+        say("# continued from the weights of %s (epoch %d); fresh optimizer"
+            % (args.init, args.start_epoch))
     if args.minutes:
         say("# wall-time budget %.0f minutes: cosine learning rate over the budget" % args.minutes)
     say("# epoch  loss  IoU(mean)  IoU(min)  IoU icons  IoU omniglot  minutes")
