@@ -76,7 +76,8 @@ def main():
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     paths = open(svg).read().count('<path id="nucleus-')
-    print("2048x2048 16-bit mosaic of %d fluorescence validation images; %s" % (n, " ".join(cmd[1:4])))
+    print("2048x2048 16-bit mosaic of %d fluorescence validation image placements; figtrace %s"
+          % (n, " ".join(cmd[1:3])))
     print("wall s: best %.2f, median %.2f; CPU s: best %.2f, median %.2f; %d nucleus paths; load %s"
           % (min(walls), float(np.median(walls)), min(cpus), float(np.median(cpus)), paths,
              " ".join("%.1f" % v for v in os.getloadavg())))
