@@ -2,8 +2,9 @@
  *
  * Every filter is a pure function: the input is const, params may be NULL
  * (defaults), the result is a new image of the same size, channel count and
- * metadata, returned through an OUT parameter that the caller frees with
- * ft_image_free(); on failure *out is NULL and nothing is leaked.
+ * metadata (gray alone returns one channel), returned through an OUT
+ * parameter that the caller frees with ft_image_free(); on failure *out is
+ * NULL and nothing is leaked.
  *
  * Borders: every filter treats pixels outside the image as copies of the
  * nearest edge pixel ("replicate" / clamp-to-edge), except where a comment
@@ -19,6 +20,11 @@
  * parsed by ft_denoise_chain_parse (grammar in figtrace/spec.h) and run by
  * ft_denoise.  ft_denoise_describe lists the filters, keys, ranges and
  * defaults.
+ *
+ * Samples: the single filters (ft_median ... ft_normalize) need
+ * FT_STORAGE_FLOAT images and fail with FT_ERR_INVAL on compact ones;
+ * ft_denoise and ft_denoise_filter_apply take either (a compact image is
+ * filtered as its float copy).  Results are always float.
  */
 #ifndef FIGTRACE_DENOISE_H
 #define FIGTRACE_DENOISE_H
@@ -193,6 +199,14 @@ FT_API void ft_normalize_params_init(ft_normalize_params *p);
 FT_API FT_USERESULT ft_status ft_normalize(ft_ctx *ctx, const ft_image *in,
                                            const ft_normalize_params *p, ft_image **out);
 
+/* ---- luminance ---- */
+
+/* The filter "gray" (no keys) is ft_image_to_gray (image.h): Rec. 709
+ * luminance, alpha composited onto white, one channel; the one filter that
+ * changes the channel count.  Thresholds read the luminance anyway, so
+ * putting it first in a chain that ends in a threshold divides the work of
+ * the later filters by three (colour quantisation needs the colours). */
+
 /* ---- chains ---- */
 
 typedef enum ft_filter_kind {
@@ -208,6 +222,7 @@ typedef enum ft_filter_kind {
   FT_FILTER_BLACKHAT,
   FT_FILTER_FLATTEN,
   FT_FILTER_NORMALIZE,
+  FT_FILTER_GRAY,
   FT_FILTER_COUNT
 } ft_filter_kind;
 
@@ -232,7 +247,7 @@ typedef struct ft_denoise_chain {
 /* Parse a chain spec such as "median:r=2,flatten:r=40,mode=divide"; filter
  * names are the lower-case ft_filter_kind names (median, gaussian,
  * bilateral, nlm, erode, dilate, open, close, tophat, blackhat, flatten,
- * normalize).  Errors are FT_ERR_INVAL with a message listing what is
+ * normalize, gray).  Errors are FT_ERR_INVAL with a message listing what is
  * accepted.  An empty spec gives an empty chain.
  * OUT: *out, caller frees with ft_denoise_chain_free(). */
 FT_API FT_USERESULT ft_status ft_denoise_chain_parse(ft_ctx *ctx, const char *spec,
@@ -240,7 +255,7 @@ FT_API FT_USERESULT ft_status ft_denoise_chain_parse(ft_ctx *ctx, const char *sp
 FT_API void ft_denoise_chain_free(ft_denoise_chain *chain);
 
 /* Apply the chain's filters in order (params checked first).  A NULL or
- * empty chain gives a copy of in.  Each filter gets an equal share of the
+ * empty chain gives a copy of in (same storage).  Each filter gets an equal share of the
  * progress range and reports per band of rows; when the progress callback
  * cancels, the running filter stops at its next band and FT_ERR_CANCELLED
  * is returned with nothing leaked.  OUT: caller frees with ft_image_free(). */

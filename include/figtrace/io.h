@@ -37,6 +37,12 @@ typedef struct ft_read_params {
   int page;            /* TIFF page (directory) to read, 0-based; default 0.
                           Past the last page: FT_ERR_INVAL naming the page
                           count; other formats have only page 0 */
+  int compact;         /* 1: PNG of up to 8 bits per sample and PNM whose maxval
+                          divides 255 (PBM, 8-bit PGM/PPM) come back as
+                          FT_STORAGE_U8 images, one byte per sample with the
+                          same values (figtrace/image.h); other sources stay
+                          float.  0: always float.  Default 0; ft_options_init
+                          sets 1, as the pipeline reads both */
 } ft_read_params;
 
 /* Fill *p with the defaults. */
@@ -100,12 +106,22 @@ FT_API FT_USERESULT ft_status ft_sink_open_memory(ft_ctx *ctx, ft_sink **out);
  * write to the sink or ft_sink_close().  NULL for any other sink. */
 FT_API const char *ft_sink_memory_data(const ft_sink *sink, size_t *len);
 
+/* ft_sink_close()'s commit argument: discard the output, rename it into
+ * place, or rename it durably. */
+#define FT_SINK_DISCARD 0
+#define FT_SINK_COMMIT 1
+#define FT_SINK_COMMIT_SYNC 2
+
 /* Finish a sink from ft_sink_open_file() or ft_sink_open_memory() and free
- * it (NULL is a no-op).  With commit, a file sink flushes, fsyncs and renames
- * its temporary onto the target; any failure then, or an earlier failed
- * write, returns FT_ERR_IO with the path in the message and removes the
- * temporary.  Without commit the output is discarded and FT_OK returned.
- * A caller-made sink gives FT_ERR_INVAL and is left alone. */
+ * it (NULL is a no-op).  With commit non-zero, a file sink flushes and
+ * renames its temporary onto the target, which readers then see complete
+ * or not at all; FT_SINK_COMMIT_SYNC also fsyncs the file before and its
+ * directory after the rename, so the figure survives a system crash or
+ * power loss (at a cost of milliseconds per file on most disks).  Any
+ * failure then, or an earlier failed write, returns FT_ERR_IO with the
+ * path in the message and removes the temporary.  Without commit the
+ * output is discarded and FT_OK returned.  A caller-made sink gives
+ * FT_ERR_INVAL and is left alone. */
 FT_API FT_USERESULT ft_status ft_sink_close(ft_ctx *ctx, ft_sink *sink, int commit);
 
 /* ---- SVG ---- */

@@ -33,11 +33,15 @@ typedef struct ft_options {
   ft_unet_params unet;              /* FT_SEGMENTER_UNET: its parameters (model and loaded
                                        are not used: the pipeline loads model[]) */
   ft_trace_params trace;
-  ft_fit_params fit;
+  ft_fit_params fit;                /* fit.image and fit.level are set by the pipeline */
   ft_style_params style;
   ft_svg_params svg;
 } ft_options;
 
+/* Every stage's defaults, except that read.compact and segment.compact are
+ * 1: images of up to 8 bits are read one byte per sample and the threshold
+ * segmenter's two-label map is one byte per pixel (figtrace/image.h,
+ * figtrace/labels.h); the pipeline handles both forms. */
 FT_API void ft_options_init(ft_options *opt);
 
 /* Replace opt's denoise chain with the one spec describes
@@ -57,7 +61,8 @@ FT_API FT_USERESULT ft_status ft_options_set_denoise(ft_ctx *ctx, ft_options *op
 FT_API FT_USERESULT ft_status ft_options_set_segment(ft_ctx *ctx, ft_options *opt,
                                                      const char *spec);
 
-/* Run denoise -> segment -> trace -> fit -> style on an image.  Progress is
+/* Run denoise -> segment -> trace -> fit -> style on an image, of either
+ * storage (figtrace/image.h).  Progress is
  * reported through the context in slices (denoise 0-0.2 when the chain is
  * not empty, then segment up to 0.4, trace 0.4-0.6, fit 0.6-0.9, style
  * 0.9-1).  OUT: *out, caller frees with ft_doc_free(). */
@@ -66,8 +71,9 @@ FT_API FT_USERESULT ft_status ft_pipeline_run(ft_ctx *ctx, const ft_options *opt
 
 /* The same, also handing back the segmenter's label map (the instance
  * image for quantification, see ft_labels_write) through labels when it is
- * not NULL.  OUT: *out (ft_doc_free) and *labels (ft_labels_free); both
- * NULL on failure. */
+ * not NULL; it may be compact (read it with ft_labels_get or widen it with
+ * ft_labels_widen).  OUT: *out (ft_doc_free) and *labels (ft_labels_free);
+ * both NULL on failure. */
 FT_API FT_USERESULT ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt,
                                                      const ft_image *in, ft_doc **out,
                                                      ft_labels **labels);

@@ -31,7 +31,9 @@ typedef enum ft_threshold_method {
   FT_THRESH_TRIANGLE = 3,  /* Zack's triangle (ft_triangle_threshold) */
   FT_THRESH_SAUVOLA = 4,   /* adaptive, Sauvola (ft_adaptive_threshold) */
   FT_THRESH_NIBLACK = 5,   /* adaptive, Niblack (ft_adaptive_threshold) */
-  FT_THRESH_HYSTERESIS = 6 /* two thresholds, weak pixels kept when linked to strong ones */
+  FT_THRESH_HYSTERESIS = 6, /* two thresholds, weak pixels kept when linked to strong ones */
+  FT_THRESH_MIDPOINT = 7    /* local: half way between local paper and ink levels
+                               (ft_midpoint_threshold) */
 } ft_threshold_method;
 
 typedef enum ft_polarity {
@@ -52,6 +54,12 @@ typedef struct ft_segment_params {
   double range;     /* Sauvola: R, the dynamic range of the deviation, (0,1]; default 0.5 */
   double low, high; /* hysteresis: luminance bounds, 0 <= low <= high <= 1; dark ink is
                        strong <= low, weak <= high; defaults 0.3 and 0.6 */
+  double sigma;     /* midpoint: scale in pixels of the local paper and ink levels,
+                       0.5..200; default 8 */
+  int core;         /* midpoint: erosion radius of the first-guess ink whose pixels give
+                       the ink level, 0..20; default 1 */
+  double fraction;  /* midpoint: threshold position from paper (0) to ink (1) level,
+                       0.05..0.95; default 0.5 */
   int colors;       /* 0: threshold into ink and background (the fields above);
                        2..64: quantise into this many colours with k-means in CIELAB
                        (ft_segment_kmeans, fixed seed); default 0 */
@@ -59,6 +67,10 @@ typedef struct ft_segment_params {
                        they share the most border with (specks into paper, pinholes
                        into ink, colour islands into their surroundings); 0 keeps all;
                        default 0 */
+  int compact;      /* 1: a two-label result of the global methods (no min_area merge)
+                       is a compact map (one byte per pixel in label8, figtrace/labels.h);
+                       0: int32 labels.  Default 0; ft_options_init sets 1, as the
+                       pipeline reads both */
 } ft_segment_params;
 
 /* Fill p with the defaults above. */
@@ -68,7 +80,8 @@ FT_API void ft_segment_params_init(ft_segment_params *p);
  * a number in [0,1] ("0.45") or a percentage ("45%") selects
  * FT_THRESH_VALUE; otherwise a spec (figtrace/spec.h) naming one method
  * with optional keys, e.g. "otsu", "li", "triangle",
- * "sauvola:w=31,k=0.2,r=0.5", "niblack:w=25,k=-0.2", "hysteresis:low=0.3,high=0.6";
+ * "sauvola:w=31,k=0.2,r=0.5", "niblack:w=25,k=-0.2", "hysteresis:low=0.3,high=0.6",
+ * "midpoint:sigma=8,core=1,f=0.5";
  * every method also takes ink=auto|dark|light (the polarity).  Keys not
  * given take the method's defaults (Niblack: k=-0.2).  Other fields of p
  * (invert, colors, min_area) are left alone.  Errors are FT_ERR_INVAL with
@@ -92,8 +105,10 @@ FT_API void ft_segment_describe(ft_spec_line_fn fn, void *user);
  * is ink (a tie: dark ink); invert then swaps the sides.  When all pixels
  * fall on one side of t - always so for a uniform image under Otsu - there
  * is no ink (with a fixed value and a forced polarity the comparison decides
- * as usual).  Sauvola, Niblack and hysteresis compare every pixel with its
- * own threshold (figtrace/thresholds.h); their polarity AUTO means dark ink.
+ * as usual).  Sauvola, Niblack, hysteresis and the local midpoint compare
+ * every pixel with its own threshold (figtrace/thresholds.h); polarity AUTO
+ * means dark ink for the first three and, for the midpoint, the minority
+ * side of its first guess (a uniform image: no ink).
  *
  * With colors >= 2 the map comes from ft_segment_kmeans (see there): every
  * pixel gets a label >= 1 of class FT_CLASS_REGION, label 1 the background
@@ -105,9 +120,12 @@ FT_API void ft_segment_describe(ft_spec_line_fn fn, void *user);
  * threshold are 8-connected, everything else 4-connected, as ft_trace sees
  * them).  info[].color is the mean RGB (on white) of each label, black for
  * an empty ink label and white for an empty background; info[].area the
- * pixel counts; the pixel size is copied.  Progress is reported and can
- * cancel.  Returns FT_ERR_INVAL for a bad image or parameter (message names
- * it).  OUT: caller frees with ft_labels_free(). */
+ * pixel counts; the pixel size is copied.  The image may have either
+ * storage (figtrace/image.h); the global methods read it a row at a time
+ * without a gray copy, the others on a float copy when it is compact.  With
+ * p->compact a global threshold's map is compact (label8).  Progress is
+ * reported and can cancel.  Returns FT_ERR_INVAL for a bad image or
+ * parameter (message names it).  OUT: caller frees with ft_labels_free(). */
 FT_API FT_USERESULT ft_status ft_segment(ft_ctx *ctx, const ft_image *in,
                                          const ft_segment_params *p, ft_labels **out);
 
@@ -247,14 +265,31 @@ typedef enum ft_fit_mode {
 typedef struct ft_fit_params {
   int mode;         /* ft_fit_mode; default FT_FIT_CURVES */
   double tolerance; /* largest distance, in pixels, of the result from the midpoints of
-                     * the pixel edges it replaces; > 0, default 0.8 (POLYGON uses at
-                     * least 0.5, so that a digital straight line stays one segment) */
+                     * the pixel edges it replaces (held tighter on thin parts, see
+                     * thin; with image, each point moved off its midpoint is held
+                     * that much tighter to where it moved); > 0, default 0.8 (POLYGON
+                     * uses at least 0.5, so that a digital straight line stays one
+                     * segment) */
   double alphamax;  /* corner threshold, 0..4/3: a polygon vertex standing out h pixels
                      * from the chord joining its edges' midpoints is a corner when
                      * 4/3 (1 - 1/h) >= alphamax (as potrace's alphamax: 0 makes every
                      * vertex a corner, 4/3 none); default 1.0, i.e. h >= 4 px */
   double min_area;  /* closed paths whose absolute area (pixels) is below this are
                      * dropped with everything nested in them; default 0 (keep all) */
+  double thin;      /* width-scaled tolerance: where a region is w pixels wide across
+                     * a boundary point, that point is held to min(tolerance, thin x w,
+                     * at least 0.3) pixels (straight stretches of the polygon too), so
+                     * 1-2 px strokes keep their pixels while wide shapes keep the full
+                     * tolerance; pixel staircases only; 0 turns it off; 0..10,
+                     * default 0.25 */
+  const ft_image *image; /* optional, not owned: the image the paths' labels were
+                     * segmented from (same size), whose anti-aliased gray levels place
+                     * edges between pixel corners (see ft_fit); default NULL (pixel
+                     * geometry only) */
+  double level;     /* with image: the gray level (luminance, 0..1) the labels were
+                     * thresholded at, where an edge lies; negative: midway between the
+                     * mean colours of the two labels it separates (ft_label_info.color
+                     * of the paths' info); default -1 */
 } ft_fit_params;
 
 FT_API void ft_fit_params_init(ft_fit_params *p);
@@ -274,8 +309,28 @@ FT_API void ft_fit_params_init(ft_fit_params *p);
  * run along the same pixel edges (neighbouring labels), each shared stretch
  * between junctions is fitted once and used by both paths, reversed for the
  * second, so neighbours never gap or overlap.  Loops of at most 8 pixel
- * edges keep their exact outline.  The anti-aliased source image is not
- * consulted: edges are placed from the pixel geometry alone.
+ * edges keep their exact outline.
+ *
+ * Sub-pixel edges: with p->image, the data a staircase is fitted to are
+ * not the midpoints of its pixel edges but the points where the image says
+ * the edge is: each midpoint moves along its edge's normal by the ink the
+ * outside pixel holds minus the ink the inside pixel lacks (coverages read
+ * from the gray level between the two labels' mean colours, mapped so
+ * that p->level means half covered; a pixel one wide across shares its
+ * coverage between its two edges), at most a quarter pixel, so that the
+ * drawing, rendered again and thresholded at half coverage, keeps giving
+ * back the same pixels with the curve a little off its data; where the
+ * region is at most 2 px wide (with p->thin > 0) the edges stay on the
+ * pixel grid, from 5 px on they move the full quarter.  A point moved by d
+ * is fitted within its tolerance minus d (at least 0.3 px), so the result
+ * stays within the tolerance of the pixel-edge midpoints.  Edges on the
+ * image border stay put.  The fixed ends of
+ * shared stretches stay on pixel corners, and shared stretches are still
+ * fitted once.  p->image must have the size of in (else FT_ERR_INVAL).
+ * With p->thin > 0 each data point's tolerance shrinks with the local width
+ * of its region (the pixel runs through the pixel inside it, across and
+ * along the edge, combined as the width of a straight band with those
+ * chords: h v / sqrt(h^2 + v^2)).
  * OUT: caller frees with ft_paths_free(). */
 FT_API FT_USERESULT ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p,
                                      ft_paths **out);

@@ -233,7 +233,10 @@ static void convert_one(worker *w, int i) {
   st = cli_figure_write(w->ctx, doc, cfg->opt, j->output, sink);
   if (st == FT_OK && stop_signal) st = FT_ERR_CANCELLED;
   /* Commit only a complete document; otherwise the temporary is removed. */
-  cst = ft_sink_close(w->ctx, sink, st == FT_OK);
+  cst = ft_sink_close(w->ctx, sink,
+                      st != FT_OK   ? FT_SINK_DISCARD
+                      : cfg->sync ? FT_SINK_COMMIT_SYNC
+                                  : FT_SINK_COMMIT);
   sink = NULL;
   if (st == FT_OK) st = cst;
   if (st) goto fail;

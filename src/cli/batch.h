@@ -59,6 +59,7 @@ typedef struct batch_config {
   int verbosity;         /* -1 quiet, 0 normal, 1 verbose, 2 debug */
   int jobs;              /* files converted at once; <= 0: number of CPUs */
   int skip_existing;     /* leave inputs whose output exists alone */
+  int sync;              /* --sync: fsync each output (FT_SINK_COMMIT_SYNC) */
   int progress;          /* -1 never, 0 when stderr is a terminal, 1 always */
   const char *log_path;    /* --log FILE or NULL */
   const char *report_path; /* --report FILE.html or NULL */

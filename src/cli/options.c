@@ -15,7 +15,7 @@
 
 #include "cli/options.h"
 
-const char *cli_threshold_names(void) { return "otsu, li, triangle, sauvola, niblack, hysteresis"; }
+const char *cli_threshold_names(void) { return "otsu, li, triangle, sauvola, niblack, hysteresis, midpoint"; }
 
 int cli_parse_threshold(const char *s, ft_segment_params *seg) {
   return s && ft_segment_params_parse(NULL, s, seg) == FT_OK ? 0 : -1;

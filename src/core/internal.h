@@ -57,6 +57,50 @@ void *ft__malloc_n(size_t n, size_t size);
 void *ft__calloc_n(size_t n, size_t size);
 /* Grow *buf (of *cap elements of size bytes) to hold at least need elements. */
 int ft__grow(void **buf, int *cap, int need, size_t size);
+/* Images (image.c).  ft__u8_float[v] = v / 255.0f, the value of a compact
+ * sample.  ft__image_float: *tmp = NULL when in already has float samples
+ * (or is NULL), else a float copy (ft_image_to_float) the caller frees; read
+ * the samples from `*tmp ? *tmp : in`.  ft__image_gray_row: row y of in as
+ * luminance, exactly the values ft_image_to_gray stores ([width] floats). */
+extern const float ft__u8_float[256];
+ft_status ft__image_float(ft_ctx *ctx, const ft_image *in, ft_image **tmp);
+void ft__image_gray_row(const ft_image *in, int y, float *out);
+
+/* Threads (pool.c).  A fork-join pool of nthreads (the caller counts as
+ * one); NULL works as a pool of one.  The pool of the U-Net's operators,
+ * of the denoise filters' bands and of the fit stage's outlines.
+ * OUT: *out, free with ft__pool_free(). */
+typedef struct ft__pool ft__pool;
+ft_status ft__pool_new(ft_ctx *ctx, int nthreads, ft__pool **out);
+void ft__pool_free(ft__pool *p);
+int ft__pool_size(const ft__pool *p);
+/* Call fn(arg, item, thread) for every item in [0, items), thread in
+ * [0, ft__pool_size(p)), and return when all calls have returned.  Thread 0
+ * is the caller.  Items are taken in increasing order from a shared counter,
+ * each exactly once. */
+void ft__pool_run(ft__pool *p, void (*fn)(void *arg, int item, int thread), void *arg, int items);
+
+/* Work function of ft__parallel: handles items [lo, hi) of a job; arg is
+ * shared and read-only except for the disjoint output each item owns.
+ * Returns 0, or nonzero when out of memory (the job then fails with
+ * FT_ERR_NOMEM). */
+typedef int (*ft__work_fn)(void *arg, int lo, int hi);
+
+/* A parallel for with progress, on a pool of ft_ctx_threads(ctx) made for
+ * the call: fn over items 0..n-1 in chunks of `chunk` items (the calling
+ * thread included).  Each item is processed exactly once and by one call,
+ * so outputs written per item are identical for any thread count.  If a
+ * thread cannot be started its work is done by the others.  Progress: the
+ * calling thread reports f0 + (f1 - f0) * chunks_done / chunks after each
+ * chunk it finishes, and f1 at the end (so a cancel is seen even when the
+ * workers took every chunk); callers give each pass its own share of 0..1,
+ * so fractions only grow.  When the callback cancels, no further chunks
+ * start and FT_ERR_CANCELLED is returned.  Otherwise returns FT_OK or
+ * FT_ERR_NOMEM (message under domain).  Worker threads never call the ctx
+ * callbacks. */
+ft_status ft__parallel(ft_ctx *ctx, const char *domain, int n, int chunk, ft__work_fn fn,
+                       void *arg, double f0, double f1);
+
 /* strdup that accepts NULL (returns NULL) - check the result when s != NULL. */
 char *ft__strdup(const char *s);
 

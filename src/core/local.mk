@@ -7,6 +7,7 @@ libfigtrace_impl_la_SOURCES += \
 	src/core/paths.c \
 	src/core/doc.c \
 	src/core/pipeline.c \
+	src/core/pool.c \
 	src/core/presets.c
 
 figtraceinc_HEADERS += \
@@ -31,3 +32,9 @@ TESTS += tests/unit/test_pipeline
 tests_unit_test_pipeline_SOURCES = tests/unit/test_pipeline.c tests/unit/testutil.h
 tests_unit_test_pipeline_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_pipeline_LDADD = $(TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_pool
+TESTS += tests/unit/test_pool
+tests_unit_test_pool_SOURCES = tests/unit/test_pool.c tests/unit/testutil.h
+tests_unit_test_pool_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_pool_LDADD = $(TEST_LDADD)

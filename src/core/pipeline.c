@@ -5,6 +5,21 @@
  * memory is two adjacent values, never the whole chain (the label map is
  * kept to the end only when ft_pipeline_run_labels is asked for it).  The
  * segment stage is ft_segment or, with FT_SEGMENTER_UNET, ft_segment_unet.
+ *
+ * Memory.  The input may be compact (one byte per sample) and ft_options_init
+ * asks the readers for that and the threshold segmenter for a compact label
+ * map, so the default line-art chain holds two bytes per pixel (image and
+ * label map) plus the traced outlines, instead of 4 + 4 + 4 for a float
+ * image, its gray copy and an int32 map.  Stages that read only floats (the
+ * U-Net, the underlay) get a float copy of the input for as long as they run.
+ *
+ * The fit stage gets the image the labels were thresholded from (and the
+ * gray level that splits a two-label map as its labels do) to place edges
+ * between pixel corners, when a global threshold or colour quantisation
+ * made the labels
+ * (opt->fit.image and level are set here; an adaptive threshold or the
+ * U-Net does not say where its edge lies in the gray levels); that image
+ * then lives until the fit is done.
  */
 #include "config.h"
 
@@ -16,8 +31,10 @@
 void ft_options_init(ft_options *opt) {
   memset(opt, 0, sizeof *opt);
   ft_read_params_init(&opt->read);
+  opt->read.compact = 1; /* the pipeline reads compact images and label maps */
   opt->ndenoise = 0;
   ft_segment_params_init(&opt->segment);
+  opt->segment.compact = 1;
   opt->segmenter = FT_SEGMENTER_THRESHOLD;
   strcpy(opt->model, "nuclei");
   ft_unet_params_init(&opt->unet);
@@ -47,6 +64,63 @@ ft_status ft_pipeline_run(ft_ctx *ctx, const ft_options *opt, const ft_image *in
   return ft_pipeline_run_labels(ctx, opt, in, out, NULL);
 }
 
+/* Can the fit stage read edge positions from the gray levels the labels came from? */
+static int gray_edges(const ft_options *opt) {
+  const ft_segment_params *sp = &opt->segment;
+  if (opt->segmenter != FT_SEGMENTER_THRESHOLD) return 0;
+  if (sp->colors > 0) return 1;
+  return sp->method == FT_THRESH_OTSU || sp->method == FT_THRESH_VALUE ||
+         sp->method == FT_THRESH_LI || sp->method == FT_THRESH_TRIANGLE;
+}
+
+/* The gray level that splits a two-label threshold map as the labels do:
+ * midway between the lightest ink pixel and the darkest background pixel
+ * (or the reverse for light ink); -1 when no level does (merged specks). */
+static double split_level(const ft_image *img, const ft_labels *lab) {
+  size_t i, n = (size_t)lab->width * (size_t)lab->height;
+  double ink_lo = 2, ink_hi = -1, bg_lo = 2, bg_hi = -1;
+  if (lab->nlabels != 2 || img->width != lab->width || img->height != lab->height) return -1;
+  if (img->channels == 1 && img->data8 && lab->label8) {
+    /* the common compact case, in bytes */
+    int ilo = 256, ihi = -1, blo = 256, bhi = -1;
+    for (i = 0; i < n; i++) {
+      int v = img->data8[i];
+      if (lab->label8[i]) {
+        ilo = v < ilo ? v : ilo;
+        ihi = v > ihi ? v : ihi;
+      } else {
+        blo = v < blo ? v : blo;
+        bhi = v > bhi ? v : bhi;
+      }
+    }
+    /* as ft_image_sample reads them, so both storages give one level */
+    if (ihi >= 0) ink_lo = (float)ilo / 255.0f, ink_hi = (float)ihi / 255.0f;
+    if (bhi >= 0) bg_lo = (float)blo / 255.0f, bg_hi = (float)bhi / 255.0f;
+    n = 0;
+  }
+  for (i = 0; i < n; i++) {
+    size_t o = i * (size_t)img->channels;
+    double y = img->channels < 3 ? ft_image_sample(img, o)
+                                 : 0.2126 * ft_image_sample(img, o) +
+                                       0.7152 * ft_image_sample(img, o + 1) +
+                                       0.0722 * ft_image_sample(img, o + 2);
+    double a = img->channels == 2 ? ft_image_sample(img, o + 1)
+                                  : (img->channels == 4 ? ft_image_sample(img, o + 3) : 1.0);
+    y = y * a + 1.0 - a;
+    if (ft_labels_get(lab, i)) {
+      if (y < ink_lo) ink_lo = y;
+      if (y > ink_hi) ink_hi = y;
+    } else {
+      if (y < bg_lo) bg_lo = y;
+      if (y > bg_hi) bg_hi = y;
+    }
+  }
+  if (ink_hi < 0 || bg_hi < 0) return -1;
+  if (ink_hi < bg_lo) return 0.5 * (ink_hi + bg_lo);
+  if (bg_hi < ink_lo) return 0.5 * (bg_hi + ink_lo);
+  return -1;
+}
+
 /* The segment stage the options choose. */
 static ft_status run_segmenter(ft_ctx *ctx, const ft_options *opt, const ft_image *in,
                                ft_labels **labels) {
@@ -60,7 +134,15 @@ static ft_status run_segmenter(ft_ctx *ctx, const ft_options *opt, const ft_imag
   up = opt->unet;
   up.model = opt->model;
   up.loaded = NULL;
-  return ft_segment_unet(ctx, in, &up, labels);
+  {
+    /* the U-Net reads float samples */
+    ft_image *fin;
+    ft_status st = ft__image_float(ctx, in, &fin);
+    if (st) return st;
+    st = ft_segment_unet(ctx, fin ? fin : in, &up, labels);
+    ft_image_free(fin);
+    return st;
+  }
 }
 
 ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_image *in,
@@ -70,6 +152,7 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
   ft_labels *labels = NULL;
   ft_paths *traced = NULL, *fitted = NULL;
   ft_doc *doc = NULL;
+  ft_fit_params fit;
   ft_status st;
   double seg0 = 0.0;
 
@@ -92,8 +175,16 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
   }
   ft__progress_slice(ctx, seg0, 0.4);
   if ((st = run_segmenter(ctx, opt, clean ? clean : in, &labels))) goto done;
-  ft_image_free(clean);
-  clean = NULL;
+  fit = opt->fit;
+  fit.image = NULL;
+  fit.level = -1.0;
+  if (gray_edges(opt) && fit.mode != FT_FIT_NONE) {
+    fit.image = clean ? clean : in;
+    if (opt->segment.colors == 0) fit.level = split_level(fit.image, labels);
+  } else {
+    ft_image_free(clean);
+    clean = NULL;
+  }
   ft__progress_slice(ctx, 0.4, 0.6);
   if ((st = ft_trace(ctx, labels, &opt->trace, &traced))) goto done;
   if (!labels_out) {
@@ -101,12 +192,20 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
     labels = NULL;
   }
   ft__progress_slice(ctx, 0.6, 0.9);
-  if ((st = ft_fit(ctx, traced, &opt->fit, &fitted))) goto done;
+  if ((st = ft_fit(ctx, traced, &fit, &fitted))) goto done;
   ft_paths_free(traced);
   traced = NULL;
+  ft_image_free(clean);
+  clean = NULL;
   ft__progress_slice(ctx, 0.9, 1.0);
   if ((st = ft_style(ctx, fitted, &opt->style, &doc))) goto done;
-  if (opt->style.underlay && (st = ft_style_underlay(ctx, doc, in, &opt->style))) goto done;
+  if (opt->style.underlay) {
+    /* the underlay encoder reads float samples */
+    if ((st = ft__image_float(ctx, in, &clean))) goto done;
+    if ((st = ft_style_underlay(ctx, doc, clean ? clean : in, &opt->style))) goto done;
+    ft_image_free(clean);
+    clean = NULL;
+  }
   if ((st = ft_doc_set_string(ctx, &doc->source, in->name))) goto done;
   if ((st = ft__style_describe(ctx, doc))) goto done;
   if ((st = ft__progress(ctx, 1.0))) goto done;

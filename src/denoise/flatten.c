@@ -126,6 +126,9 @@ ft_status ft_normalize(ft_ctx *ctx, const ft_image *in, const ft_normalize_param
   }
   if ((st = ft_spec_check(ctx, "denoise", &ft_denoise_kinds(&nk)[FT_FILTER_NORMALIZE], p)))
     return st;
+  if (!in->data)
+    return ft__fail(ctx, FT_ERR_INVAL,
+                    "denoise: compact (8-bit) samples; convert with ft_image_to_float first");
   cum = ft__calloc_n(NORM_BINS, sizeof *cum);
   if (!cum) return ft__nomem(ctx, "normalize");
   if ((st = ft_image_copy(ctx, in, &res))) {

@@ -110,30 +110,58 @@ static void yvv_coefficients(double sigma, gauss_job *j) {
   j->B = 1.0 - (j->a1 + j->a2 + j->a3);
 }
 
+#define IIR_LANES 4 /* lines filtered together by iir_rows */
+
+/* The horizontal recursive pass.  Each line is a serial recursion, so
+ * IIR_LANES lines (rows, or channels of a row) run side by side, one per
+ * lane of an interleaved buffer: the lanes are independent and the loop
+ * over them vectorises, while every line still sees exactly the arithmetic
+ * of a line filtered alone. */
 static int iir_rows(void *arg, int lo, int hi) {
   const gauss_job *j = arg;
   const int w = j->w, c = j->c, P = j->P, n2 = w + 2 * P;
-  double *t = ft__malloc_n((size_t)n2, sizeof *t);
-  int y, ch, x;
+  const double B = j->B, a1 = j->a1, a2 = j->a2, a3 = j->a3;
+  const int nl = (hi - lo) * c; /* lines: (row, channel) pairs */
+  double *t = ft__malloc_n((size_t)n2 * IIR_LANES, sizeof *t);
+  int l0, x, q;
   if (!t) return 1;
-  for (y = lo; y < hi; y++)
-    for (ch = 0; ch < c; ch++) {
-      const float *s = j->src + (size_t)y * w * c + ch;
-      float *d = j->dst + (size_t)y * w * c + ch;
-      double w1 = s[0], w2 = s[0], w3 = s[0];
-      /* causal pass over the line padded by P replicated samples per side */
-      for (x = 0; x < n2; x++) {
-        int sx = x - P < 0 ? 0 : (x - P >= w ? w - 1 : x - P);
-        double v = j->B * s[(size_t)sx * c] + j->a1 * w1 + j->a2 * w2 + j->a3 * w3;
-        t[x] = v, w3 = w2, w2 = w1, w1 = v;
-      }
-      w1 = w2 = w3 = t[n2 - 1];
-      for (x = n2 - 1; x >= P; x--) {
-        double v = j->B * t[x] + j->a1 * w1 + j->a2 * w2 + j->a3 * w3;
-        w3 = w2, w2 = w1, w1 = v;
-        if (x < P + w) d[(size_t)(x - P) * c] = (float)v;
+  for (l0 = 0; l0 < nl; l0 += IIR_LANES) {
+    const float *s[IIR_LANES];
+    float *d[IIR_LANES];
+    double w1[IIR_LANES], w2[IIR_LANES], w3[IIR_LANES];
+    const int nq = nl - l0 < IIR_LANES ? nl - l0 : IIR_LANES;
+    for (q = 0; q < IIR_LANES; q++) { /* spare lanes repeat the last line */
+      const int l = l0 + (q < nq ? q : nq - 1), y = lo + l / c, ch = l % c;
+      s[q] = j->src + (size_t)y * w * c + ch;
+      d[q] = j->dst + (size_t)y * w * c + ch;
+    }
+    /* the padded input, lane-interleaved */
+    for (x = 0; x < n2; x++) {
+      const int sx = x - P < 0 ? 0 : (x - P >= w ? w - 1 : x - P);
+      for (q = 0; q < IIR_LANES; q++) t[(size_t)x * IIR_LANES + q] = s[q][(size_t)sx * c];
+    }
+    /* causal pass, in place */
+    for (q = 0; q < IIR_LANES; q++) w1[q] = w2[q] = w3[q] = t[q];
+    for (x = 0; x < n2; x++) {
+      double *tx = t + (size_t)x * IIR_LANES;
+      for (q = 0; q < IIR_LANES; q++) {
+        const double v = B * tx[q] + a1 * w1[q] + a2 * w2[q] + a3 * w3[q];
+        tx[q] = v, w3[q] = w2[q], w2[q] = w1[q], w1[q] = v;
       }
     }
+    /* anti-causal pass, written out from the image's first sample on */
+    for (q = 0; q < IIR_LANES; q++) w1[q] = w2[q] = w3[q] = t[(size_t)(n2 - 1) * IIR_LANES + q];
+    for (x = n2 - 1; x >= P; x--) {
+      const double *tx = t + (size_t)x * IIR_LANES;
+      double o[IIR_LANES];
+      for (q = 0; q < IIR_LANES; q++) {
+        o[q] = B * tx[q] + a1 * w1[q] + a2 * w2[q] + a3 * w3[q];
+        w3[q] = w2[q], w2[q] = w1[q], w1[q] = o[q];
+      }
+      if (x < P + w)
+        for (q = 0; q < nq; q++) d[q][(size_t)(x - P) * c] = (float)o[q];
+    }
+  }
   free(t);
   return 0;
 }

@@ -20,25 +20,7 @@
  * whatever the thread count, so results never depend on it. */
 #define FT__BAND 64
 
-/* Work function: handles items [lo, hi) of a job; arg is shared and read-only
- * except for the disjoint output each item owns.  Returns 0, or nonzero when
- * out of memory (the job then fails with FT_ERR_NOMEM). */
-typedef int (*ft__work_fn)(void *arg, int lo, int hi);
-
-/* Run fn over items 0..n-1 in chunks of `chunk` items on up to
- * ft_ctx_threads(ctx) threads (the calling thread included).  Chunks are
- * handed out in order from a shared counter; each item is processed exactly
- * once and by one call, so outputs written per item are identical for any
- * thread count.  If a thread cannot be started its work is done by the
- * others.  The calling thread reports progress after each chunk it
- * finishes and once at the end of the job (so at least once even when the
- * workers took every chunk), as the stage fraction f0 + (f1 - f0) * done /
- * chunks; callers give each pass its own share of 0..1, so fractions only
- * grow.  When the callback cancels, no further chunks start and
- * FT_ERR_CANCELLED is returned.  Otherwise returns FT_OK or FT_ERR_NOMEM
- * (message under domain).  Worker threads never call the ctx callbacks. */
-ft_status ft__parallel(ft_ctx *ctx, const char *domain, int n, int chunk, ft__work_fn fn,
-                       void *arg, double f0, double f1);
+/* ft__parallel, the parallel for of the filters, is in core/internal.h. */
 
 /* A new image shaped like in (size, channels, metadata, name), zero-filled.
  * OUT: caller frees with ft_image_free(). */

@@ -1,11 +1,10 @@
 ## src/denoise: image -> image filters, the stage-spec parser (src/core/spec.c,
 ## kept here so the core fragment stays untouched) and the extra threshold
-## methods (src/segment/global.c, adaptive.c: standalone functions that
+## methods (src/segment/global.c, adaptive.c, midpoint.c: standalone functions that
 ## ft_segment can call; listed here to keep src/segment/local.mk to its owner).
 libfigtrace_impl_la_SOURCES += \
 	src/core/spec.c \
 	src/denoise/internal.h \
-	src/denoise/parallel.c \
 	src/denoise/median.c \
 	src/denoise/gaussian.c \
 	src/denoise/bilateral.c \
@@ -14,7 +13,8 @@ libfigtrace_impl_la_SOURCES += \
 	src/denoise/flatten.c \
 	src/denoise/chain.c \
 	src/segment/global.c \
-	src/segment/adaptive.c
+	src/segment/adaptive.c \
+	src/segment/midpoint.c
 
 figtraceinc_HEADERS += \
 	include/figtrace/spec.h \

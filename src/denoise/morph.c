@@ -39,25 +39,55 @@ static size_t vh_scratch(int n, int r) {
   return 3 * m;
 }
 
-/* dst[x * ds] = max (or min) of src[clamp(x + i) * ss], |i| <= r, x in [0, n). */
-static void vh_line(const float *src, ptrdiff_t ss, int n, int r, float *dst, ptrdiff_t ds,
-                    float *buf, int is_max) {
+/* dst[x * ds] = max (or min) of src[clamp(x + i) * ss], |i| <= r, x in [0, n).
+ * Blocks are walked by nested loops (no modulo per sample); vh_line_max and
+ * vh_line_min below are this body with is_max a constant. */
+static inline void vh_line_body(const float *src, ptrdiff_t ss, int n, int r, float *dst,
+                                ptrdiff_t ds, float *buf, int is_max) {
   const int k = 2 * r + 1;
   const int m = (n + 2 * r + k - 1) / k * k;
   float *pad = buf, *g = buf + m, *hh = buf + 2 * m;
-  int i;
+  int i, b;
   if (r == 0) {
     for (i = 0; i < n; i++) dst[i * ds] = src[i * ss];
     return;
   }
-  for (i = 0; i < m; i++) {
-    int s = i - r < 0 ? 0 : (i - r >= n ? n - 1 : i - r);
-    pad[i] = src[s * ss];
+  for (i = 0; i < r; i++) pad[i] = src[0];
+  if (ss == 1)
+    memcpy(pad + r, src, (size_t)n * sizeof *pad);
+  else
+    for (i = 0; i < n; i++) pad[r + i] = src[i * ss];
+  for (i = r + n; i < m; i++) pad[i] = src[(ptrdiff_t)(n - 1) * ss];
+  for (b = 0; b < m; b += k) { /* prefix max from each block's left end */
+    g[b] = pad[b];
+    for (i = b + 1; i < b + k; i++) g[i] = op2(g[i - 1], pad[i], is_max);
   }
-  for (i = 0; i < m; i++) g[i] = i % k == 0 ? pad[i] : op2(g[i - 1], pad[i], is_max);
-  for (i = m - 1; i >= 0; i--)
-    hh[i] = (i % k == k - 1) ? pad[i] : op2(hh[i + 1], pad[i], is_max);
-  for (i = 0; i < n; i++) dst[i * ds] = op2(hh[i], g[i + 2 * r], is_max);
+  for (b = m - k; b >= 0; b -= k) { /* suffix max from each block's right end */
+    hh[b + k - 1] = pad[b + k - 1];
+    for (i = b + k - 2; i >= b; i--) hh[i] = op2(hh[i + 1], pad[i], is_max);
+  }
+  if (ds == 1)
+    for (i = 0; i < n; i++) dst[i] = op2(hh[i], g[i + 2 * r], is_max);
+  else
+    for (i = 0; i < n; i++) dst[i * ds] = op2(hh[i], g[i + 2 * r], is_max);
+}
+
+static void vh_line_max(const float *src, ptrdiff_t ss, int n, int r, float *dst, ptrdiff_t ds,
+                        float *buf) {
+  vh_line_body(src, ss, n, r, dst, ds, buf, 1);
+}
+
+static void vh_line_min(const float *src, ptrdiff_t ss, int n, int r, float *dst, ptrdiff_t ds,
+                        float *buf) {
+  vh_line_body(src, ss, n, r, dst, ds, buf, 0);
+}
+
+static void vh_line(const float *src, ptrdiff_t ss, int n, int r, float *dst, ptrdiff_t ds,
+                    float *buf, int is_max) {
+  if (is_max)
+    vh_line_max(src, ss, n, r, dst, ds, buf);
+  else
+    vh_line_min(src, ss, n, r, dst, ds, buf);
 }
 
 typedef struct morph_job {

@@ -20,7 +20,9 @@
  *     The error is the larger of the data-to-curve and curve-to-data
  *     distances (both sampled, matched in order); in the middle half of a
  *     long straight edge the data must be followed within 0.5 px, so that
- *     straight sides do not wobble.  A fit whose controls lie on its chord
+ *     straight sides do not wobble, and a data point with its own smaller
+ *     tolerance (thin parts) within that (the curve's side: within the
+ *     smallest of the piece).  A fit whose controls lie on its chord
  *     becomes a line.
  *  3. Breadth-first search over the candidates in outline order for the
  *     fewest pieces each within tol, ties broken by the sum of squared
@@ -98,7 +100,9 @@ typedef struct fitter {
   unsigned char *strict; /* [N] 1 for data inside a long straight edge */
   float strict_w2;       /* (tol / STRICT_TOL)^2: weight of their squared errors */
   ft_point *qq; /* [2N] the data twice over, so that every piece's data is contiguous */
-  float *ww;    /* [2N] weights of their squared errors: strict_w2 where strict, else 1 */
+  float *ww;    /* [2N] weights of their squared errors: strict_w2 where strict, and
+                   (tol / tl)^2 where the point's own tolerance tl is smaller */
+  float *tw;    /* [2N] (tol / tl)^2 alone (1 where tl >= tol), for the curve's side */
   double *cum;  /* [2N] length of the data polyline qq from qq[0] */
   ft_point *buf; /* scratch: data and samples */
   segd *seg;
@@ -286,6 +290,13 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
       memcpy(d + 1, f->qq + q0, (size_t)m * sizeof *d);
       d[m + 1] = jb->p;
       e2 = ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop, f->seg);
+      if (f->pl->tl) {
+        /* the curve is held to the tightest tolerance of the data it spans */
+        float w = 1.0f;
+        for (k = 0; k < m; k++)
+          if (f->tw[q0 + k] > w) w = f->tw[q0 + k];
+        e2 *= sqrt((double)w);
+      }
     }
     out->err = (float)(e1 > e2 ? e1 : e2);
   }
@@ -544,10 +555,12 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
   mark_strict(pl, f.strict);
   f.qq = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.qq);
   f.ww = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.ww);
+  f.tw = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.tw);
   f.cum = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.cum);
-  if (!f.qq || !f.ww || !f.cum) {
+  if (!f.qq || !f.ww || !f.tw || !f.cum) {
     free(f.qq);
     free(f.ww);
+    free(f.tw);
     free(f.cum);
     free(f.strict);
     return FT_ERR_NOMEM;
@@ -556,6 +569,12 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
     const ft_point q = pl->q[k % pl->N];
     f.qq[k] = q;
     f.ww[k] = f.strict[k % pl->N] ? f.strict_w2 : 1.0f;
+    f.tw[k] = 1.0f;
+    if (pl->tl && pl->tl[k % pl->N] < tol) {
+      double ratio = tol / pl->tl[k % pl->N];
+      f.tw[k] = (float)(ratio * ratio);
+      if (f.tw[k] > f.ww[k]) f.ww[k] = f.tw[k];
+    }
     f.cum[k] = k ? f.cum[k - 1] + hypot(q.x - f.qq[k - 1].x, q.y - f.qq[k - 1].y) : 0.0;
   }
   if (pl->closed)
@@ -615,6 +634,7 @@ done:
   free(f.seg);
   free(f.qq);
   free(f.ww);
+  free(f.tw);
   free(f.cum);
   free(f.strict);
   free(prev);

@@ -36,15 +36,45 @@ typedef struct ft__poly {
   int *idx;             /* [K] data index of each vertex, increasing (cyclic when closed) */
   ft_point *P;          /* [K] vertex positions after adjustment */
   unsigned char *corner; /* [K] 1 where the outline turns sharply */
+  float *tl;            /* [N] each data point's own tolerance (px), or NULL: uniform */
 } ft__poly;
 
+/* What is known about a run's unit edges beyond their pixel corners, each
+ * array [n] with entry k for the edge v[k] -> v[k+1] (NULL: nothing). */
+typedef struct ft__runinfo {
+  const double *off; /* sub-pixel offset of the edge along its outward normal, px */
+  const float *tol;  /* tolerance at the edge's data point, px */
+} ft__runinfo;
+
 /* Build the polygon of a run: vertices where straight stretches (all data
- * within d pixels of a line, at most three step directions) meet, the fewest
- * such, moved to where the least-squares lines of their two edges cross;
- * corners classified with alphamax (see ft_fit_params).  Returns FT_OK or
- * FT_ERR_NOMEM (pl then holds nothing). */
+ * within d pixels of a line, or of the point's own tolerance where smaller,
+ * at most three step directions) meet, the fewest such, moved to where the
+ * least-squares lines of their two edges cross; corners classified with
+ * alphamax (see ft_fit_params).  ri (may be NULL) moves the data points off
+ * the edge midpoints and sets pl->tl.  Returns FT_OK or FT_ERR_NOMEM (pl
+ * then holds nothing). */
 ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double alphamax,
-                         ft__poly *pl);
+                         const ft__runinfo *ri, ft__poly *pl);
+
+/* Sub-pixel offsets go no further than this (px) from the pixel edge (fit.c
+ * says why). */
+#define FT__SUBPIXEL_MAX 0.25
+
+/* Where the image puts the edges of a staircase (subpixel.c). */
+typedef struct ft__edgesrc {
+  const ft_image *img;       /* same size as the label map the staircases came from */
+  double level;              /* threshold luminance, or < 0: midway between the labels */
+  const ft_label_info *info; /* [ninfo] mean colours of the labels */
+  int ninfo;
+} ft__edgesrc;
+
+/* off[k] for each unit edge k (v[k] -> v[(k+1) % n]) of a staircase whose
+ * inside is label inlabel and whose outside across edge k is outlabel[k]
+ * (NULL: label 0 everywhere): the edge's offset along its outward normal,
+ * at most lim[k] (NULL: FT__SUBPIXEL_MAX) px either way, 0 on the image border or where
+ * the labels' colours do not differ. */
+void ft__subpixel_offsets(const ft__edgesrc *es, const ft_point *v, int n, int inlabel,
+                          const int *outlabel, const float *lim, double *off);
 void ft__poly_free(ft__poly *pl);
 
 /* Lines and cubics through the polygon's corners that stay within tol of its

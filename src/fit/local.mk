@@ -4,7 +4,8 @@ libfigtrace_impl_la_SOURCES += \
 	src/fit/fit.c \
 	src/fit/polygon.c \
 	src/fit/bezier.c \
-	src/fit/stroke.c
+	src/fit/stroke.c \
+	src/fit/subpixel.c
 
 check_PROGRAMS += tests/unit/test_fit
 TESTS += tests/unit/test_fit

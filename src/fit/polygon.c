@@ -1,6 +1,8 @@
 /* src/fit/polygon.c - the polygon that follows the true edge of a pixel outline.
  *
- * The idea is that of Selinger's optimal polygon (P. Selinger, "Potrace: a
+ * The data are the midpoints of the unit edges, moved by sub-pixel
+ * offsets when the caller has them (ft__runinfo).  The idea is that of
+ * Selinger's optimal polygon (P. Selinger, "Potrace: a
  * polygon-based tracing algorithm", 2003, Sec. 2.2): a stretch of outline is
  * straight when one line passes close to all of it and it does not use all
  * four step directions; the polygon is the one with the fewest straight
@@ -10,7 +12,8 @@
  *
  *  1. Straightness (the "sleeve" test): from data point q[i], every later
  *     point q[k] at distance r > d confines the direction of an admissible
- *     line through q[i] to an interval of half-width asin(d / r); q[i]..q[j]
+ *     line through q[i] to an interval of half-width asin(d / r) (d the
+ *     smaller of the sleeve and q[k]'s own tolerance); q[i]..q[j]
  *     is straight while the intersection of those intervals contains the
  *     direction of q[j] and at most three step directions occur.  lon[i] is
  *     the furthest such j, found in one forward scan from i, made only for
@@ -42,6 +45,7 @@ void ft__poly_free(ft__poly *pl) {
   free(pl->idx);
   free(pl->P);
   free(pl->corner);
+  free(pl->tl);
   memset(pl, 0, sizeof *pl);
 }
 
@@ -70,9 +74,8 @@ static int in_arc(vec2 a, vec2 b, vec2 c) { return cross2(a, b) >= 0 && cross2(b
  * ends are that direction turned by -w and +w (cos w = sqrt(r^2 - d^2) / r,
  * sin w = d / r; the common factor 1 / r is dropped).  Every such arc is
  * under half a turn, so orders follow from cross products. */
-static int longest_straight(const ft__poly *pl, int i, double d) {
+static int longest_straight(const ft__poly *pl, int i, double d0) {
   const int N = pl->N;
-  const double d2 = d * d;
   int limit = pl->closed ? N - 1 : N - 1 - i;
   int off, best = 1, bounded = 0, dirs = 1 << pl->dir[i];
   vec2 lo = {0, 0}, hi = {0, 0};
@@ -81,7 +84,7 @@ static int longest_straight(const ft__poly *pl, int i, double d) {
   for (off = 1; off <= limit; off++) {
     int k = pl->closed ? (i + off) % N : i + off;
     vec2 v = {pl->q[k].x - o.x, pl->q[k].y - o.y};
-    double r2 = v.x * v.x + v.y * v.y;
+    double r2 = v.x * v.x + v.y * v.y, d = pl->tl && pl->tl[k] < d0 ? pl->tl[k] : d0, d2 = d * d;
     dirs |= 1 << pl->dir[k];
     if (dirs == 15) break;
     if (r2 <= 1e-18 || !bounded || in_arc(lo, v, hi)) best = off;
@@ -204,7 +207,7 @@ static ft_point project(ft_point p, ft_point c, ft_point u) {
 }
 
 ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double alphamax,
-                         ft__poly *pl) {
+                         const ft__runinfo *ri, ft__poly *pl) {
   int N, i, K, *lon = NULL, *tmp = NULL;
   memset(pl, 0, sizeof *pl);
   if (n < 1) return FT_ERR_INTERNAL;
@@ -216,20 +219,31 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
   lon = ft__calloc_n((size_t)N, sizeof *lon);
   tmp = ft__malloc_n((size_t)N + 1, sizeof *tmp);
   if (!pl->q || !pl->dir || !lon || !tmp) goto nomem;
+  if (ri && ri->tol) {
+    pl->tl = ft__malloc_n((size_t)N, sizeof *pl->tl);
+    if (!pl->tl) goto nomem;
+  }
 
-  /* data points: edge midpoints (and the fixed ends of an open run) */
+  /* data points: edge midpoints, moved along the outward normal (dy, -dx)
+   * by the sub-pixel offsets (and the fixed ends of an open run) */
   for (i = 0; i < n; i++) {
     ft_point a = v[i], b = v[closed ? (i + 1) % n : i + 1];
     int k = closed ? i : i + 1;
-    pl->q[k].x = 0.5 * (a.x + b.x);
-    pl->q[k].y = 0.5 * (a.y + b.y);
+    double o = ri && ri->off ? ri->off[i] : 0.0;
+    pl->q[k].x = 0.5 * (a.x + b.x) + o * (b.y - a.y);
+    pl->q[k].y = 0.5 * (a.y + b.y) - o * (b.x - a.x);
     pl->dir[k] = (unsigned char)step_dir(a, b);
+    if (pl->tl) pl->tl[k] = ri->tol[i];
   }
   if (!closed) {
     pl->q[0] = v[0];
     pl->dir[0] = pl->dir[1];
     pl->q[N - 1] = v[n];
     pl->dir[N - 1] = pl->dir[N - 2];
+    if (pl->tl) {
+      pl->tl[0] = pl->tl[1];
+      pl->tl[N - 1] = pl->tl[N - 2];
+    }
   }
 
   if (closed) {

@@ -38,9 +38,10 @@ ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const
 ft_status ft__read_check_size(ft_ctx *ctx, const char *name, const char *dom, uint64_t width,
                               uint64_t height, const ft_read_params *p);
 
-/* ft_image_new() with the message rewritten as "NAME: dom: ...". */
+/* ft_image_new() (compact: ft_image_new_u8()) with the message rewritten as
+ * "NAME: dom: ...". */
 ft_status ft__read_new_image(ft_ctx *ctx, const char *name, const char *dom, int width,
-                             int height, int channels, ft_image **out);
+                             int height, int channels, int compact, ft_image **out);
 
 /* Apply an EXIF/TIFF orientation (1..8, as in TIFF 6.0 tag 274: 1 = rows top
  * to bottom, columns left to right; 6 = the stored image must be turned 90

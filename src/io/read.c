@@ -22,6 +22,7 @@
 static const ft_read_params read_defaults = {
     .max_pixels = (uint64_t)1 << 30,
     .page = 0,
+    .compact = 0,
 };
 
 void ft_read_params_init(ft_read_params *p) {
@@ -81,8 +82,9 @@ ft_status ft__read_check_size(ft_ctx *ctx, const char *name, const char *dom, ui
 }
 
 ft_status ft__read_new_image(ft_ctx *ctx, const char *name, const char *dom, int width,
-                             int height, int channels, ft_image **out) {
-  ft_status st = ft_image_new(ctx, width, height, channels, out);
+                             int height, int channels, int compact, ft_image **out) {
+  ft_status st = compact ? ft_image_new_u8(ctx, width, height, channels, out)
+                         : ft_image_new(ctx, width, height, channels, out);
   if (st == FT_ERR_NOMEM)
     return ft__fail(ctx, st, "%s: %s: out of memory for %dx%d pixels", name, dom, width, height);
   if (st) return ft__fail(ctx, st, "%s: %s: cannot make a %dx%d image with %d channels", name,
@@ -113,7 +115,7 @@ ft_status ft__read_orient(ft_ctx *ctx, const char *name, const char *dom, ft_ima
   ft_status st;
   if (orientation < 2 || orientation > 8) return FT_OK;
   st = ft__read_new_image(ctx, name, dom, swap ? in->height : in->width,
-                          swap ? in->width : in->height, ch, &o);
+                          swap ? in->width : in->height, ch, 0, &o);
   if (st) return st;
   for (y = 0; y < in->height; y++)
     for (x = 0; x < in->width; x++) {

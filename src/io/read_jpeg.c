@@ -29,10 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jerror.h>
-#include <jpeglib.h>
-#include <libexif/exif-data.h>
-
+#include "dl/jpeg.h"
 #include "io/internal.h"
 
 typedef struct jpeg_fail {
@@ -124,6 +121,7 @@ ft_status ft__read_jpeg(ft_ctx *ctx, const unsigned char *data, size_t len, cons
   ft_status st;
 
   *out = NULL;
+  if ((st = ft__jpeg_require(ctx))) return st;
   memset(&cinfo, 0, sizeof cinfo);
   memset(&fail, 0, sizeof fail);
   cinfo.err = jpeg_std_error(&fail.pub);
@@ -178,7 +176,7 @@ ft_status ft__read_jpeg(ft_ctx *ctx, const unsigned char *data, size_t len, cons
   }
   {
     ft_image *im;
-    if ((st = ft__read_new_image(ctx, name, "jpeg", (int)w, (int)h, channels, &im))) {
+    if ((st = ft__read_new_image(ctx, name, "jpeg", (int)w, (int)h, channels, 0, &im))) {
       jpeg_destroy_decompress(&cinfo);
       free(line);
       return st;

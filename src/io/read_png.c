@@ -10,7 +10,10 @@
  * entries are 8-bit, so palette images record bit_depth 8; a palette index
  * beyond the palette is an error.  Gamma and colour-space chunks are not
  * applied: samples are returned as stored.  pHYs with the metre unit gives
- * the pixel size (1e6 / pixels-per-metre micrometres).
+ * the pixel size (1e6 / pixels-per-metre micrometres).  With
+ * ft_read_params.compact, sources of up to 8 bits give an FT_STORAGE_U8
+ * image holding the same values (v / (2^b - 1) as the byte v * 255 / (2^b - 1));
+ * without a palette or tRNS libpng then decodes straight into the image.
  *
  * libpng reports errors by longjmp: everything allocated while it may jump
  * is held in volatile locals and released on the one error path.  The
@@ -66,7 +69,8 @@ ft_status ft__read_png(ft_ctx *ctx, const unsigned char *data, size_t len, const
   png_bytepp volatile rows = NULL;
   ft_image *volatile img = NULL;
   png_uint_32 w, h;
-  int depth, ctype, interlace, channels, in_ch, has_trns, ch;
+  int depth, ctype, interlace, channels, in_ch, has_trns, ch, compact, direct;
+  unsigned mul;
   size_t rowbytes, total, y;
   png_bytep trns_alpha = NULL;
   int num_trns = 0;
@@ -145,22 +149,48 @@ ft_status ft__read_png(ft_ctx *ctx, const unsigned char *data, size_t len, const
     png_destroy_read_struct(&png, &info, NULL);
     return ft__fail(ctx, FT_ERR_TOOBIG, "%s: png: image too large", name);
   }
-  raw = malloc(total ? total : 1);
+  compact = p && p->compact && depth <= 8;
+  /* compact gray, gray+alpha, RGB or RGBA without tRNS: libpng writes the
+   * rows straight into the image, with no intermediate copy */
+  direct = compact && ctype != PNG_COLOR_TYPE_PALETTE && !has_trns &&
+           rowbytes == (size_t)w * (size_t)channels;
+  if (direct) {
+    ft_image *im;
+    st = ft__read_new_image(ctx, name, "png", (int)w, (int)h, channels, 1, &im);
+    if (st) {
+      png_destroy_read_struct(&png, &info, NULL);
+      return st;
+    }
+    img = im;
+  } else {
+    raw = malloc(total ? total : 1);
+  }
   rows = ft__malloc_n(h, sizeof *rows);
-  if (!raw || !rows) {
+  if ((!direct && !raw) || !rows) {
     png_destroy_read_struct(&png, &info, NULL);
     free(rows);
     free(raw);
+    ft_image_free(img);
     return ft__fail(ctx, FT_ERR_NOMEM, "%s: png: out of memory for %ux%u pixels", name,
                     (unsigned)w, (unsigned)h);
   }
-  for (y = 0; y < h; y++) rows[y] = raw + y * rowbytes;
+  for (y = 0; y < h; y++) rows[y] = (direct ? img->data8 : raw) + y * rowbytes;
   png_read_image(png, rows);
   png_read_end(png, NULL);
 
+  /* compact: a b-bit sample v is the byte v * 255 / (2^b - 1), whose value
+   * v * (255 / (2^b - 1)) / 255.0f is the float v / (2^b - 1) itself */
+  mul = depth <= 8 ? 255u / ((1u << depth) - 1u) : 1u;
+  if (direct) {
+    if (mul != 1) {
+      size_t i, n = total;
+      for (i = 0; i < n; i++) img->data8[i] = (uint8_t)(img->data8[i] * mul);
+    }
+    goto meta;
+  }
   {
     ft_image *im;
-    st = ft__read_new_image(ctx, name, "png", (int)w, (int)h, channels, &im);
+    st = ft__read_new_image(ctx, name, "png", (int)w, (int)h, channels, compact, &im);
     if (st) {
       png_destroy_read_struct(&png, &info, NULL);
       free(rows);
@@ -172,9 +202,10 @@ ft_status ft__read_png(ft_ctx *ctx, const unsigned char *data, size_t len, const
   maxv = (float)((1u << depth) - 1u);
   for (y = 0; y < h; y++) {
     const unsigned char *row = rows[y];
-    float *d = img->data + (size_t)y * w * channels;
+    float *d = compact ? NULL : img->data + (size_t)y * w * channels;
+    uint8_t *d8 = compact ? img->data8 + (size_t)y * w * channels : NULL;
     size_t x;
-    for (x = 0; x < w; x++, d += channels) {
+    for (x = 0; x < w; x++) {
       if (ctype == PNG_COLOR_TYPE_PALETTE) {
         unsigned idx = row[x];
         if ((int)idx >= num_palette) {
@@ -186,13 +217,25 @@ ft_status ft__read_png(ft_ctx *ctx, const unsigned char *data, size_t len, const
                           "%s: png: palette index %u out of range (palette has %d entries)",
                           name, idx, num_palette);
         }
-        d[0] = palette[idx].red / 255.0f;
-        d[1] = palette[idx].green / 255.0f;
-        d[2] = palette[idx].blue / 255.0f;
-        if (has_trns) d[3] = (int)idx < num_trns ? trns_alpha[idx] / 255.0f : 1.0f;
+        if (compact) {
+          d8[0] = palette[idx].red;
+          d8[1] = palette[idx].green;
+          d8[2] = palette[idx].blue;
+          if (has_trns) d8[3] = (int)idx < num_trns ? trns_alpha[idx] : 255;
+          d8 += channels;
+        } else {
+          d[0] = palette[idx].red / 255.0f;
+          d[1] = palette[idx].green / 255.0f;
+          d[2] = palette[idx].blue / 255.0f;
+          if (has_trns) d[3] = (int)idx < num_trns ? trns_alpha[idx] / 255.0f : 1.0f;
+          d += channels;
+        }
         continue;
       }
-      for (ch = 0; ch < in_ch; ch++) d[ch] = sample_at(row, x * in_ch + ch, depth) / maxv;
+      if (compact)
+        for (ch = 0; ch < in_ch; ch++) d8[ch] = (uint8_t)(row[x * in_ch + ch] * mul);
+      else
+        for (ch = 0; ch < in_ch; ch++) d[ch] = sample_at(row, x * in_ch + ch, depth) / maxv;
       if (has_trns) {
         int transparent;
         if (ctype == PNG_COLOR_TYPE_GRAY)
@@ -201,10 +244,18 @@ ft_status ft__read_png(ft_ctx *ctx, const unsigned char *data, size_t len, const
           transparent = sample_at(row, 3 * x, depth) == trns_color->red &&
                         sample_at(row, 3 * x + 1, depth) == trns_color->green &&
                         sample_at(row, 3 * x + 2, depth) == trns_color->blue;
-        d[in_ch] = transparent ? 0.0f : 1.0f;
+        if (compact)
+          d8[in_ch] = transparent ? 0 : 255;
+        else
+          d[in_ch] = transparent ? 0.0f : 1.0f;
       }
+      if (compact)
+        d8 += channels;
+      else
+        d += channels;
     }
   }
+meta:
   img->bit_depth = ctype == PNG_COLOR_TYPE_PALETTE ? 8 : depth;
   {
     png_uint_32 rx, ry;

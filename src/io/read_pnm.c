@@ -117,7 +117,7 @@ static ft_status pam_header(ft_ctx *ctx, pnm_in *in, const char *name, uint32_t 
 ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const char *name,
                        const ft_read_params *p, ft_image **out) {
   pnm_in in = {data, len, 2};
-  int kind = data[1] - '0', r, ascii = kind <= 3;
+  int kind = data[1] - '0', r, ascii = kind <= 3, compact;
   uint32_t w = 0, h = 0, maxval = 1, depth = 1;
   ft_image *img;
   ft_status st;
@@ -147,17 +147,32 @@ ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const
                       name);
     in.pos++;
   }
-  if ((st = ft__read_new_image(ctx, name, "pnm", (int)w, (int)h, (int)depth, &img))) return st;
+  /* compact when every sample value v / maxval is a byte's b / 255 */
+  compact = p && p->compact && 255 % maxval == 0;
+  if ((st = ft__read_new_image(ctx, name, "pnm", (int)w, (int)h, (int)depth, compact, &img)))
+    return st;
   img->bit_depth = kind == 1 || kind == 4 ? 1 : depth_for(maxval);
   n = (size_t)w * h * depth;
 
   if (kind == 4) {
     size_t rowbytes = ((size_t)w + 7) / 8, y, x;
+    uint8_t expand[256][8]; /* compact: the 8 pixels of each packed byte */
     if (rowbytes * h > in.len - in.pos) goto truncated;
+    if (compact) {
+      int b, k;
+      for (b = 0; b < 256; b++)
+        for (k = 0; k < 8; k++) expand[b][k] = (b >> (7 - k) & 1) ? 0 : 255; /* 1 is black */
+    }
     for (y = 0; y < h; y++) {
       const unsigned char *row = in.b + in.pos + y * rowbytes;
-      for (x = 0; x < w; x++)
-        img->data[y * w + x] = (row[x >> 3] >> (7 - (x & 7)) & 1) ? 0.0f : 1.0f;
+      if (compact) {
+        uint8_t *d = img->data8 + y * w;
+        for (x = 0; x + 8 <= w; x += 8) memcpy(d + x, expand[row[x >> 3]], 8);
+        for (; x < w; x++) d[x] = (row[x >> 3] >> (7 - (x & 7)) & 1) ? 0 : 255;
+      } else {
+        for (x = 0; x < w; x++)
+          img->data[y * w + x] = (row[x >> 3] >> (7 - (x & 7)) & 1) ? 0.0f : 1.0f;
+      }
     }
   } else if (kind == 1) {
     for (i = 0; i < n; i++) {
@@ -168,7 +183,10 @@ ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const
         return ft__fail(ctx, FT_ERR_FORMAT, "%s: pnm: bad bit '%c' in PBM data", name,
                         in.b[in.pos] >= 32 && in.b[in.pos] < 127 ? in.b[in.pos] : '?');
       }
-      img->data[i] = in.b[in.pos++] == '1' ? 0.0f : 1.0f;
+      if (compact)
+        img->data8[i] = in.b[in.pos++] == '1' ? 0 : 255;
+      else
+        img->data[i] = in.b[in.pos++] == '1' ? 0.0f : 1.0f;
     }
   } else {
     int wide = maxval > 255;
@@ -194,7 +212,10 @@ ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const
         return ft__fail(ctx, FT_ERR_FORMAT, "%s: pnm: sample %u above maxval %u", name,
                         (unsigned)v, (unsigned)maxval);
       }
-      img->data[i] = (float)v / scale;
+      if (compact)
+        img->data8[i] = (uint8_t)(v * (255 / maxval));
+      else
+        img->data[i] = (float)v / scale;
     }
   }
   *out = img;

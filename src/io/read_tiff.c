@@ -34,8 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <tiffio.h>
-
+#include "dl/tiff.h"
 #include "io/internal.h"
 
 typedef struct tiff_src {
@@ -335,7 +334,7 @@ static ft_status decode_dir(ft_ctx *ctx, TIFF *tif, tiff_src *src, const char *n
     assoc = extra[0] == EXTRASAMPLE_ASSOCALPHA;
   }
   channels = (t.palette ? 3 : t.ncolor) + (t.alpha_s >= 0);
-  if ((st = ft__read_new_image(ctx, name, "tiff", (int)w, (int)h, channels, &img))) return st;
+  if ((st = ft__read_new_image(ctx, name, "tiff", (int)w, (int)h, channels, 0, &img))) return st;
   t.img = img;
   nplanes = planar == PLANARCONFIG_SEPARATE ? spp : 1;
 
@@ -414,6 +413,7 @@ ft_status ft__read_tiff(ft_ctx *ctx, const unsigned char *data, size_t len, cons
   ft_status st;
 
   *out = NULL;
+  if ((st = ft__tiff_require(ctx))) return st;
   memset(&src, 0, sizeof src);
   src.data = data;
   src.len = len;

@@ -74,14 +74,6 @@ void ft__sigmoid(float *x, size_t n);
 /* PyTorch's [cin][cout][2][2] transposed-conv weight to ft__convt2x2's [cout*4][cin]. */
 void ft__convt_weight_pack(const float *pt, int cin, int cout, float *packed);
 
-/* Fork-join pool of nthreads (the caller counts as one).  NULL works as a
- * pool of one.  OUT: *out, free with ft__pool_free(). */
-typedef struct ft__pool ft__pool;
-ft_status ft__pool_new(ft_ctx *ctx, int nthreads, ft__pool **out);
-void ft__pool_free(ft__pool *p);
-int ft__pool_size(const ft__pool *p);
-/* Call fn(arg, item, thread) for every item in [0, items), thread in
- * [0, ft__pool_size(p)), and return when all calls have returned. */
-void ft__pool_run(ft__pool *p, void (*fn)(void *arg, int item, int thread), void *arg, int items);
+/* The fork-join pool the operators run on (ft__pool) is in core/internal.h. */
 
 #endif

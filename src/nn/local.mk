@@ -4,7 +4,6 @@ libfigtrace_impl_la_SOURCES += \
 	src/nn/model.h \
 	src/nn/ops.c \
 	src/nn/load.c \
-	src/nn/pool.c \
 	src/nn/run.c
 
 figtraceinc_HEADERS += include/figtrace/nn.h
@@ -19,5 +18,5 @@ tests_unit_test_nn_LDADD = $(TEST_LDADD)
 check_PROGRAMS += tools/bench/unet/unetbench
 tools_bench_unet_unetbench_SOURCES = tools/bench/unet/unetbench.c
 tools_bench_unet_unetbench_CPPFLAGS = $(TEST_CPPFLAGS)
-tools_bench_unet_unetbench_LDADD = libfigtrace_impl.la $(FT_DEP_LIBS)
+tools_bench_unet_unetbench_LDADD = libfigtrace_impl.la $(OPENBLAS_LIBS) $(FT_DEP_LIBS)
 CLEANFILES += tools/bench/unet/unetbench

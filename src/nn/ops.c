@@ -15,11 +15,11 @@
  */
 #include "config.h"
 
-#include <cblas.h>
 #include <float.h>
 #include <math.h>
 #include <string.h>
 
+#include "dl/blas.h"
 #include "nn/internal.h"
 
 static int band_rows(int cin, int h, int w) {

@@ -26,12 +26,12 @@
  */
 #include "config.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dl/blas.h"
 #include "nn/model.h"
 
 static const ft_model_params default_params = {
@@ -484,6 +484,7 @@ ft_status ft_model_run(ft_ctx *ctx, const ft_model *m, const ft_image *image,
   ft_status st;
   *out = NULL;
   if (!m || !image || !image->data) return ft__fail(ctx, FT_ERR_INVAL, "unet: no model or image");
+  if ((st = ft__blas_require(ctx))) return st;
   a = &m->info;
   if (params)
     P = *params;

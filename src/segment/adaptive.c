@@ -25,6 +25,7 @@
 
 #include "denoise/internal.h"
 #include "figtrace/thresholds.h"
+#include "segment/internal.h"
 
 static const ft_adaptive_params adaptive_defaults = {FT_ADAPTIVE_SAUVOLA, 25, 0.2, 0.5,
                                                      FT_POLARITY_DARK};
@@ -40,7 +41,7 @@ static ft_status quantised_gray(ft_ctx *ctx, const ft_image *in, uint16_t **q) {
   size_t i, n = (size_t)in->width * in->height;
   ft_status st;
   *q = NULL;
-  if (in->channels != 1) {
+  if (in->channels != 1 || !in->data) { /* colour or compact: a float gray copy */
     if ((st = ft_image_to_gray(ctx, in, &g))) return st;
     src = g;
   }
@@ -58,9 +59,8 @@ static ft_status quantised_gray(ft_ctx *ctx, const ft_image *in, uint16_t **q) {
   return FT_OK;
 }
 
-/* A two-label map from mask (1 = ink), with mean colours from in. */
-static ft_status mask_labels(ft_ctx *ctx, const ft_image *in, const uint8_t *mask,
-                             ft_labels **out) {
+ft_status ft__mask_labels(ft_ctx *ctx, const ft_image *in, const uint8_t *mask,
+                          ft_labels **out) {
   ft_labels *lab;
   double sum[2][3] = {{0, 0, 0}, {0, 0, 0}};
   size_t i, n = (size_t)in->width * in->height;
@@ -76,10 +76,10 @@ static ft_status mask_labels(ft_ctx *ctx, const ft_image *in, const uint8_t *mas
   }
   /* mean colours: gray sources give equal R, G and B */
   for (i = 0; i < n; i++) {
-    const float *px = in->data + i * c;
+    size_t o = i * c; /* float or compact samples alike */
     l = mask[i] != 0;
-    sum[l][0] += px[0];
-    if (c >= 3) sum[l][1] += px[1], sum[l][2] += px[2];
+    sum[l][0] += ft_image_sample(in, o);
+    if (c >= 3) sum[l][1] += ft_image_sample(in, o + 1), sum[l][2] += ft_image_sample(in, o + 2);
   }
   if (c < 3)
     for (l = 0; l < 2; l++) sum[l][1] = sum[l][2] = sum[l][0];
@@ -234,7 +234,7 @@ ft_status ft_adaptive_threshold(ft_ctx *ctx, const ft_image *in, const ft_adapti
   *out = NULL;
   if (!mask) return ft__nomem(ctx, "threshold");
   st = adaptive_run(ctx, in, p, NULL, mask);
-  if (!st) st = mask_labels(ctx, in, mask, out);
+  if (!st) st = ft__mask_labels(ctx, in, mask, out);
   free(mask);
   return st;
 }
@@ -260,7 +260,7 @@ ft_status ft_hysteresis_threshold(ft_ctx *ctx, const ft_image *in, const ft_hyst
   if (p->connectivity != 4 && p->connectivity != 8)
     return ft__fail(ctx, FT_ERR_INVAL, "threshold: connectivity=%d (4 or 8)", p->connectivity);
   light = p->polarity == FT_POLARITY_LIGHT;
-  if (in->channels != 1) {
+  if (in->channels != 1 || !in->data) { /* colour or compact: a float gray copy */
     if ((st = ft_image_to_gray(ctx, in, &g))) return st;
     src = g;
   }
@@ -294,7 +294,7 @@ ft_status ft_hysteresis_threshold(ft_ctx *ctx, const ft_image *in, const ft_hyst
       }
   }
   for (i = 0; i < n; i++) mask[i] = mask[i] == 2;
-  st = mask_labels(ctx, in, mask, out);
+  st = ft__mask_labels(ctx, in, mask, out);
 done:
   free(mask), free(stack);
   ft_image_free(g);

@@ -27,4 +27,11 @@ void ft__pixel_rgb(const ft_image *in, size_t i, double rgb[3]);
 /* sRGB-encoded rgb in [0,1] to CIELAB (D65 white, L in 0..100). */
 void ft__rgb_to_lab(const double rgb[3], double lab[3]);
 
+/* A two-label map (0 background, 1 FT_CLASS_INK) from mask (n bytes, 1 =
+ * ink) with in's size, areas and mean colours from in (alpha not
+ * composited), and in's pixel size.  Used by the local thresholds.
+ * OUT: caller frees with ft_labels_free(). */
+ft_status ft__mask_labels(ft_ctx *ctx, const ft_image *in, const uint8_t *mask,
+                          ft_labels **out);
+
 #endif

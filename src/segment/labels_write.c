@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <tiffio.h>
 
+#include "dl/tiff.h"
 #include "segment/nn_internal.h"
 
 static int has_ext(const char *path, const char *ext) {
@@ -76,10 +76,11 @@ static ft_status write_png(ft_ctx *ctx, const ft_labels *lab, ft_sink *sink, con
                PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
   for (y = 0; y < lab->height; y++) {
-    const int32_t *src = lab->label + (size_t)y * lab->width;
+    size_t o = (size_t)y * lab->width;
     for (x = 0; x < lab->width; x++) {
-      row[2 * x] = (unsigned char)(src[x] >> 8);
-      row[2 * x + 1] = (unsigned char)(src[x] & 0xff);
+      int32_t v = ft_labels_get(lab, o + (size_t)x);
+      row[2 * x] = (unsigned char)(v >> 8);
+      row[2 * x + 1] = (unsigned char)(v & 0xff);
     }
     png_write_row(png, row);
   }
@@ -159,6 +160,7 @@ static ft_status write_tiff(ft_ctx *ctx, const ft_labels *lab, ft_sink *sink, co
   uint16_t *row;
   int x, y, ok;
   ft_status st = FT_OK;
+  if ((st = ft__tiff_require(ctx))) return st;
   memset(&m, 0, sizeof m);
   opts = TIFFOpenOptionsAlloc();
   if (!opts) return ft__nomem(ctx, "labels");
@@ -191,8 +193,8 @@ static ft_status write_tiff(ft_ctx *ctx, const ft_labels *lab, ft_sink *sink, co
          TIFFSetField(t, TIFFTAG_XRESOLUTION, (float)(1e4 / lab->pixel_w)) &&
          TIFFSetField(t, TIFFTAG_YRESOLUTION, (float)(1e4 / lab->pixel_h));
   for (y = 0; ok && y < lab->height; y++) {
-    const int32_t *src = lab->label + (size_t)y * lab->width;
-    for (x = 0; x < lab->width; x++) row[x] = (uint16_t)src[x];
+    size_t o = (size_t)y * lab->width;
+    for (x = 0; x < lab->width; x++) row[x] = (uint16_t)ft_labels_get(lab, o + (size_t)x);
     ok = TIFFWriteScanline(t, row, (uint32_t)y, 0) == 1;
   }
   free(row);
@@ -212,7 +214,7 @@ ft_status ft_labels_write(ft_ctx *ctx, const ft_labels *lab, const char *path) {
   size_t i, n;
   ft_sink *sink = NULL;
   ft_status st, cst;
-  if (!lab || !lab->label || !path || !*path)
+  if (!lab || (!lab->label && !lab->label8) || !path || !*path)
     return ft__fail(ctx, FT_ERR_INVAL, "labels: no labels or no path");
   png = has_ext(path, ".png");
   if (!png && !has_ext(path, ".tif") && !has_ext(path, ".tiff"))

@@ -21,9 +21,15 @@
 #include "segment/internal.h"
 
 void ft__pixel_rgb(const ft_image *in, size_t i, double rgb[3]) {
-  const float *s = in->data + i * (size_t)in->channels;
+  float s[4] = {0.0f, 0.0f, 0.0f, 0.0f};
   double a = 1.0;
   int c;
+  if (in->data8) {
+    const uint8_t *b = in->data8 + i * (size_t)in->channels;
+    for (c = 0; c < in->channels; c++) s[c] = ft__u8_float[b[c]];
+  } else {
+    memcpy(s, in->data + i * (size_t)in->channels, (size_t)in->channels * sizeof *s);
+  }
   switch (in->channels) {
     case 1: rgb[0] = rgb[1] = rgb[2] = s[0]; break;
     case 2: rgb[0] = rgb[1] = rgb[2] = s[0]; a = s[1]; break;
@@ -42,7 +48,7 @@ void ft__labels_summarise(ft_labels *lab, const ft_image *in) {
   if (sum)
     for (i = 0; i < n; i++) {
       double rgb[3];
-      int32_t v = lab->label[i];
+      int32_t v = ft_labels_get(lab, i);
       ft__pixel_rgb(in, i, rgb);
       for (c = 0; c < 3; c++) sum[(size_t)v * 3 + c] += rgb[c];
     }

@@ -22,13 +22,15 @@ typedef struct threshold_spec {
   int window;
   double k, range, low, high;
   int ink; /* an ft_polarity */
+  double sigma, fraction;
+  int core;
 } threshold_spec;
 
 static const char *const ink_words[] = {"auto", "dark", "light", NULL};
 
 #define INK_ARG                                                                         \
   {"ink", FT_ARG_CHOICE, offsetof(threshold_spec, ink), 0, 0, 0,                        \
-   "which side is ink (auto: global methods the minority, others dark)",       \
+   "which side is ink (auto: global methods and midpoint the minority, others dark)", \
    ink_words}
 
 static const ft_spec_arg global_args[] = {INK_ARG};
@@ -59,6 +61,16 @@ static const ft_spec_arg hysteresis_args[] = {
     INK_ARG,
 };
 
+static const ft_spec_arg midpoint_args[] = {
+    {"sigma", FT_ARG_DOUBLE, offsetof(threshold_spec, sigma), 0.5, 200, 8,
+     "scale in pixels of the local paper and ink levels", NULL},
+    {"core", FT_ARG_INT, offsetof(threshold_spec, core), 0, 20, 1,
+     "ink level from first-guess ink eroded by this radius", NULL},
+    {"f", FT_ARG_DOUBLE, offsetof(threshold_spec, fraction), 0.05, 0.95, 0.5,
+     "threshold position from paper (0) to ink (1) level", NULL},
+    INK_ARG,
+};
+
 static const char *odd_window(const void *p) {
   return ((const threshold_spec *)p)->window % 2 ? NULL : "w must be odd";
 }
@@ -84,10 +96,13 @@ static const ft_spec_kind methods[] = {
      NARGS(niblack_args), odd_window},
     {"hysteresis", "two thresholds: weak pixels kept where linked to strong ones",
      sizeof(threshold_spec), hysteresis_args, NARGS(hysteresis_args), low_high},
+    {"midpoint", "local: half way between local paper and ink levels (pencil, blurred strokes)",
+     sizeof(threshold_spec), midpoint_args, NARGS(midpoint_args), NULL},
 };
 
-static const int method_of_kind[] = {FT_THRESH_OTSU,    FT_THRESH_LI,      FT_THRESH_TRIANGLE,
-                                     FT_THRESH_SAUVOLA, FT_THRESH_NIBLACK, FT_THRESH_HYSTERESIS};
+static const int method_of_kind[] = {FT_THRESH_OTSU,    FT_THRESH_LI,         FT_THRESH_TRIANGLE,
+                                     FT_THRESH_SAUVOLA, FT_THRESH_NIBLACK,    FT_THRESH_HYSTERESIS,
+                                     FT_THRESH_MIDPOINT};
 
 #define NMETHODS NARGS(methods)
 
@@ -143,6 +158,9 @@ ft_status ft_segment_params_parse(ft_ctx *ctx, const char *text, ft_segment_para
       break;
     case FT_THRESH_HYSTERESIS:
       p->low = t->low, p->high = t->high;
+      break;
+    case FT_THRESH_MIDPOINT:
+      p->sigma = t->sigma, p->core = t->core, p->fraction = t->fraction;
       break;
     default: break;
   }

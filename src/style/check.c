@@ -19,8 +19,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +27,7 @@
 #include <strings.h>
 
 #include "core/internal.h"
+#include "dl/xml.h"
 
 #define REL_TOL 0.005 /* values within 0.5% of a limit pass */
 
@@ -464,11 +463,13 @@ ft_status ft_check_svg(ft_ctx *ctx, const char *data, size_t len, const char *na
   xmlNodePtr root;
   walker w;
   props pr;
+  ft_status st;
   if (nfindings) *nfindings = 0;
   if (!name) name = "svg";
   if (!data || len > (size_t)0x7FFFFFFF)
     return ft__fail(ctx, FT_ERR_INVAL, "%s: check: no data or too large", name);
   if (!j) j = ft_journal_find("none");
+  if ((st = ft__xml_require(ctx))) return st;
   xmlInitParser();
   doc = xmlReadMemory(data, (int)len, name, NULL,
                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);

@@ -1220,7 +1220,8 @@ static ft_status trace_label(work *wk, const ft_labels *in, int32_t L, int x0, i
     goto nomem;
   for (y = y0; y <= y1; y++)
     for (x = x0; x <= x1; x++)
-      wk->ink[(size_t)(y - y0 + 1) * w + (x - x0 + 1)] = in->label[(size_t)y * in->width + x] == L;
+      wk->ink[(size_t)(y - y0 + 1) * w + (x - x0 + 1)] =
+          ft_labels_get(in, (size_t)y * in->width + x) == L;
   distance(wk);
   thin(wk);
   if (blobmap) {
@@ -1294,8 +1295,8 @@ ft_status ft__trace_centerline(ft_ctx *ctx, const ft_labels *in, const ft_trace_
   ft_status st;
 
   *out = NULL;
-  if (!in || !in->label || in->width < 1 || in->height < 1 || in->nlabels < 1 ||
-      in->width > FT_MAX_DIMENSION || in->height > FT_MAX_DIMENSION)
+  if (!in || (!in->label && !in->label8) || in->width < 1 || in->height < 1 ||
+      in->nlabels < 1 || in->width > FT_MAX_DIMENSION || in->height > FT_MAX_DIMENSION)
     return ft__fail(ctx, FT_ERR_INVAL, "trace: invalid label map");
   if (!(p->stroke_width >= 0) || !(p->stroke_width < 1e6))
     return ft__fail(ctx, FT_ERR_INVAL, "trace: stroke_width %g out of range", p->stroke_width);
@@ -1323,7 +1324,7 @@ ft_status ft__trace_centerline(ft_ctx *ctx, const ft_labels *in, const ft_trace_
     box[4 * i + 2] = box[4 * i + 3] = -1;
   }
   for (i = 0; (size_t)i < npix; i++) {
-    int32_t L = in->label[i];
+    int32_t L = ft_labels_get(in, (size_t)i);
     int x = i % in->width, y = i / in->width;
     if (L < 0 || L >= n) {
       free(box);

@@ -54,6 +54,10 @@
  * label's holes, and stops at the top of them, so labels without holes
  * (most labels of a speckled multi-label map) cost nothing.
  *
+ * A compact label map (one byte per pixel) is read in place.  The scan
+ * compares the rows above and below eight bytes at a time and stops only
+ * where they differ.
+ *
  * Parent links stay within a label: a label-2 region inside a hole of a
  * label-1 region is top level for label 2.  Labels are traced independently
  * against everything else, so regions of different labels that share a
@@ -91,7 +95,8 @@ static const int ar_dx[4] = {0, -1, -1, 0}, ar_dy[4] = {0, 0, -1, -1};
 typedef struct tracer {
   ft_ctx *ctx;
   const ft_labels *in;
-  const int32_t *lab; /* [h][w] */
+  const int32_t *lab; /* [h][w], or NULL for a compact map */
+  const uint8_t *lab8; /* [h][w] of a compact map, else NULL */
   int w, h;
   uint64_t *seen_e;   /* [(h+1) * w] bits: horizontal edge walked eastward */
   uint64_t *seen_w;   /* [(h+1) * w] bits: horizontal edge walked westward */
@@ -105,9 +110,14 @@ typedef struct tracer {
 static inline int bit_get(const uint64_t *b, size_t i) { return (int)((b[i >> 6] >> (i & 63)) & 1u); }
 static inline void bit_set(uint64_t *b, size_t i) { b[i >> 6] |= (uint64_t)1 << (i & 63); }
 
+/* Label of pixel i (= y * w + x), either storage. */
+static inline int32_t lab_at(const tracer *t, size_t i) {
+  return t->lab ? t->lab[i] : (int32_t)t->lab8[i];
+}
+
 static inline int is_label(const tracer *t, int x, int y, int32_t L) {
   return (unsigned)x < (unsigned)t->w && (unsigned)y < (unsigned)t->h &&
-         t->lab[(size_t)y * (size_t)t->w + (size_t)x] == L;
+         lab_at(t, (size_t)y * (size_t)t->w + (size_t)x) == L;
 }
 
 /* New direction at corner (x, y) for a walk arriving in direction d. */
@@ -183,27 +193,77 @@ static ft_status check_row(const tracer *t, const int32_t *row, int y) {
                   (long)row[x], x, y, t->in->nlabels - 1);
 }
 
+/* The first x >= x0 (< w) where rows a and b of elem-byte labels differ, or
+ * w: eight bytes compared at a time, as most of a page is the same label
+ * above and below. */
+static inline int next_diff(const void *a, const void *b, int x, int w, int elem) {
+  const unsigned char *pa = a, *pb = b;
+  int step = 8 / elem;
+  while (x + step <= w) {
+    uint64_t u, v;
+    memcpy(&u, pa + (size_t)x * elem, 8);
+    memcpy(&v, pb + (size_t)x * elem, 8);
+    if (u != v) break;
+    x += step;
+  }
+  if (elem == 1)
+    while (x < w && pa[x] == pb[x]) x++;
+  else
+    while (x < w && ((const int32_t *)a)[x] == ((const int32_t *)b)[x]) x++;
+  return x;
+}
+
+/* Fail unless every byte of compact row y is below nlabels.  The bytes are
+ * OR-ed eight at a time first: no byte exceeds the OR of all, so an OR below
+ * nlabels (always so for a 0/1 map) settles it without a per-byte maximum. */
+static ft_status check_row8(const tracer *t, const uint8_t *row, int y) {
+  unsigned hi = 0;
+  uint64_t acc = 0;
+  int x;
+  if (t->in->nlabels >= 256) return FT_OK;
+  for (x = 0; x + 8 <= t->w; x += 8) {
+    uint64_t v;
+    memcpy(&v, row + x, 8);
+    acc |= v;
+  }
+  for (; x < t->w; x++) acc |= row[x];
+  for (x = 0; x < 8; x++) hi |= (unsigned)(acc >> (8 * x)) & 255u;
+  if ((int)hi < t->in->nlabels) return FT_OK;
+  for (hi = 0, x = 0; x < t->w; x++) hi = row[x] > hi ? row[x] : hi;
+  if ((int)hi < t->in->nlabels) return FT_OK;
+  for (x = 0; row[x] < t->in->nlabels; x++) continue;
+  return ft__fail(t->ctx, FT_ERR_INVAL, "trace: label %d at (%d,%d) out of range 0..%d",
+                  (int)row[x], x, y, t->in->nlabels - 1);
+}
+
 /* Stage 1: scan the horizontal edge rows and trace every loop at its first edge. */
 static ft_status scan(tracer *t) {
-  int32_t *zero;
-  int x, y, w = t->w, h = t->h;
+  void *zero;
+  int x, y, w = t->w, h = t->h, elem = t->lab ? 4 : 1;
   ft_status st = FT_OK;
 
-  zero = ft__calloc_n((size_t)w, sizeof *zero);
+  zero = ft__calloc_n((size_t)w, (size_t)elem);
   if (!zero) return ft__nomem(t->ctx, "trace");
   for (y = 0; y <= h && !st; y++) {
-    const int32_t *above = y > 0 ? t->lab + (size_t)(y - 1) * w : zero;
-    const int32_t *below = y < h ? t->lab + (size_t)y * w : zero;
+    const void *above, *below;
     size_t row = (size_t)y * (size_t)w;
+    if (t->lab) {
+      above = y > 0 ? (const void *)(t->lab + row - w) : zero;
+      below = y < h ? (const void *)(t->lab + row) : zero;
+    } else {
+      above = y > 0 ? (const void *)(t->lab8 + row - w) : zero;
+      below = y < h ? (const void *)(t->lab8 + row) : zero;
+    }
     t->fraction = (double)y / (h + 1);
     if ((y & 15) == 0 && (st = ft__progress(t->ctx, 0.9 * t->fraction))) break;
     /* Labels are checked a row at a time, before any loop starts in that
      * row: a loop indexes per-label data only with the label it starts
      * with, and only compares the rows below for equality. */
-    if (y < h && (st = check_row(t, below, y))) break;
-    for (x = 0; x < w; x++) {
-      int32_t a = above[x], b = below[x];
-      if (a == b) continue;
+    if (y < h && (st = t->lab ? check_row(t, below, y) : check_row8(t, below, y))) break;
+    for (x = next_diff(above, below, 0, w, elem); x < w;
+         x = next_diff(above, below, x + 1, w, elem)) {
+      int32_t a = t->lab ? ((const int32_t *)above)[x] : ((const uint8_t *)above)[x];
+      int32_t b = t->lab ? ((const int32_t *)below)[x] : ((const uint8_t *)below)[x];
       /* L below, not above: the top edge of an outline, walked eastward
        * from its left corner */
       if (b > 0 && !bit_get(t->seen_e, row + x) && (st = trace_loop(t, x, y, DIR_E, b, 0)))
@@ -307,12 +367,12 @@ static ft_status nest(tracer *t) {
     if (!p->hole) {
       /* up through non-L pixels to the first L pixel: a westward edge */
       if (y - 1 < hb[0] || x < hb[1] || x >= hb[2]) continue;
-      for (py = y - 1; py >= hb[0] && t->lab[(size_t)py * w + x] != L; py--) continue;
+      for (py = y - 1; py >= hb[0] && lab_at(t, (size_t)py * w + x) != L; py--) continue;
       if (py < hb[0]) continue;
       py++;
     } else {
       /* up through L pixels to the top of the column run: an eastward edge */
-      for (py = y - 1; py > 0 && t->lab[(size_t)(py - 1) * w + x] == L; py--) continue;
+      for (py = y - 1; py > 0 && lab_at(t, (size_t)(py - 1) * w + x) == L; py--) continue;
     }
     q[nq].row = py;
     q[nq].x = x;
@@ -395,7 +455,7 @@ ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, f
     return ft__trace_centerline(ctx, in, p, out);
   if (p->mode != FT_TRACE_OUTLINE)
     return ft__fail(ctx, FT_ERR_INVAL, "trace: unknown mode %d", p->mode);
-  if (!in || !in->label || in->width < 1 || in->height < 1 || in->nlabels < 1 ||
+  if (!in || (!in->label && !in->label8) || in->width < 1 || in->height < 1 || in->nlabels < 1 ||
       in->width > FT_MAX_DIMENSION || in->height > FT_MAX_DIMENSION)
     return ft__fail(ctx, FT_ERR_INVAL, "trace: invalid label map");
 
@@ -403,6 +463,7 @@ ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, f
   t.ctx = ctx;
   t.in = in;
   t.lab = in->label;
+  t.lab8 = in->label8;
   t.w = in->width;
   t.h = in->height;
   if (ft__mul_overflow((size_t)t.w, (size_t)t.h, &npix) ||

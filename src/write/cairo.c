@@ -22,9 +22,6 @@
  */
 #include "config.h"
 
-#include <cairo-pdf.h>
-#include <cairo-ps.h>
-#include <cairo.h>
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
@@ -33,8 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <tiffio.h>
 
+#include "dl/cairo.h"
+#include "dl/tiff.h"
 #include "write/internal.h"
 
 static const ft_cairo_params cairo_defaults = {
@@ -392,6 +390,8 @@ ft_status ft_write_cairo(ft_ctx *ctx, const ft_doc *doc, const ft_cairo_params *
   hmm = doc->height_mm > 0.0 ? doc->height_mm : doc->height * 25.4 / 96.0;
   if (wmm > 5080.0 || hmm > 5080.0) /* PDF's page limit is 200 in */
     return ft__fail(ctx, FT_ERR_INVAL, "cairo: page %.1f x %.1f mm is too large", wmm, hmm);
+  if ((st = ft__cairo_require(ctx)) || (p->format == FT_OUT_TIFF && (st = ft__tiff_require(ctx))))
+    return st;
   s.sink = sink;
   s.failed = 0;
 

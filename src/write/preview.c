@@ -14,11 +14,11 @@
  */
 #include "config.h"
 
-#include <cairo.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dl/cairo.h"
 #include "figtrace/preview.h"
 #include "write/internal.h"
 
@@ -54,10 +54,13 @@ static void draw_underlay(cairo_surface_t *s, int w, int h, const ft_image *img)
       if (x1 <= x0) x1 = x0 + 1;
       if (x1 > img->width) x1 = img->width;
       for (y = y0; y < y1; y++) {
-        const float *p = img->data + ((size_t)y * (size_t)img->width + (size_t)x0) * (size_t)ch;
-        for (x = x0; x < x1; x++, p += ch) {
-          double a = (ch == 2 || ch == 4) ? clamp01(p[ch - 1]) : 1.0;
-          double cr = clamp01(p[0]), cg = ch >= 3 ? clamp01(p[1]) : cr, cb = ch >= 3 ? clamp01(p[2]) : cr;
+        size_t o = ((size_t)y * (size_t)img->width + (size_t)x0) * (size_t)ch;
+        for (x = x0; x < x1; x++, o += (size_t)ch) {
+          /* ft_image_sample: float or compact samples alike */
+          double a = (ch == 2 || ch == 4) ? clamp01(ft_image_sample(img, o + (size_t)ch - 1)) : 1.0;
+          double cr = clamp01(ft_image_sample(img, o)),
+                 cg = ch >= 3 ? clamp01(ft_image_sample(img, o + 1)) : cr,
+                 cb = ch >= 3 ? clamp01(ft_image_sample(img, o + 2)) : cr;
           r += cr * a + (1 - a);
           g += cg * a + (1 - a);
           b += cb * a + (1 - a);
@@ -195,7 +198,7 @@ ft_status ft_render_png(ft_ctx *ctx, const ft_doc *doc, const ft_preview_params 
   if (!(p->outline_width > 0 && p->outline_width <= 64))
     return ft__fail(ctx, FT_ERR_INVAL, "preview: outline_width=%g out of range (0, 64]",
                     p->outline_width);
-  if (p->underlay && (!p->underlay->data || p->underlay->width < 1 || p->underlay->height < 1 ||
+  if (p->underlay && ((!p->underlay->data && !p->underlay->data8) || p->underlay->width < 1 || p->underlay->height < 1 ||
                       p->underlay->channels < 1 || p->underlay->channels > 4))
     return ft__fail(ctx, FT_ERR_INVAL, "preview: invalid underlay image");
   W = doc ? doc->width : p->underlay->width;
@@ -208,6 +211,7 @@ ft_status ft_render_png(ft_ctx *ctx, const ft_doc *doc, const ft_preview_params 
       ceil(H * scale) > 32767)
     return ft__fail(ctx, FT_ERR_TOOBIG, "preview: %gx%g is too large for a preview", W * scale,
                     H * scale);
+  if ((st = ft__cairo_require(ctx))) return st;
   w = (int)ceil(W * scale - 1e-9);
   h = (int)ceil(H * scale - 1e-9);
   if (w < 1) w = 1;

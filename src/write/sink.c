@@ -6,8 +6,11 @@
  * directory, so the final rename(2) stays on one file system and is atomic),
  * named ".NAME.XXXXXX" so it stays hidden from globs like *.svg.  Its mode is
  * set to 0644 less the umask, as if the target had been created directly.
- * Closing with commit flushes, fsyncs and renames onto the target, then
- * fsyncs the directory; any failure on the way - at a write (ENOSPC, EFBIG,
+ * Closing with commit flushes and renames onto the target (with
+ * FT_SINK_COMMIT_SYNC it also fsyncs the file first and the directory
+ * afterwards: durability costs a disk flush, often milliseconds, per
+ * file, which nothing else in a conversion comes near, so it is the
+ * caller's choice); any failure on the way - at a write (ENOSPC, EFBIG,
  * EIO) or at close - is reported with the target's name and the temporary
  * is removed.  Closing without commit only removes the temporary.
  *
@@ -199,17 +202,18 @@ static void sync_dir(const char *path) {
 }
 
 static ft_status close_file(ft_ctx *ctx, sink_impl *s, int commit) {
+  int sync = commit == FT_SINK_COMMIT_SYNC;
   if (commit && !s->failed) {
     if (fflush(s->fp) != 0)
       set_failed(s, "cannot write", errno);
-    else if (fsync(fileno(s->fp)) != 0 && errno != EINVAL && errno != EROFS)
+    else if (sync && fsync(fileno(s->fp)) != 0 && errno != EINVAL && errno != EROFS)
       set_failed(s, "cannot write", errno);
   }
   if (fclose(s->fp) != 0 && commit) set_failed(s, "cannot write", errno);
   s->fp = NULL;
   if (commit && !s->failed) {
     if (rename(s->tmp, s->path) == 0) {
-      sync_dir(s->path);
+      if (sync) sync_dir(s->path);
       return FT_OK;
     }
     set_failed(s, "cannot rename temporary file into place", errno);

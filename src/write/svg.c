@@ -1,7 +1,13 @@
-/* src/write/svg.c - ft_doc to SVG 1.1 with libxml2's xmlTextWriter.
+/* src/write/svg.c - ft_doc to SVG 1.1.
  *
- * The text writer produces well-formed XML and escapes every string; its
- * xmlOutputBuffer hands the bytes to an ft_sink through a write callback.
+ * A small streaming XML writer (below) produces well-formed XML, escapes
+ * every string (Extensible Markup Language 1.0, 5th ed., Sec. 2.4 and
+ * 3.3.3) and hands the bytes to an ft_sink through a buffer.  Its output is
+ * byte for byte what libxml2's xmlTextWriter wrote here before (the same
+ * indentation, "&quot;" also in text, "&#10;" for a line feed in an
+ * attribute); libxml2 is no longer loaded for it, which saves each
+ * process the start-up cost of libxml2 and ICU.
+ *
  * The document follows the structure of SVG 1.1 (W3C Recommendation, 2011):
  * the root <svg> carries viewBox "0 0 W H" in user units (the source
  * image's pixels) and width/height in mm (Sec. 7.2, 7.7); each layer is a
@@ -13,17 +19,12 @@
  *
  * Strings from the document are checked for UTF-8 and for characters XML
  * 1.0 forbids (C0 controls other than tab, CR, LF); offenders are replaced
- * by U+FFFD so the output always parses.  libxml2's error reports are
- * routed to a silent handler for the duration of the call: the library
- * never prints.
+ * by U+FFFD so the output always parses.
  */
 #include "config.h"
 
-#include <libxml/xmlIO.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlwriter.h>
 #include <math.h>
-#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,53 +44,150 @@ void ft_svg_params_init(ft_svg_params *p) { *p = svg_defaults; }
 #define NS_DC "http://purl.org/dc/elements/1.1/"
 #define NS_FIGTRACE "urn:figtrace:metadata"
 
-/* Where xmlOutputBuffer's bytes go. */
-typedef struct out_state {
-  ft_sink *sink;
-  int failed; /* the sink refused a write */
-} out_state;
+/* ---- the XML writer ---- */
 
-/* xmlOutputBuffer's write callback: the number of bytes taken, or -1 after
- * which libxml2 fails every later write and the writer calls return < 0. */
-static int io_write(void *user, const char *buf, int len) {
-  out_state *o = user;
-  if (o->failed || len < 0) return -1;
-  if (len > 0 && o->sink->write(o->sink->user, buf, (size_t)len) != 0) {
-    o->failed = 1;
-    return -1;
-  }
-  return len;
+#define XW_MAX_DEPTH 16
+#define XW_BUF 16384
+
+/* A streaming writer for one document: an output buffer in front of the
+ * sink, the stack of open elements, and the indentation state.  With
+ * indentation each element starts on its own line, indented two spaces per
+ * level, and an element holding text stays on one line. */
+typedef struct xw {
+  ft_sink *sink;
+  int failed;   /* the sink refused a write: every later call fails */
+  int indent;   /* pretty-print */
+  int depth;    /* open elements */
+  int tag_open; /* the innermost start tag still lacks its '>' */
+  int doindent; /* an end tag goes on its own, indented line */
+  const char *name[XW_MAX_DEPTH];
+  size_t len;
+  char buf[XW_BUF];
+} xw;
+
+static int xw_flush(xw *x) {
+  if (x->failed) return -1;
+  if (x->len > 0 && x->sink->write(x->sink->user, x->buf, x->len) != 0) x->failed = 1;
+  x->len = 0;
+  return x->failed ? -1 : 0;
 }
 
-/* The sink outlives the buffer; closing it is the caller's business. */
-static int io_close(void *user) {
-  (void)user;
+static int xw_put(xw *x, const char *s, size_t n) {
+  if (x->failed) return -1;
+  if (n > XW_BUF - x->len) {
+    if (xw_flush(x)) return -1;
+    if (n > XW_BUF) { /* a long path: straight to the sink */
+      if (x->sink->write(x->sink->user, s, n) != 0) x->failed = 1;
+      return x->failed ? -1 : 0;
+    }
+  }
+  memcpy(x->buf + x->len, s, n);
+  x->len += n;
   return 0;
 }
 
-/* Handlers that drop libxml2's error reports (installed for one call). */
-static void silent_generic(void *user, const char *msg, ...) {
-  (void)user;
-  (void)msg;
+static int xw_puts(xw *x, const char *s) { return xw_put(x, s, strlen(s)); }
+
+/* Two spaces per level above the innermost element. */
+static int xw_indent(xw *x) {
+  int i;
+  for (i = 1; i < x->depth; i++)
+    if (xw_put(x, "  ", 2)) return -1;
+  return 0;
 }
 
-#if LIBXML_VERSION >= 21200
-static void silent_structured(void *user, const xmlError *e) {
-#else
-static void silent_structured(void *user, xmlErrorPtr e) {
-#endif
-  (void)user;
-  (void)e;
+/* Copy s escaped: markup characters and CR always, and in attribute values
+ * also the tab and LF an attribute-value normaliser would fold into spaces
+ * (XML 1.0 Sec. 3.3.3).  Other bytes, UTF-8 included, go out as they are. */
+static int xw_escaped(xw *x, const char *s, int in_attr) {
+  const char *p = s, *run = s;
+  for (; *p; p++) {
+    const char *rep;
+    switch (*p) {
+    case '<': rep = "&lt;"; break;
+    case '>': rep = "&gt;"; break;
+    case '&': rep = "&amp;"; break;
+    case '"': rep = "&quot;"; break;
+    case '\r': rep = "&#13;"; break;
+    case '\n': rep = in_attr ? "&#10;" : NULL; break;
+    case '\t': rep = in_attr ? "&#9;" : NULL; break;
+    default: rep = NULL; break;
+    }
+    if (!rep) continue;
+    if (xw_put(x, run, (size_t)(p - run)) || xw_puts(x, rep)) return -1;
+    run = p + 1;
+  }
+  return xw_put(x, run, (size_t)(p - run));
+}
+
+static int xw_start_document(xw *x) {
+  return xw_puts(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+}
+
+/* Close the parent's start tag, then "<name". */
+static int xw_start(xw *x, const char *name) {
+  if (x->depth == XW_MAX_DEPTH) return -1;
+  if (x->tag_open) {
+    if (xw_puts(x, x->indent ? ">\n" : ">")) return -1;
+    x->tag_open = 0;
+  }
+  x->name[x->depth++] = name;
+  if ((x->indent && xw_indent(x)) || xw_put(x, "<", 1) || xw_puts(x, name)) return -1;
+  x->tag_open = 1;
+  return 0;
+}
+
+/* ` name="value"` on the open start tag; value is escaped unless raw. */
+static int xw_attr(xw *x, const char *name, const char *value, int raw) {
+  if (!x->tag_open) return -1;
+  if (xw_put(x, " ", 1) || xw_puts(x, name) || xw_put(x, "=\"", 2) ||
+      (raw ? xw_puts(x, value) : xw_escaped(x, value, 1)) || xw_put(x, "\"", 1))
+    return -1;
+  return 0;
+}
+
+/* Character data inside the innermost element. */
+static int xw_text(xw *x, const char *s) {
+  if (x->depth == 0) return -1;
+  if (x->tag_open) {
+    if (xw_put(x, ">", 1)) return -1;
+    x->tag_open = 0;
+  }
+  x->doindent = 0;
+  return xw_escaped(x, s, 0);
+}
+
+/* "/>" for an empty element, else the end tag. */
+static int xw_end(xw *x) {
+  if (x->depth == 0) return -1;
+  if (x->tag_open) {
+    if (xw_put(x, "/>", 2)) return -1;
+    x->tag_open = 0;
+  } else {
+    if (x->indent && x->doindent && xw_indent(x)) return -1;
+    if (xw_put(x, "</", 2) || xw_puts(x, x->name[x->depth - 1]) || xw_put(x, ">", 1)) return -1;
+  }
+  x->doindent = 1;
+  x->depth--;
+  return x->indent ? xw_put(x, "\n", 1) : 0;
+}
+
+/* Close what is open, end the last line and hand the rest to the sink. */
+static int xw_end_document(xw *x) {
+  while (x->depth > 0)
+    if (xw_end(x)) return -1;
+  if (!x->indent && xw_put(x, "\n", 1)) return -1;
+  return xw_flush(x);
 }
 
 /* Private status: the xml writer failed; the caller finds out whether the
- * sink refused a write (FT_ERR_IO) or memory ran out. */
+ * sink refused a write (FT_ERR_IO) or the writer was misused. */
 #define XMLFAIL ((ft_status)(FT_ERR_INTERNAL + 100))
 
 /* Everything one write needs. */
 typedef struct svgw {
   ft_ctx *ctx;
-  xmlTextWriterPtr w;
+  xw *w;
   int decimals;
   ft__buf d;       /* path data of the element being written */
   ft__buf text;    /* scratch for cleaned strings */
@@ -118,7 +216,7 @@ static int utf8_len(const unsigned char *s) {
 
 /* s made safe for XML, in w->text (borrowed until the next call); NULL when
  * out of memory. */
-static const xmlChar *clean(svgw *w, const char *s) {
+static const char *clean(svgw *w, const char *s) {
   const unsigned char *p = (const unsigned char *)(s ? s : "");
   w->text.len = 0;
   if (ft__buf_append(&w->text, "", 0)) return NULL;
@@ -128,34 +226,34 @@ static const xmlChar *clean(svgw *w, const char *s) {
       return NULL;
     p += n ? n : 1;
   }
-  return (const xmlChar *)w->text.data;
+  return w->text.data;
 }
 
 /* ---- small writers; each returns < 0 on failure ---- */
 
 static int attr(svgw *w, const char *name, const char *value) {
-  const xmlChar *v = clean(w, value);
+  const char *v = clean(w, value);
   if (!v) return -1;
-  return xmlTextWriterWriteAttribute(w->w, (const xmlChar *)name, v);
+  return xw_attr(w->w, name, v, 0);
 }
 
 static int attr_num(svgw *w, const char *name, double v, int decimals, const char *unit) {
   char s[64];
   ft__fmt_attr(s, sizeof s, v, decimals);
   if (unit) strncat(s, unit, sizeof s - strlen(s) - 1);
-  return xmlTextWriterWriteAttribute(w->w, (const xmlChar *)name, (const xmlChar *)s);
+  return xw_attr(w->w, name, s, 0);
 }
 
 static int start(svgw *w, const char *name) {
-  return xmlTextWriterStartElement(w->w, (const xmlChar *)name);
+  return xw_start(w->w, name);
 }
 
-static int end(svgw *w) { return xmlTextWriterEndElement(w->w); }
+static int end(svgw *w) { return xw_end(w->w); }
 
 /* <name>text</name> */
 static int element_text(svgw *w, const char *name, const char *text) {
-  const xmlChar *v;
-  if (start(w, name) < 0 || !(v = clean(w, text)) || xmlTextWriterWriteString(w->w, v) < 0)
+  const char *v;
+  if (start(w, name) < 0 || !(v = clean(w, text)) || xw_text(w->w, v) < 0)
     return -1;
   return end(w);
 }
@@ -253,7 +351,7 @@ static int path_element(svgw *w, const char *id, const ft_layer *l, const ft_pat
         attr_num(w, "stroke-width", stroke_path->stroke_width, 3, NULL) < 0)
       return -1;
   }
-  if (xmlTextWriterWriteAttribute(w->w, (const xmlChar *)"d", (const xmlChar *)w->d.data) < 0)
+  if (xw_attr(w->w, "d", w->d.data, 1) < 0)
     return -1;
   return end(w);
 }
@@ -385,7 +483,7 @@ static int write_metadata(svgw *w, const ft_doc *doc) {
     ft__fmt_attr(b, sizeof b, doc->pixel_h > 0.0 ? doc->pixel_h : doc->pixel_w, 6);
     snprintf(s, sizeof s, "%s %s", a, b);
     if (start(w, "figtrace:pixelSize") < 0 || attr(w, "unit", "um") < 0 ||
-        xmlTextWriterWriteString(w->w, (const xmlChar *)s) < 0 || end(w) < 0)
+        xw_text(w->w, s) < 0 || end(w) < 0)
       return -1;
   }
   if (doc->underlay_png) {
@@ -393,7 +491,7 @@ static int write_metadata(svgw *w, const ft_doc *doc) {
     ft__fmt_attr(b, sizeof b, doc->window_hi, 6);
     snprintf(s, sizeof s, "%s %s", a, b);
     if (start(w, "figtrace:displayWindow") < 0 || attr(w, "mapping", "linear") < 0 ||
-        xmlTextWriterWriteString(w->w, (const xmlChar *)s) < 0 || end(w) < 0)
+        xw_text(w->w, s) < 0 || end(w) < 0)
       return -1;
     if (doc->gamma != 1.0 && doc->gamma > 0.0) {
       ft__fmt_attr(a, sizeof a, doc->gamma, 4);
@@ -416,10 +514,8 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
   ft_status st;
   int i;
 
-  if (pretty && (xmlTextWriterSetIndent(w->w, 1) < 0 ||
-                 xmlTextWriterSetIndentString(w->w, (const xmlChar *)"  ") < 0))
-    return XMLFAIL;
-  if (xmlTextWriterStartDocument(w->w, "1.0", "UTF-8", NULL) < 0) return XMLFAIL;
+  w->w->indent = pretty != 0;
+  if (xw_start_document(w->w) < 0) return XMLFAIL;
   if (start(w, "svg") < 0 || attr(w, "xmlns", NS_SVG) < 0 ||
       attr(w, "xmlns:inkscape", NS_INKSCAPE) < 0 ||
       (doc->underlay_png && attr(w, "xmlns:xlink", "http://www.w3.org/1999/xlink") < 0) ||
@@ -451,8 +547,7 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
         attr_num(w, "height", doc->height, 6, NULL) < 0 ||
         attr(w, "preserveAspectRatio", "none") < 0 ||
         attr(w, "image-rendering", "optimizeSpeed") < 0 ||
-        xmlTextWriterWriteAttribute(w->w, (const xmlChar *)"xlink:href",
-                                    (const xmlChar *)uri.data) < 0 ||
+        xw_attr(w->w, "xlink:href", uri.data, 1) < 0 ||
         end(w) < 0 || end(w) < 0;
     ft__buf_free(&uri);
     if (r) return XMLFAIL;
@@ -478,18 +573,18 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
   }
   for (i = 0; i < doc->ntexts; i++) {
     const ft_text *t = &doc->text[i];
-    const xmlChar *v;
+    const char *v;
     if (start(w, "text") < 0 || (t->id && attr(w, "id", t->id) < 0) ||
         attr_num(w, "x", t->x, 3, NULL) < 0 || attr_num(w, "y", t->y, 3, NULL) < 0 ||
         (t->font && attr(w, "font-family", t->font) < 0) ||
         attr_num(w, "font-size", t->size, 3, NULL) < 0 ||
         attr(w, "text-anchor", anchor_name(t->anchor)) < 0 || attr_color(w, "fill", t->color) < 0)
       return XMLFAIL;
-    if (!(v = clean(w, t->text)) || xmlTextWriterWriteString(w->w, v) < 0 || end(w) < 0)
+    if (!(v = clean(w, t->text)) || xw_text(w->w, v) < 0 || end(w) < 0)
       return XMLFAIL;
   }
   if ((doc->nrects > 0 || doc->ntexts > 0) && end(w) < 0) return XMLFAIL;
-  if (xmlTextWriterEndDocument(w->w) < 0 || xmlTextWriterFlush(w->w) < 0) return XMLFAIL;
+  if (xw_end_document(w->w) < 0) return XMLFAIL;
   return FT_OK;
 }
 
@@ -514,15 +609,8 @@ static ft_status check_doc(ft_ctx *ctx, const ft_doc *doc) {
   return FT_OK;
 }
 
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
 ft_status ft_write_svg(ft_ctx *ctx, const ft_doc *doc, const ft_svg_params *p, ft_sink *sink) {
   svgw w;
-  out_state o;
-  xmlOutputBufferPtr buf;
-  xmlGenericErrorFunc old_generic;
-  void *old_generic_ctx, *old_structured_ctx;
-  xmlStructuredErrorFunc old_structured;
   ft_status st;
   int i;
 
@@ -538,44 +626,20 @@ ft_status ft_write_svg(ft_ctx *ctx, const ft_doc *doc, const ft_svg_params *p, f
   w.decimals = p->decimals;
   for (i = 0; i < doc->nlayers; i++)
     if (doc->layer[i].paths) w.total += doc->layer[i].paths->npaths;
-  o.sink = sink;
-  o.failed = 0;
+  if (!(w.w = malloc(sizeof *w.w))) return ft__nomem(ctx, "svg");
+  memset(w.w, 0, offsetof(xw, buf));
+  w.w->sink = sink;
 
-  /* Once per process, and complete before any thread goes on: libxml2
-   * 2.9 publishes its lazily built tables without a memory barrier, so
-   * concurrent first calls from several threads would race. */
-  pthread_once(&xml_once, xmlInitParser);
-  old_generic = xmlGenericError;
-  old_generic_ctx = xmlGenericErrorContext;
-  old_structured = xmlStructuredError;
-  old_structured_ctx = xmlStructuredErrorContext;
-  xmlSetGenericErrorFunc(NULL, silent_generic);
-  xmlSetStructuredErrorFunc(NULL, silent_structured);
-
-  buf = xmlOutputBufferCreateIO(io_write, io_close, &o, NULL);
-  if (!buf) {
-    st = ft__nomem(ctx, "svg");
-    goto restore;
-  }
-  if (!(w.w = xmlNewTextWriter(buf))) {
-    xmlOutputBufferClose(buf);
-    st = ft__nomem(ctx, "svg");
-    goto restore;
-  }
   st = write_doc(&w, doc, p->pretty);
-  xmlFreeTextWriter(w.w); /* flushes what is left and closes buf */
-  if (st == FT_OK && o.failed) st = XMLFAIL;
   if (st == XMLFAIL) {
     const char *detail = ft__sink_detail(sink);
-    if (o.failed)
+    if (w.w->failed)
       st = detail ? ft__fail(ctx, FT_ERR_IO, "%s", detail)
                   : ft__fail(ctx, FT_ERR_IO, "svg: output sink refused a write");
     else
-      st = ft__fail(ctx, FT_ERR_NOMEM, "svg: XML writer failed (out of memory?)");
+      st = ft__nomem(ctx, "svg");
   }
-restore:
-  xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
-  xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+  free(w.w);
   ft__buf_free(&w.d);
   ft__buf_free(&w.text);
   return st;

@@ -8,10 +8,13 @@
 # it.  With --no-fit (exact pixel outlines) the intersection over union must
 # reach 0.999 (1 for the tiny PBM, whose outline is exact).  With the
 # default curve fitting the floors are what the fit stage reaches today on
-# each sample (thin, noisy strokes lose most: a smooth curve through a
-# ragged thresholded edge differs from it by design); they guard against
-# regressions.  Some runs add --threshold or --invert so that the
-# options reach the pipeline.  A negative control checks that the
+# each sample, a little below (diagram 0.983, nuclei 0.981, sketch 0.977,
+# logo 0.994, logo --polygon 0.994 in tools/bench/README.md, Icons); they
+# guard against regressions.  0.99 is not reached on the thin strokes:
+# the pixels left are anti-aliased about half way (a renderer's coin flip
+# at the threshold) or pencil grain, which a smooth curve does not follow.
+# Some runs add --threshold or --invert so that the options reach the
+# pipeline.  A negative control checks that the
 # comparison does fail when the drawing does not match.
 . "${FT_SRCDIR:-$(dirname "$0")/../..}/tests/e2e/common.sh"
 
@@ -130,9 +133,9 @@ logo.pnm - --no-fit 0.999
 logo.pnm --invert --no-fit 0.999
 tiny.pbm - --no-fit 1
 blank.pgm - --no-fit 1
-diagram.png - - 0.965
-nuclei.tif - - 0.97
-sketch.jpg - - 0.85
+diagram.png - - 0.978
+nuclei.tif - - 0.975
+sketch.jpg - - 0.97
 logo.pnm - - 0.99
 logo.pnm - --polygon 0.99
 tiny.pbm - --tolerance=0.3 0.95

@@ -168,7 +168,7 @@ int main(int argc, char **argv) {
     goto done;
   }
   for (i = 0; i < n; i++) {
-    ma[i] = lab->label[i] > 0;
+    ma[i] = ft_labels_get(lab, i) > 0;
     mb[i] = gray->data[i] <= 0.5f;
     na += ma[i];
     nb += mb[i];

@@ -220,6 +220,158 @@ static void test_style_layers(void) {
   ft_paths_free(ps);
 }
 
+/* Compact images: construction, exact values, copies and gray rows. */
+static void test_image_compact(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_image *u = NULL, *f = NULL, *c = NULL, *gu = NULL, *gf = NULL;
+  size_t i, n;
+  int v;
+  CU_ASSERT_EQUAL(ft_image_new_u8(ctx, 0, 3, 1, &u), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(u);
+  CU_ASSERT_EQUAL(ft_image_new_u8(ctx, 3, 3, 5, &u), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_image_new_u8(ctx, (1 << 24) + 1, 2, 4, &u), FT_ERR_TOOBIG);
+  /* 16 x 16 RGBA: every byte value appears in every channel */
+  CU_ASSERT_EQUAL_FATAL(ft_image_new_u8(ctx, 16, 16, 4, &u), FT_OK);
+  CU_ASSERT_EQUAL(u->storage, FT_STORAGE_U8);
+  CU_ASSERT_PTR_NULL(u->data);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(u->data8);
+  CU_ASSERT_EQUAL(u->data8[0], 0);
+  n = 16 * 16 * 4;
+  for (i = 0; i < n; i++) u->data8[i] = (uint8_t)((i * 7 + i / 4) & 255);
+  u->bit_depth = 4;
+  u->pixel_w = 0.5;
+  CU_ASSERT_EQUAL(ft_image_set_name(ctx, u, "u8"), FT_OK);
+  for (v = 0; v < 256; v++) CU_ASSERT(ft__u8_float[v] == (float)v / 255.0f);
+  CU_ASSERT(ft__u8_float[255] == 1.0f && ft__u8_float[0] == 0.0f);
+
+  CU_ASSERT_EQUAL_FATAL(ft_image_to_float(ctx, u, &f), FT_OK);
+  CU_ASSERT_EQUAL(f->storage, FT_STORAGE_FLOAT);
+  CU_ASSERT_PTR_NULL(f->data8);
+  CU_ASSERT_EQUAL(f->bit_depth, 4);
+  CU_ASSERT_EQUAL(f->pixel_w, 0.5);
+  CU_ASSERT_STRING_EQUAL(f->name, "u8");
+  for (i = 0; i < n; i++) {
+    CU_ASSERT(f->data[i] == (float)u->data8[i] / 255.0f);
+    CU_ASSERT(ft_image_sample(u, i) == f->data[i]);
+    CU_ASSERT(ft_image_sample(f, i) == f->data[i]);
+  }
+
+  /* a copy keeps the storage */
+  CU_ASSERT_EQUAL_FATAL(ft_image_copy(ctx, u, &c), FT_OK);
+  CU_ASSERT_EQUAL(c->storage, FT_STORAGE_U8);
+  CU_ASSERT_PTR_NULL(c->data);
+  CU_ASSERT(memcmp(c->data8, u->data8, n) == 0);
+  CU_ASSERT_STRING_EQUAL(c->name, "u8");
+
+  /* gray of the compact image == gray of its float copy, bit for bit */
+  CU_ASSERT_EQUAL_FATAL(ft_image_to_gray(ctx, u, &gu), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_image_to_gray(ctx, f, &gf), FT_OK);
+  CU_ASSERT_EQUAL(gu->storage, FT_STORAGE_FLOAT);
+  CU_ASSERT(memcmp(gu->data, gf->data, 16 * 16 * sizeof(float)) == 0);
+  {
+    float row[16];
+    ft__image_gray_row(u, 5, row);
+    CU_ASSERT(memcmp(row, gf->data + 5 * 16, sizeof row) == 0);
+  }
+
+  /* ft__image_float: nothing for float input, a copy for compact input */
+  {
+    ft_image *tmp = (ft_image *)1;
+    CU_ASSERT_EQUAL(ft__image_float(ctx, f, &tmp), FT_OK);
+    CU_ASSERT_PTR_NULL(tmp);
+    CU_ASSERT_EQUAL(ft__image_float(ctx, u, &tmp), FT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+    CU_ASSERT(memcmp(tmp->data, f->data, n * sizeof(float)) == 0);
+    ft_image_free(tmp);
+  }
+  ft_image_free(u);
+  ft_image_free(f);
+  ft_image_free(c);
+  ft_image_free(gu);
+  ft_image_free(gf);
+  ft_ctx_free(ctx);
+}
+
+/* Compact label maps: get, count, widen, limits. */
+static void test_labels_compact(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_labels *lab = NULL;
+  size_t i;
+  CU_ASSERT_EQUAL(ft_labels_new_compact(ctx, 4, 4, 257, &lab), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(lab);
+  CU_ASSERT_EQUAL(ft_labels_new_compact(ctx, 4, 0, 2, &lab), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL_FATAL(ft_labels_new_compact(ctx, 7, 5, 256, &lab), FT_OK);
+  CU_ASSERT_PTR_NULL(lab->label);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(lab->label8);
+  CU_ASSERT_EQUAL(lab->info[0].area, 35);
+  for (i = 0; i < 35; i++) lab->label8[i] = (uint8_t)(i % 3 == 0 ? 255 : i % 3);
+  ft_labels_count(lab);
+  CU_ASSERT_EQUAL(lab->info[0].area, 0);
+  CU_ASSERT_EQUAL(lab->info[1].area, 12);
+  CU_ASSERT_EQUAL(lab->info[2].area, 11);
+  CU_ASSERT_EQUAL(lab->info[255].area, 12);
+  CU_ASSERT_EQUAL(ft_labels_get(lab, 3), 255);
+  CU_ASSERT_EQUAL(ft_labels_get(lab, 4), 1);
+  CU_ASSERT_EQUAL(ft_labels_widen(ctx, lab), FT_OK);
+  CU_ASSERT_PTR_NULL(lab->label8);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(lab->label);
+  for (i = 0; i < 35; i++) CU_ASSERT_EQUAL(lab->label[i], i % 3 == 0 ? 255 : (int32_t)(i % 3));
+  CU_ASSERT_EQUAL(ft_labels_get(lab, 3), 255);
+  CU_ASSERT_EQUAL(ft_labels_widen(ctx, lab), FT_OK); /* already wide: unchanged */
+  CU_ASSERT_EQUAL(lab->label[3], 255);
+  ft_labels_count(lab);
+  CU_ASSERT_EQUAL(lab->info[255].area, 12);
+  ft_labels_free(lab);
+  ft_ctx_free(ctx);
+}
+
+/* Functions that need float samples refuse a compact image cleanly; the
+ * denoise entry points that convert give the float image's result. */
+static void test_compact_refused_or_converted(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_image *u = NULL, *f = NULL, *r = NULL, *rf = NULL;
+  ft_labels *lab = NULL;
+  ft_denoise_filter flt;
+  ft_denoise_chain chain;
+  size_t i;
+  CU_ASSERT_EQUAL_FATAL(ft_image_new_u8(ctx, 20, 10, 1, &u), FT_OK);
+  for (i = 0; i < 200; i++) u->data8[i] = (uint8_t)(i * 37 % 256);
+  CU_ASSERT_EQUAL_FATAL(ft_image_to_float(ctx, u, &f), FT_OK);
+  CU_ASSERT_EQUAL(ft_median(ctx, u, NULL, &r), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(r);
+  CU_ASSERT(strstr(ft_ctx_errmsg(ctx), "ft_image_to_float") != NULL);
+  CU_ASSERT_EQUAL(ft_normalize(ctx, u, NULL, &r), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(r);
+  CU_ASSERT_EQUAL(ft_segment_kmeans(ctx, u, NULL, &lab), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(lab);
+  CU_ASSERT_EQUAL(ft_estimate_object_diameter(u), 0.0);
+  /* ft_denoise_filter_apply and ft_denoise filter the float copy */
+  memset(&flt, 0, sizeof flt);
+  flt.kind = FT_FILTER_MEDIAN;
+  ft_median_params_init(&flt.u.median);
+  CU_ASSERT_EQUAL_FATAL(ft_denoise_filter_apply(ctx, u, &flt, &r), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_denoise_filter_apply(ctx, f, &flt, &rf), FT_OK);
+  CU_ASSERT_EQUAL(r->storage, FT_STORAGE_FLOAT);
+  CU_ASSERT(memcmp(r->data, rf->data, 200 * sizeof(float)) == 0);
+  ft_image_free(r);
+  r = NULL;
+  chain.n = 1;
+  chain.filters = &flt;
+  CU_ASSERT_EQUAL_FATAL(ft_denoise(ctx, u, &chain, &r), FT_OK);
+  CU_ASSERT(memcmp(r->data, rf->data, 200 * sizeof(float)) == 0);
+  ft_image_free(r);
+  /* an empty chain copies, keeping the storage */
+  chain.n = 0;
+  CU_ASSERT_EQUAL_FATAL(ft_denoise(ctx, u, &chain, &r), FT_OK);
+  CU_ASSERT_EQUAL(r->storage, FT_STORAGE_U8);
+  CU_ASSERT(memcmp(r->data8, u->data8, 200) == 0);
+  ft_image_free(r);
+  ft_image_free(rf);
+  ft_image_free(u);
+  ft_image_free(f);
+  ft_ctx_free(ctx);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"status text", test_status_text},
@@ -228,6 +380,9 @@ int main(void) {
       {"image new and limits", test_image_new_and_limits},
       {"gray conversion", test_gray_conversion},
       {"labels", test_labels},
+      {"compact images", test_image_compact},
+      {"compact label maps", test_labels_compact},
+      {"compact images: refused or converted", test_compact_refused_or_converted},
       {"paths area and copy", test_paths_area_and_copy},
       {"doc builders", test_doc_builders},
       {"style layers", test_style_layers},

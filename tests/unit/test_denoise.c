@@ -382,6 +382,52 @@ static void test_flatten(void) {
   ft_image_free(in), ft_image_free(out), ft_image_free(out2);
 }
 
+static void test_gray(void) {
+  /* RGBA and gray-alpha: the filter is ft_image_to_gray, one channel out */
+  static const int chans[] = {1, 2, 3, 4};
+  ft_denoise_chain *ch = NULL;
+  int k;
+  CU_ASSERT_EQUAL_FATAL(ft_denoise_chain_parse(ctx, "gray", &ch), FT_OK);
+  CU_ASSERT_EQUAL(ch->n, 1);
+  CU_ASSERT_EQUAL(ch->filters[0].kind, FT_FILTER_GRAY);
+  for (k = 0; k < 4; k++) {
+    ft_image *in = random_image(17, 9, chans[k]), *a = NULL, *ref = NULL;
+    size_t i;
+    in->bit_depth = 16;
+    CU_ASSERT_EQUAL_FATAL(ft_denoise(ctx, in, ch, &a), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_image_to_gray(ctx, in, &ref), FT_OK);
+    CU_ASSERT_EQUAL(a->channels, 1);
+    CU_ASSERT_EQUAL(a->width, 17);
+    CU_ASSERT_EQUAL(a->height, 9);
+    CU_ASSERT_EQUAL(a->bit_depth, 16);
+    CU_ASSERT_EQUAL(max_abs_diff(a, ref), 0.0);
+    if (chans[k] == 3) /* Rec. 709 weights of the stored values */
+      for (i = 0; i < 17 * 9; i++)
+        CU_ASSERT_DOUBLE_EQUAL(a->data[i], 0.2126 * in->data[3 * i] + 0.7152 * in->data[3 * i + 1] +
+                                               0.0722 * in->data[3 * i + 2], 1e-6);
+    ft_image_free(in), ft_image_free(a), ft_image_free(ref);
+  }
+  ft_denoise_chain_free(ch);
+  /* later filters of a chain see one channel: gray then median equals median of the luminance */
+  {
+    ft_image *in = random_image(1, 23, 3), *a = NULL, *g = NULL, *ref = NULL;
+    ft_median_params mp;
+    ft_median_params_init(&mp);
+    CU_ASSERT_EQUAL_FATAL(ft_denoise_chain_parse(ctx, "gray,median:r=1", &ch), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_denoise(ctx, in, ch, &a), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_image_to_gray(ctx, in, &g), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_median(ctx, g, &mp, &ref), FT_OK);
+    CU_ASSERT_EQUAL(a->channels, 1);
+    CU_ASSERT_EQUAL(max_abs_diff(a, ref), 0.0);
+    ft_image_free(in), ft_image_free(a), ft_image_free(g), ft_image_free(ref);
+    ft_denoise_chain_free(ch);
+  }
+  /* gray takes no keys */
+  ch = (ft_denoise_chain *)1;
+  CU_ASSERT_EQUAL(ft_denoise_chain_parse(ctx, "gray:r=1", &ch), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(ch);
+}
+
 static void test_normalize(void) {
   /* 12-bit data in 16 bits: samples 0..4095 of 65535, each once */
   ft_image *in = NULL, *out = NULL;
@@ -580,6 +626,7 @@ int main(void) {
                                        {"nlm vs direct", test_nlm},
                                        {"morphology vs brute force", test_morph},
                                        {"flatten", test_flatten},
+                                       {"gray", test_gray},
                                        {"normalize", test_normalize},
                                        {"1 vs 3 threads identical", test_threads_identical},
                                        {"chain runner", test_chain},

@@ -294,11 +294,14 @@ static void test_presets(void) {
   CU_ASSERT(memcmp(&opt.segment, &def.segment, sizeof opt.segment) == 0);
   CU_ASSERT_EQUAL(opt.ndenoise, 0);
   /* sketch's classical chain (the preset without its model, see test_sketch):
-   * flatten + median + dark ink; a later setting overrides one key only */
+   * gray + flatten + median, the local midpoint with dark ink; a later
+   * setting overrides one key only */
   CU_ASSERT_EQUAL(ft_preset_apply_with(ctx, "sketch", FT_PRESET_MODEL_NO, &opt), FT_OK);
   CU_ASSERT_EQUAL(opt.segment.polarity, FT_POLARITY_DARK);
-  CU_ASSERT(opt.ndenoise >= 2);
-  CU_ASSERT_EQUAL(opt.denoise[0].kind, FT_FILTER_FLATTEN);
+  CU_ASSERT_EQUAL(opt.segment.method, FT_THRESH_MIDPOINT);
+  CU_ASSERT(opt.ndenoise >= 3);
+  CU_ASSERT_EQUAL(opt.denoise[0].kind, FT_FILTER_GRAY);
+  CU_ASSERT_EQUAL(opt.denoise[1].kind, FT_FILTER_FLATTEN);
   CU_ASSERT(opt.segment.min_area > 0);
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "threshold", "sauvola:w=31"), FT_OK);
   CU_ASSERT_EQUAL(opt.segment.method, FT_THRESH_SAUVOLA);
@@ -315,6 +318,84 @@ static void test_presets(void) {
   ft_ctx_free(ctx);
 }
 
+/* The SVG of a document, in a malloc'ed string (NULL on failure). */
+static char *svg_of(const ft_doc *doc) {
+  ft_sink *sink = NULL;
+  const char *d;
+  char *r = NULL;
+  size_t len;
+  if (ft_sink_open_memory(NULL, &sink)) return NULL;
+  if (ft_write_svg(NULL, doc, NULL, sink) == FT_OK && (d = ft_sink_memory_data(sink, &len)) &&
+      (r = malloc(len + 1)))
+    memcpy(r, d, len + 1);
+  if (ft_sink_close(NULL, sink, 0) != FT_OK) {
+    free(r);
+    r = NULL;
+  }
+  return r;
+}
+
+/* A compact input gives the same SVG as its float copy, with compact label
+ * maps (the defaults) or without, plain, after a denoise chain and with an
+ * underlay; the label map handed back is compact and has the same labels. */
+static void test_compact_input(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_image *u = NULL, *f = NULL;
+  int x, y, variant;
+  CU_ASSERT_EQUAL_FATAL(ft_image_new_u8(ctx, 90, 70, 3, &u), FT_OK);
+  for (y = 0; y < 70; y++)
+    for (x = 0; x < 90; x++) {
+      int ink = (x - 30) * (x - 30) + (y - 30) * (y - 30) < 300 || (x > 55 && x < 80 && y > 10 && y < 60 && (x + y) % 9 > 2);
+      int k;
+      for (k = 0; k < 3; k++) u->data8[((size_t)y * 90 + x) * 3 + k] = (uint8_t)(ink ? 30 + 20 * k : 230 - 10 * k + (x * y) % 7);
+    }
+  CU_ASSERT_EQUAL(ft_image_set_name(ctx, u, "c.png"), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_image_to_float(ctx, u, &f), FT_OK);
+  for (variant = 0; variant < 3; variant++) {
+    ft_options opt, wide;
+    ft_doc *du = NULL, *df = NULL, *dw = NULL;
+    ft_labels *lu = NULL, *lw = NULL;
+    char *su, *sf, *sw;
+    size_t i, bad = 0;
+    ft_options_init(&opt);
+    CU_ASSERT_EQUAL(opt.read.compact, 1);
+    CU_ASSERT_EQUAL(opt.segment.compact, 1);
+    if (variant == 1) CU_ASSERT_EQUAL(ft_options_set_denoise(ctx, &opt, "median:r=1"), FT_OK);
+    if (variant == 2) opt.style.underlay = 1;
+    wide = opt;
+    wide.segment.compact = 0;
+    CU_ASSERT_EQUAL_FATAL(ft_pipeline_run_labels(ctx, &opt, u, &du, &lu), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_pipeline_run(ctx, &opt, f, &df), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_pipeline_run_labels(ctx, &wide, f, &dw, &lw), FT_OK);
+    CU_ASSERT(doc_paths(du) > 0);
+    CU_ASSERT_PTR_NOT_NULL(lu->label8); /* a global threshold, even after denoise */
+    CU_ASSERT_PTR_NOT_NULL(lw->label);
+    for (i = 0; i < 90 * 70; i++)
+      if (ft_labels_get(lu, i) != lw->label[i]) bad++;
+    CU_ASSERT_EQUAL(bad, 0);
+    su = svg_of(du);
+    sf = svg_of(df);
+    sw = svg_of(dw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(su);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
+    CU_ASSERT_STRING_EQUAL(su, sf);
+    CU_ASSERT_STRING_EQUAL(su, sw);
+    if (variant == 2) CU_ASSERT(strstr(su, "<image") != NULL);
+    free(su);
+    free(sf);
+    free(sw);
+    ft_doc_free(du);
+    ft_doc_free(df);
+    ft_doc_free(dw);
+    ft_labels_free(lu);
+    ft_labels_free(lw);
+  }
+  ft_image_free(u);
+  ft_image_free(f);
+  ft_ctx_free(ctx);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"pipeline runs the denoise chain", test_pipeline_denoise},
@@ -324,6 +405,7 @@ int main(void) {
       {"segment methods", test_segment_methods},
       {"options set by name", test_options_set},
       {"presets", test_presets},
+      {"compact input: the same SVG", test_compact_input},
       {NULL, NULL},
   };
   return ft_test_main("pipeline", cases);

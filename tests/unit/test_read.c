@@ -186,6 +186,37 @@ static uint16_t *random_samples(size_t n, unsigned maxv) {
   return s;
 }
 
+/* Read b as floats and with ft_read_params.compact: the compact read is
+ * FT_STORAGE_U8 exactly when expect_u8 says, with the same size, metadata
+ * and sample values. */
+static void check_compact(ft_ctx *ctx, const buf *b, const char *name, int expect_u8) {
+  ft_read_params p;
+  ft_image *f = NULL, *c = NULL;
+  size_t i, n, bad = 0;
+  ft_read_params_init(&p);
+  CU_ASSERT_EQUAL(p.compact, 0);
+  CU_ASSERT_EQUAL_FATAL(rd(ctx, b, name, &p, &f), FT_OK);
+  p.compact = 1;
+  CU_ASSERT_EQUAL_FATAL(rd(ctx, b, name, &p, &c), FT_OK);
+  CU_ASSERT_EQUAL(f->storage, FT_STORAGE_FLOAT);
+  CU_ASSERT_EQUAL(c->storage, expect_u8 ? FT_STORAGE_U8 : FT_STORAGE_FLOAT);
+  CU_ASSERT_EQUAL(c->data8 != NULL, expect_u8);
+  CU_ASSERT_EQUAL(c->data == NULL, expect_u8);
+  CU_ASSERT_EQUAL_FATAL(c->width, f->width);
+  CU_ASSERT_EQUAL_FATAL(c->height, f->height);
+  CU_ASSERT_EQUAL_FATAL(c->channels, f->channels);
+  CU_ASSERT_EQUAL(c->bit_depth, f->bit_depth);
+  CU_ASSERT_EQUAL(c->pixel_w, f->pixel_w);
+  CU_ASSERT_EQUAL(c->pixel_h, f->pixel_h);
+  CU_ASSERT_STRING_EQUAL(c->name, f->name);
+  n = (size_t)f->width * f->height * f->channels;
+  for (i = 0; i < n; i++)
+    if (ft_image_sample(c, i) != f->data[i]) bad++;
+  CU_ASSERT_EQUAL(bad, 0);
+  ft_image_free(f);
+  ft_image_free(c);
+}
+
 static void test_detect(void) {
   ft_read_params p;
   ft_read_params_init(&p);
@@ -240,6 +271,7 @@ static void test_png_variants(void) {
       s.interlace = il ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE;
       s.samples = smp;
       b = png_make(&s);
+      check_compact(ctx, &b, "v.png", v[k].depth <= 8);
       CU_ASSERT_EQUAL_FATAL(rd(ctx, &b, "v.png", NULL, &img), FT_OK);
       CU_ASSERT_EQUAL(img->width, 13);
       CU_ASSERT_EQUAL(img->height, 7);
@@ -285,6 +317,7 @@ static void test_png_palette_trns_phys(void) {
     s.ppm_x = 2000000; /* 0.5 um */
     s.ppm_y = 4000000; /* 0.25 um */
     b = png_make(&s);
+    check_compact(ctx, &b, "pal.png", 1);
     CU_ASSERT_EQUAL_FATAL(rd(ctx, &b, "pal.png", NULL, &img), FT_OK);
     CU_ASSERT_EQUAL(img->channels, use_trns ? 4 : 3);
     CU_ASSERT_EQUAL(img->bit_depth, 8);
@@ -320,6 +353,7 @@ static void test_png_palette_trns_phys(void) {
     s.samples = gray;
     s.trns_color = &tc;
     b = png_make(&s);
+    check_compact(ctx, &b, "g.png", 1);
     CU_ASSERT_EQUAL_FATAL(rd(ctx, &b, "g.png", NULL, &img), FT_OK);
     CU_ASSERT_EQUAL(img->channels, 2);
     CU_ASSERT_EQUAL(img->bit_depth, 4);
@@ -342,6 +376,7 @@ static void test_png_palette_trns_phys(void) {
     s.depth = 16;
     s.samples = rgb;
     b = png_make(&s);
+    check_compact(ctx, &b, "c.png", 0); /* 16 bits stay float */
     CU_ASSERT_EQUAL_FATAL(rd(ctx, &b, "c.png", NULL, &img), FT_OK);
     CU_ASSERT_EQUAL(img->channels, 4);
     CU_ASSERT_EQUAL(img->bit_depth, 16);
@@ -1000,6 +1035,55 @@ static void test_tiff_pixel_size(void) {
 }
 
 /* ---- PNM ---- */
+
+/* Compact PNM reads: PBM (P1, P4 with odd widths), PGM/PPM/PAM whose maxval
+ * divides 255 come back as bytes with the float read's values; other
+ * maxvals stay float. */
+static void test_pnm_compact(void) {
+  static const unsigned maxvals[] = {1, 3, 5, 15, 17, 51, 85, 255, 7, 100, 254, 1000, 65535};
+  ft_ctx *ctx = ft_ctx_new();
+  buf b = {NULL, 0, 0};
+  int w, k, i;
+  buf_str(&b, "P1\n3 2\n101\n0 1 0\n");
+  check_compact(ctx, &b, "a.pbm", 1);
+  for (w = 1; w <= 19; w += 3) {
+    char hdr[64];
+    int rowbytes = (w + 7) / 8;
+    b.len = 0;
+    snprintf(hdr, sizeof hdr, "P4\n%d 3\n", w);
+    buf_str(&b, hdr);
+    for (i = 0; i < 3 * rowbytes; i++) {
+      unsigned char c = (unsigned char)rnd();
+      buf_put(&b, &c, 1);
+    }
+    check_compact(ctx, &b, "b.pbm", 1);
+  }
+  for (k = 0; k < (int)(sizeof maxvals / sizeof maxvals[0]); k++) {
+    unsigned mv = maxvals[k];
+    int compact = 255 % mv == 0, kind;
+    for (kind = 5; kind <= 7; kind++) {
+      char hdr[128];
+      int nch = kind == 6 ? 3 : kind == 7 ? 2 : 1, n = 5 * 4 * nch;
+      b.len = 0;
+      if (kind == 7)
+        snprintf(hdr, sizeof hdr, "P7\nWIDTH 5\nHEIGHT 4\nDEPTH 2\nMAXVAL %u\nENDHDR\n", mv);
+      else
+        snprintf(hdr, sizeof hdr, "P%d\n5 4\n%u\n", kind, mv);
+      buf_str(&b, hdr);
+      for (i = 0; i < n; i++) {
+        unsigned v = i == 0 ? mv : rnd() % (mv + 1);
+        unsigned char c[2] = {(unsigned char)(v >> 8), (unsigned char)v};
+        if (mv > 255)
+          buf_put(&b, c, 2);
+        else
+          buf_put(&b, c + 1, 1);
+      }
+      check_compact(ctx, &b, "c.pnm", compact);
+    }
+  }
+  free(b.d);
+  ft_ctx_free(ctx);
+}
 
 static void test_pnm_variants(void) {
   ft_ctx *ctx = ft_ctx_new();
@@ -1774,6 +1858,7 @@ static const ft_test_case cases[] = {
     {"tiff: page selection", test_tiff_pages},
     {"tiff: resolution and ImageJ pixel size", test_tiff_pixel_size},
     {"pnm: P1-P7", test_pnm_variants},
+    {"pnm: compact reads", test_pnm_compact},
     {"streams: pipe, stdin, files", test_stream_pipe_and_file},
     {"hostile: truncated at 10%..90%", test_truncated},
     {"hostile: empty, garbage, wrong magic", test_garbage_and_empty},

@@ -350,6 +350,145 @@ static void test_errors_and_cancel(void) {
   ft_ctx_free(ctx);
 }
 
+/* ---- compact images and maps ---- */
+
+/* A w x h compact image of c channels: blobs of dark ink on paper with
+ * noise, so every method finds ink; alpha (c = 2, 4) partly transparent. */
+static ft_image *compact_page(int w, int h, int c, unsigned seed) {
+  ft_image *img = NULL;
+  int x, y, k;
+  if (ft_image_new_u8(NULL, w, h, c, &img)) return NULL;
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      int ink = ((x / 7) + (y / 5)) % 4 == 0 || (x - 30) * (x - 30) + (y - 20) * (y - 20) < 90;
+      for (k = 0; k < c; k++) {
+        unsigned v;
+        seed = seed * 1103515245u + 12345u;
+        v = (seed >> 16) % 40;
+        if ((c == 2 && k == 1) || (c == 4 && k == 3))
+          v = x < 4 ? (seed >> 16) % 256 : 255; /* alpha */
+        else
+          v = ink ? 20 + v + 10 * k : 200 + v / 2 - 5 * k;
+        img->data8[((size_t)y * w + x) * c + k] = (uint8_t)v;
+      }
+    }
+  return img;
+}
+
+/* ft_segment on a compact image equals ft_segment on its float copy:
+ * labels exactly, areas exactly, colours to float rounding; with p.compact
+ * the map is one byte per pixel. */
+static void test_compact_same_as_float(void) {
+  static const int methods[] = {FT_THRESH_OTSU,     FT_THRESH_VALUE,   FT_THRESH_LI,
+                                FT_THRESH_TRIANGLE, FT_THRESH_SAUVOLA, FT_THRESH_NIBLACK,
+                                FT_THRESH_HYSTERESIS};
+  ft_ctx *ctx = ft_ctx_new();
+  int c, m, variant;
+  for (c = 1; c <= 4; c++) {
+    ft_image *u = compact_page(61, 143, c, 99u + (unsigned)c), *f = NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+    CU_ASSERT_EQUAL_FATAL(ft_image_to_float(ctx, u, &f), FT_OK);
+    for (m = 0; m < 7; m++)
+      for (variant = 0; variant < 5; variant++) {
+        ft_segment_params p;
+        ft_labels *lu = NULL, *lf = NULL;
+        size_t i, n = 61 * 143, bad = 0;
+        int k, j;
+        ft_segment_params_init(&p);
+        p.method = methods[m];
+        p.value = 0.45;
+        p.invert = variant == 1;
+        p.polarity = variant == 2 ? FT_POLARITY_LIGHT : FT_POLARITY_AUTO;
+        p.min_area = variant == 3 ? 5 : 0;
+        p.compact = variant != 4;
+        CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, u, &p, &lu), FT_OK);
+        CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, f, &p, &lf), FT_OK);
+        /* compact output only for a global method without the merge */
+        CU_ASSERT_EQUAL(lu->label8 != NULL, p.compact && m < 4 && p.min_area <= 1);
+        CU_ASSERT_EQUAL(lf->label8 != NULL, p.compact && m < 4 && p.min_area <= 1);
+        CU_ASSERT_EQUAL_FATAL(lu->nlabels, lf->nlabels);
+        for (i = 0; i < n; i++)
+          if (ft_labels_get(lu, i) != ft_labels_get(lf, i)) bad++;
+        CU_ASSERT_EQUAL(bad, 0);
+        for (k = 0; k < lu->nlabels; k++) {
+          CU_ASSERT_EQUAL(lu->info[k].area, lf->info[k].area);
+          CU_ASSERT_EQUAL(lu->info[k].class_id, lf->info[k].class_id);
+          for (j = 0; j < 3; j++) CU_ASSERT(fabs(lu->info[k].color[j] - lf->info[k].color[j]) < 1e-6);
+        }
+        /* some ink and some paper */
+        CU_ASSERT(lu->info[1].area > 0 && lu->info[0].area > 0);
+        if (m >= 4 && variant == 0) CU_ASSERT(lu->info[1].area < (int64_t)n / 2);
+        ft_labels_free(lu);
+        ft_labels_free(lf);
+      }
+    ft_image_free(u);
+    ft_image_free(f);
+  }
+  ft_ctx_free(ctx);
+}
+
+/* A compact gray page large enough for several chunks of the parallel
+ * passes (1024 x 1100: three chunks of 8 bands): 1, 2 and 3 threads give
+ * the same map and info, bit for bit. */
+static void test_compact_threads(void) {
+  ft_image *u = compact_page(1024, 1100, 1, 5u);
+  ft_labels *ref = NULL;
+  int t, m;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+  for (m = 0; m < 2; m++, ft_labels_free(ref), ref = NULL)
+    for (t = 1; t <= 3; t++) {
+      ft_ctx *ctx = ft_ctx_new();
+      ft_segment_params p;
+      ft_labels *lab = NULL;
+      ft_segment_params_init(&p);
+      p.compact = 1;
+      p.method = m ? FT_THRESH_VALUE : FT_THRESH_OTSU;
+      ft_ctx_set_threads(ctx, t);
+      CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, u, &p, &lab), FT_OK);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(lab->label8);
+      if (t == 1) {
+        ref = lab;
+        CU_ASSERT(ref->info[1].area > 1000);
+      } else {
+        CU_ASSERT(memcmp(lab->label8, ref->label8, (size_t)1024 * 1100) == 0);
+        CU_ASSERT(memcmp(lab->info, ref->info, 2 * sizeof *lab->info) == 0);
+        ft_labels_free(lab);
+      }
+      ft_ctx_free(ctx);
+    }
+  ft_image_free(u);
+  /* a bilevel page (runs of eight equal bytes counted at once) of odd
+   * width: exact areas and labels */
+  {
+    int w = 1021, h = 700, x, y;
+    int64_t ink = 0;
+    size_t bad = 0;
+    ft_labels *lab = NULL;
+    ft_segment_params p;
+    CU_ASSERT_EQUAL_FATAL(ft_image_new_u8(NULL, w, h, 1, &u), FT_OK);
+    u->bit_depth = 1;
+    for (y = 0; y < h; y++)
+      for (x = 0; x < w; x++) {
+        int on = (x >= 13 && x < 500 && y >= 7 && y < 300) || (x % 97 == 5 && y % 3 == 0);
+        u->data8[(size_t)y * w + x] = on ? 0 : 255;
+        ink += on;
+      }
+    ft_segment_params_init(&p);
+    p.compact = 1;
+    CU_ASSERT_EQUAL_FATAL(ft_segment(NULL, u, &p, &lab), FT_OK);
+    CU_ASSERT_EQUAL(lab->info[1].area, ink);
+    CU_ASSERT_EQUAL(lab->info[0].area, (int64_t)w * h - ink);
+    for (y = 0; y < h; y++)
+      for (x = 0; x < w; x++)
+        if (lab->label8[(size_t)y * w + x] != (u->data8[(size_t)y * w + x] == 0)) bad++;
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(lab->info[1].color[0], 0.0f);
+    CU_ASSERT_EQUAL(lab->info[0].color[0], 1.0f);
+    ft_labels_free(lab);
+    ft_image_free(u);
+  }
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"Otsu on known histograms", test_otsu_histograms},
@@ -360,6 +499,8 @@ int main(void) {
       {"16-bit data", test_sixteen_bit},
       {"uniform image has no ink", test_uniform},
       {"errors, progress and cancellation", test_errors_and_cancel},
+      {"compact image: same map as its float copy", test_compact_same_as_float},
+      {"compact image: same map on 1-3 threads", test_compact_threads},
       {NULL, NULL}};
   return ft_test_main("segment", cases);
 }

@@ -111,6 +111,33 @@ static void test_commit_writes_target(void) {
   ft_ctx_free(ctx);
 }
 
+/* A durable commit (fsync of the file and its directory) gives the same
+ * file as a plain one, replacing an existing target. */
+static void test_commit_sync(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_sink *s = NULL;
+  char path[512], name[256];
+  size_t len;
+  char *got;
+  int round;
+  make_dir();
+  snprintf(path, sizeof path, "%s/durable.svg", dir);
+  for (round = 0; round < 2; round++) {
+    CU_ASSERT_EQUAL_FATAL(ft_sink_open_file(ctx, path, &s), FT_OK);
+    CU_ASSERT_EQUAL(write_str(s, round ? "second" : "first"), 0);
+    CU_ASSERT_EQUAL(ft_sink_close(ctx, s, FT_SINK_COMMIT_SYNC), FT_OK);
+    CU_ASSERT_EQUAL(entries(dir, name, sizeof name), 1);
+    CU_ASSERT_STRING_EQUAL(name, "durable.svg");
+    got = slurp(path, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    CU_ASSERT_EQUAL(len, round ? 6u : 5u);
+    CU_ASSERT(memcmp(got, round ? "second" : "first", len) == 0);
+    free(got);
+  }
+  remove_dir();
+  ft_ctx_free(ctx);
+}
+
 /* Replacing an existing file: untouched until commit, replaced after;
  * without commit the old content survives and no temporary is left. */
 static void test_replace_and_discard(void) {
@@ -350,6 +377,7 @@ static void test_memory(void) {
 
 static const ft_test_case cases[] = {
     {"commit writes target", test_commit_writes_target},
+    {"durable commit", test_commit_sync},
     {"replace and discard", test_replace_and_discard},
     {"open errors", test_open_errors},
     {"rename failure", test_rename_failure},

@@ -192,7 +192,7 @@ static void test_denoise_chain(void) {
   CU_ASSERT_PTR_NULL(c);
   CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(ctx),
                          "denoise: unknown filter 'medain' (known: median, gaussian, bilateral, "
-                         "nlm, erode, dilate, open, close, tophat, blackhat, flatten, normalize)");
+                         "nlm, erode, dilate, open, close, tophat, blackhat, flatten, normalize, gray)");
   CU_ASSERT_EQUAL(ft_denoise_chain_parse(ctx, "normalize:low=50,high=10", &c), FT_ERR_INVAL);
   CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(ctx), "denoise: normalize: low must be below high");
   CU_ASSERT_EQUAL(ft_denoise_chain_parse(ctx, "median:r=0", &c), FT_ERR_INVAL);

@@ -1,6 +1,6 @@
-/* tests/unit/test_thresholds.c - Li, triangle, Sauvola/Niblack and
- * hysteresis thresholds on synthetic histograms and images, against direct
- * references written here. */
+/* tests/unit/test_thresholds.c - Li, triangle, Sauvola/Niblack,
+ * hysteresis and local-midpoint thresholds on synthetic histograms and
+ * images, against direct references written here. */
 #include "config.h"
 
 #include <math.h>
@@ -310,12 +310,306 @@ static void test_hysteresis(void) {
   ft_image_free(img);
 }
 
+/* ---- local midpoint ---- */
+
+/* A pencil-like page: paper 0.92 under a vertical gradient, with strokes
+ * (horizontal bars and a diagonal) whose darkness changes along x, plus
+ * noise.  w or h may be 1. */
+static ft_image *pencil_page(int w, int h) {
+  ft_image *img = NULL;
+  int x, y;
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(ctx, w, h, 1, &img), FT_OK);
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      float light = 0.8f + 0.2f * (float)y / (float)(h > 1 ? h - 1 : 1);
+      float depth = 0.3f + 0.5f * (float)x / (float)(w > 1 ? w - 1 : 1);
+      int ink = (y % 11 >= 4 && y % 11 < 8) || abs(x - y) <= 1;
+      img->data[y * w + x] =
+          light * (0.92f - (ink ? depth * 0.7f : 0.0f)) + 0.03f * (frand() - 0.5f);
+    }
+  return img;
+}
+
+/* Direct reference of ft_midpoint_threshold_map for sigma < 3 (where the
+ * Gaussian is the exact truncated FIR): Otsu first guess, windowed erosion
+ * and dilation, 2-D Gaussian sums with a replicated border.  Returns 1 for
+ * dark ink, 0 for light. */
+static int ref_midpoint(const ft_image *img, const ft_midpoint_params *p, double *T) {
+  const int w = img->width, h = img->height, n = w * h, R = (int)ceil(3 * p->sigma);
+  uint64_t hist[256] = {0};
+  unsigned char *ink = calloc(n, 1), *core = calloc(n, 1), *pap = calloc(n, 1);
+  double *k = calloc(R + 1, sizeof *k), ksum = 0, lev[2][2] = {{0, 0}, {0, 0}};
+  int i, x, y, split, nlow = 0, dark, side;
+  for (i = 0; i < n; i++) {
+    int b = (int)(img->data[i] * 256.0);
+    hist[b < 0 ? 0 : (b > 255 ? 255 : b)]++;
+  }
+  split = (int)floor(ft_otsu_threshold(hist, 256) * 256 + 0.5) - 1;
+  for (i = 0; i <= split; i++) nlow += (int)hist[i];
+  dark = p->polarity == FT_POLARITY_DARK || (p->polarity == FT_POLARITY_AUTO && 2 * nlow <= n);
+  if (nlow == 0 || nlow == n) {
+    for (i = 0; i < n; i++) T[i] = dark ? -1 : 2;
+    goto out;
+  }
+  for (i = 0; i < n; i++) {
+    int b = (int)(img->data[i] * 256.0);
+    b = b < 0 ? 0 : (b > 255 ? 255 : b);
+    ink[i] = dark ? b <= split : b > split;
+  }
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      int all = 1, any = 0, dx, dy, r2 = p->core + 1;
+      for (dy = -r2; dy <= r2; dy++)
+        for (dx = -r2; dx <= r2; dx++) {
+          int xx = x + dx, yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+          if (abs(dx) <= p->core && abs(dy) <= p->core) all &= ink[yy * w + xx];
+          any |= ink[yy * w + xx];
+        }
+      core[y * w + x] = (unsigned char)all;
+      pap[y * w + x] = (unsigned char)!any;
+    }
+  {
+    int nc = 0, np = 0;
+    for (i = 0; i < n; i++) nc += core[i], np += pap[i];
+    for (i = 0; i < n; i++) {
+      if (!nc) core[i] = ink[i];
+      if (!np) pap[i] = !ink[i];
+    }
+  }
+  for (i = 0; i <= R; i++) {
+    k[i] = exp(-(double)i * i / (2 * p->sigma * p->sigma));
+    ksum += i ? 2 * k[i] : k[i];
+  }
+  for (side = 0; side < 2; side++) { /* global means: 0 ink, 1 paper */
+    const unsigned char *set = side ? pap : core;
+    for (i = 0; i < n; i++)
+      if (set[i]) lev[side][0] += img->data[i], lev[side][1] += 1;
+  }
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      double a[2] = {0, 0}, c[2] = {0, 0}, L[2];
+      int dx, dy;
+      for (dy = -R; dy <= R; dy++)
+        for (dx = -R; dx <= R; dx++) {
+          int xx = x + dx, yy = y + dy, j;
+          double g = k[abs(dx)] * k[abs(dy)] / (ksum * ksum);
+          xx = xx < 0 ? 0 : (xx >= w ? w - 1 : xx);
+          yy = yy < 0 ? 0 : (yy >= h ? h - 1 : yy);
+          j = yy * w + xx;
+          a[0] += g * img->data[j] * core[j], c[0] += g * core[j];
+          a[1] += g * img->data[j] * pap[j], c[1] += g * pap[j];
+        }
+      for (side = 0; side < 2; side++)
+        L[side] = (a[side] + 1e-3 * lev[side][0] / lev[side][1]) / (c[side] + 1e-3);
+      T[y * w + x] = L[1] + p->fraction * (L[0] - L[1]);
+    }
+out:
+  free(ink), free(core), free(pap), free(k);
+  return dark;
+}
+
+/* The map against ref_midpoint within tol: 1e-5 (float rounding) below
+ * sigma 3, where both use the same FIR kernel; from sigma 3 the recursive
+ * Gaussian (within about 1.5% of full scale) and from sigma 8 the cell
+ * grid move the levels by up to about 3% of the stroke contrast (0.5
+ * here), so 0.02.  Labels must agree wherever v is farther than tol from T. */
+static void check_midpoint(int w, int h, double sigma, int core, double f, int polarity,
+                           double tol) {
+  ft_image *img = pencil_page(w, h), *map = NULL;
+  ft_labels *lab = NULL;
+  ft_midpoint_params p;
+  double *T = calloc((size_t)w * h, sizeof *T);
+  int i, bad = 0, badlab = 0, dark;
+  double worst = 0;
+  ft_midpoint_params_init(&p);
+  p.sigma = sigma, p.core = core, p.fraction = f, p.polarity = polarity;
+  if (polarity == FT_POLARITY_LIGHT)
+    for (i = 0; i < w * h; i++) img->data[i] = 1.0f - img->data[i];
+  dark = ref_midpoint(img, &p, T);
+  CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold_map(ctx, img, &p, &map), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold(ctx, img, &p, &lab), FT_OK);
+  CU_ASSERT_EQUAL(map->width, w);
+  CU_ASSERT_EQUAL(map->channels, 1);
+  CU_ASSERT_EQUAL(lab->nlabels, 2);
+  for (i = 0; i < w * h; i++) {
+    double v = img->data[i];
+    worst = fmax(worst, fabs(map->data[i] - T[i]));
+    if (fabs(map->data[i] - T[i]) > tol) bad++;
+    if (fabs(v - T[i]) > tol && lab->label[i] != (dark ? v <= T[i] : v > T[i])) badlab++;
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT_EQUAL(badlab, 0);
+  if (bad || badlab)
+    fprintf(stderr, "\n  midpoint %dx%d sigma %g core %d: %d map (worst %g), %d label mismatches\n",
+            w, h, sigma, core, bad, worst, badlab);
+  free(T);
+  ft_image_free(img), ft_image_free(map);
+  ft_labels_free(lab);
+}
+
+static void test_midpoint_reference(void) {
+  check_midpoint(60, 45, 2.0, 1, 0.5, FT_POLARITY_AUTO, 1e-5);
+  check_midpoint(60, 45, 1.0, 0, 0.4, FT_POLARITY_DARK, 1e-5);
+  check_midpoint(33, 70, 2.5, 2, 0.6, FT_POLARITY_AUTO, 1e-5);
+  check_midpoint(40, 30, 1.5, 1, 0.5, FT_POLARITY_LIGHT, 1e-5); /* white strokes on dark */
+  check_midpoint(9, 9, 2.0, 5, 0.5, FT_POLARITY_DARK, 1e-5);    /* erosion leaves nothing */
+  check_midpoint(1, 1, 2.0, 1, 0.5, FT_POLARITY_AUTO, 1e-5);
+  check_midpoint(1, 50, 2.0, 1, 0.5, FT_POLARITY_AUTO, 1e-5);
+  check_midpoint(50, 1, 1.0, 1, 0.5, FT_POLARITY_DARK, 1e-5);
+  check_midpoint(64, 48, 5.0, 1, 0.5, FT_POLARITY_AUTO, 0.02);  /* recursive Gaussian */
+  check_midpoint(80, 61, 8.0, 1, 0.5, FT_POLARITY_AUTO, 0.02);  /* 2 x 2 cells */
+  check_midpoint(75, 90, 12.0, 1, 0.5, FT_POLARITY_DARK, 0.02); /* 3 x 3 cells */
+  check_midpoint(1, 40, 8.0, 1, 0.5, FT_POLARITY_AUTO, 0.02);
+  check_midpoint(41, 1, 16.0, 1, 0.5, FT_POLARITY_AUTO, 0.02);
+}
+
+/* Two blurred bars of the same width, one faint and one dark, on flat
+ * paper: the midpoint gives both their true width (coverage >= 0.5),
+ * a global Otsu split makes the faint one thinner. */
+static void test_midpoint_faint_strokes(void) {
+  const int w = 64, h = 40;
+  ft_image *img = NULL, *blur = NULL;
+  ft_labels *mid = NULL, *otsu = NULL;
+  ft_gaussian_params gp;
+  ft_segment_params sp;
+  int x, y, miss_mid = 0, miss_otsu = 0;
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(ctx, w, h, 1, &img), FT_OK);
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      int faint = x >= 12 && x < 20, dark = x >= 40 && x < 48;
+      img->data[y * w + x] = faint ? 0.55f : (dark ? 0.15f : 0.95f);
+    }
+  ft_gaussian_params_init(&gp);
+  gp.sigma = 1.0;
+  CU_ASSERT_EQUAL_FATAL(ft_gaussian(ctx, img, &gp, &blur), FT_OK);
+  ft_segment_params_init(&sp);
+  CU_ASSERT_EQUAL_FATAL(ft_segment_params_parse(ctx, "midpoint:sigma=6", &sp), FT_OK);
+  CU_ASSERT_EQUAL(sp.method, FT_THRESH_MIDPOINT);
+  CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, blur, &sp, &mid), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_segment_params_parse(ctx, "otsu", &sp), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, blur, &sp, &otsu), FT_OK);
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      int want = (x >= 12 && x < 20) || (x >= 40 && x < 48);
+      miss_mid += mid->label[y * w + x] != want;
+      miss_otsu += otsu->label[y * w + x] != want;
+    }
+  if (miss_mid || miss_otsu < 2 * h)
+    fprintf(stderr, "\n  wrong pixels: midpoint %d, otsu %d\n", miss_mid, miss_otsu);
+  CU_ASSERT_EQUAL(miss_mid, 0);
+  CU_ASSERT(miss_otsu >= 2 * h); /* at least a column on each side of a bar */
+  CU_ASSERT_EQUAL(mid->info[1].area, 16 * h);
+  CU_ASSERT_EQUAL(mid->info[1].class_id, FT_CLASS_INK);
+  ft_image_free(img), ft_image_free(blur);
+  ft_labels_free(mid), ft_labels_free(otsu);
+}
+
+static void test_midpoint_edges_and_errors(void) {
+  ft_image *img = NULL, *a = NULL, *b = NULL, *rgb = NULL;
+  ft_labels *lab = NULL, *lb = NULL;
+  ft_midpoint_params p;
+  ft_segment_params sp;
+  size_t i;
+  /* a uniform image has no ink, and its surface classifies nothing: all of
+   * it is the lower class, so auto takes the empty upper side as ink */
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(ctx, 20, 10, 1, &img), FT_OK);
+  for (i = 0; i < 200; i++) img->data[i] = 0.6f;
+  CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold(ctx, img, NULL, &lab), FT_OK);
+  CU_ASSERT_EQUAL(lab->info[1].area, 0);
+  CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold_map(ctx, img, NULL, &a), FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(a->data[0], 2.0, 0);
+  ft_image_free(a);
+  ft_midpoint_params_init(&p);
+  p.polarity = FT_POLARITY_DARK;
+  CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold_map(ctx, img, &p, &a), FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(a->data[199], -1.0, 0);
+  ft_labels_free(lab), ft_image_free(a), ft_image_free(img);
+  /* thread count does not change the result; an RGB gray copy gives the same map */
+  img = pencil_page(90, 150);
+  ft_midpoint_params_init(&p);
+  ft_ctx_set_threads(ctx, 1);
+  CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold_map(ctx, img, &p, &a), FT_OK);
+  ft_ctx_set_threads(ctx, 3);
+  CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold_map(ctx, img, &p, &b), FT_OK);
+  CU_ASSERT(memcmp(a->data, b->data, 90 * 150 * sizeof(float)) == 0);
+  ft_ctx_set_threads(ctx, 2);
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(ctx, 90, 150, 3, &rgb), FT_OK);
+  for (i = 0; i < 90 * 150; i++)
+    rgb->data[3 * i] = rgb->data[3 * i + 1] = rgb->data[3 * i + 2] = img->data[i];
+  ft_image_free(b);
+  CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold_map(ctx, rgb, &p, &b), FT_OK);
+  {
+    float worst = 0.0f;
+    for (i = 0; i < 90 * 150; i++) worst = fmaxf(worst, fabsf(a->data[i] - b->data[i]));
+    CU_ASSERT(worst < 1e-3f); /* Rec. 709 rounding only, unless a pixel crosses a bin */
+  }
+  /* a compact (8-bit) copy gives the map of its float twin */
+  {
+    ft_image *c8 = NULL, *f8 = NULL, *m8 = NULL, *mf = NULL;
+    CU_ASSERT_EQUAL_FATAL(ft_image_new_u8(ctx, 90, 150, 1, &c8), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_image_new(ctx, 90, 150, 1, &f8), FT_OK);
+    for (i = 0; i < 90 * 150; i++) {
+      float v = img->data[i];
+      c8->data8[i] = (uint8_t)(v <= 0 ? 0 : (v >= 1 ? 255 : v * 255.0f + 0.5f));
+      f8->data[i] = c8->data8[i] / 255.0f;
+    }
+    CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold_map(ctx, c8, &p, &m8), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold_map(ctx, f8, &p, &mf), FT_OK);
+    CU_ASSERT(memcmp(m8->data, mf->data, 90 * 150 * sizeof(float)) == 0);
+    ft_image_free(c8), ft_image_free(f8), ft_image_free(m8), ft_image_free(mf);
+  }
+  /* through ft_segment with min_area: same as the function, specks merged */
+  CU_ASSERT_EQUAL_FATAL(ft_midpoint_threshold(ctx, img, &p, &lab), FT_OK);
+  ft_segment_params_init(&sp);
+  CU_ASSERT_EQUAL_FATAL(ft_segment_params_parse(ctx, "midpoint:sigma=8,core=1,f=0.5", &sp), FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(sp.sigma, 8.0, 0);
+  CU_ASSERT_EQUAL(sp.core, 1);
+  CU_ASSERT_DOUBLE_EQUAL(sp.fraction, 0.5, 0);
+  CU_ASSERT_EQUAL(sp.polarity, FT_POLARITY_AUTO);
+  CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, img, &sp, &lb), FT_OK);
+  CU_ASSERT(memcmp(lab->label, lb->label, 90 * 150 * sizeof(int32_t)) == 0);
+  CU_ASSERT_EQUAL(lab->info[1].area, lb->info[1].area);
+  ft_labels_free(lb);
+  sp.min_area = 1000000; /* every region is small: one side swallows the other */
+  CU_ASSERT_EQUAL_FATAL(ft_segment(ctx, img, &sp, &lb), FT_OK);
+  CU_ASSERT(lb->info[0].area == 0 || lb->info[1].area == 0);
+  CU_ASSERT_EQUAL(lb->info[0].area + lb->info[1].area, 90 * 150);
+  ft_labels_free(lb);
+  /* bad params: INVAL, a message naming the field, *out NULL */
+  lb = (ft_labels *)1;
+  p.sigma = 0.2;
+  CU_ASSERT_EQUAL(ft_midpoint_threshold(ctx, img, &p, &lb), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(lb);
+  CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(ctx), "threshold: sigma=0.2 out of range 0.5..200");
+  p.sigma = 8, p.core = 21;
+  ft_image_free(b);
+  b = (ft_image *)1;
+  CU_ASSERT_EQUAL(ft_midpoint_threshold_map(ctx, img, &p, &b), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(b);
+  CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(ctx), "threshold: core=21 out of range 0..20");
+  p.core = 1, p.fraction = 1.0;
+  CU_ASSERT_EQUAL(ft_midpoint_threshold(ctx, img, &p, &lb), FT_ERR_INVAL);
+  ft_segment_params_init(&sp);
+  CU_ASSERT_EQUAL(ft_segment_params_parse(ctx, "midpoint:f=0.99", &sp), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(sp.method, FT_THRESH_OTSU);
+  CU_ASSERT_EQUAL(ft_segment_params_parse(ctx, "midpoint:w=5", &sp), FT_ERR_INVAL);
+  sp.method = FT_THRESH_MIDPOINT, sp.sigma = 0.1;
+  CU_ASSERT_EQUAL(ft_segment(ctx, img, &sp, &lb), FT_ERR_INVAL);
+  CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(ctx), "segment: sigma 0.1 out of range 0.5..200");
+  ft_image_free(img), ft_image_free(a), ft_image_free(rgb);
+  ft_labels_free(lab);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {{"li on a bimodal histogram", test_li_bimodal},
                                        {"triangle on a unimodal skewed histogram", test_triangle_unimodal},
                                        {"sauvola and niblack vs direct windows", test_adaptive},
                                        {"adaptive: threads, colour, errors", test_adaptive_threads_and_errors},
                                        {"hysteresis", test_hysteresis},
+                                       {"midpoint vs a direct reference", test_midpoint_reference},
+                                       {"midpoint: faint and dark blurred strokes", test_midpoint_faint_strokes},
+                                       {"midpoint: edges, threads, errors", test_midpoint_edges_and_errors},
                                        {NULL, NULL}};
   int rc;
   ctx = ft_ctx_new();

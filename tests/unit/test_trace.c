@@ -743,6 +743,74 @@ static void test_errors_and_cancel(void) {
   ft_ctx_free(ctx);
 }
 
+/* Field-by-field equality of two traces. */
+static int same_trace(const ft_paths *a, const ft_paths *b) {
+  int i, j;
+  if (a->npaths != b->npaths) return 0;
+  for (i = 0; i < a->npaths; i++) {
+    const ft_path *p = &a->path[i], *q = &b->path[i];
+    if (p->nseg != q->nseg || p->start.x != q->start.x || p->start.y != q->start.y ||
+        p->hole != q->hole || p->parent != q->parent || p->label != q->label ||
+        p->class_id != q->class_id || p->closed != q->closed ||
+        p->stroke_width != q->stroke_width)
+      return 0;
+    for (j = 0; j < p->nseg; j++)
+      if (p->seg[j].type != q->seg[j].type || p->seg[j].c[2].x != q->seg[j].c[2].x ||
+          p->seg[j].c[2].y != q->seg[j].c[2].y)
+        return 0;
+  }
+  return 1;
+}
+
+/* A compact label map traces exactly like its int32 form, in outline,
+ * centerline and auto mode, at widths that do and do not fill the 8-byte
+ * steps of the scan; a byte out of range is refused. */
+static void test_compact_map(void) {
+  static const int widths[] = {1, 7, 8, 9, 33, 64};
+  unsigned seed = 4242;
+  int wi, mode;
+  for (wi = 0; wi < 6; wi++) {
+    int w = widths[wi], h = 23, nl = wi % 2 ? 3 : 2, x, y;
+    ft_labels *wide = NULL, *small = NULL;
+    size_t i, n = (size_t)w * h;
+    CU_ASSERT_EQUAL_FATAL(ft_labels_new(NULL, w, h, nl, &wide), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_labels_new_compact(NULL, w, h, nl, &small), FT_OK);
+    for (i = 1; i < (size_t)nl; i++) wide->info[i].class_id = small->info[i].class_id = FT_CLASS_INK;
+    for (y = 0; y < h; y++)
+      for (x = 0; x < w; x++) {
+        int v;
+        seed = seed * 1103515245u + 12345u;
+        v = ((x / 3 + y / 4) % 3 == 0 || (seed >> 16) % 7 == 0) ? 1 + (int)((seed >> 20) % (nl - 1)) : 0;
+        wide->label[(size_t)y * w + x] = v;
+        small->label8[(size_t)y * w + x] = (uint8_t)v;
+      }
+    for (mode = FT_TRACE_OUTLINE; mode <= FT_TRACE_AUTO; mode++) {
+      ft_trace_params p;
+      ft_paths *a = NULL, *b = NULL;
+      ft_trace_params_init(&p);
+      p.mode = mode;
+      CU_ASSERT_EQUAL_FATAL(ft_trace(NULL, wide, &p, &a), FT_OK);
+      CU_ASSERT_EQUAL_FATAL(ft_trace(NULL, small, &p, &b), FT_OK);
+      CU_ASSERT(a->npaths > 0);
+      CU_ASSERT(same_trace(a, b));
+      ft_paths_free(a);
+      ft_paths_free(b);
+    }
+    /* a byte beyond nlabels */
+    {
+      ft_ctx *ctx = ft_ctx_new();
+      ft_paths *b = NULL;
+      small->label8[n - 1] = (uint8_t)nl;
+      CU_ASSERT_EQUAL(ft_trace(ctx, small, NULL, &b), FT_ERR_INVAL);
+      CU_ASSERT_PTR_NULL(b);
+      CU_ASSERT(strstr(ft_ctx_errmsg(ctx), "out of range") != NULL);
+      ft_ctx_free(ctx);
+    }
+    ft_labels_free(wide);
+    ft_labels_free(small);
+  }
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"single pixel is a unit square", test_single_pixel},
@@ -762,6 +830,7 @@ int main(void) {
       {"large random map, exact", test_random_large},
       {"segment then trace", test_segment_then_trace},
       {"errors, progress and cancellation", test_errors_and_cancel},
+      {"compact label map traces the same", test_compact_map},
       {NULL, NULL}};
   return ft_test_main("trace", cases);
 }

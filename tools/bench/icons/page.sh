@@ -11,7 +11,8 @@
 # with hyperfine (median of FT_BENCH_RUNS, default 5, after one warm-up)
 #   figtrace --threshold 0.5 -o page.ft.svg page.pbm    (and page.png)
 #   potrace -s -o page.po.svg page.pbm
-# and takes each one's peak resident memory from /usr/bin/time -v.  Prints a
+# and takes each one's peak resident memory and CPU time (user + system, so
+# threads add up) from one run under /usr/bin/time -v.  Prints a
 # markdown table; also the segments of both SVGs and the IoU of their
 # renderings with the page's ink (rsvg-convert at full size, 50%).
 # Needs hyperfine, potrace, rsvg-convert, GNU time, /usr/bin/python3 (numpy, PIL).
@@ -61,21 +62,23 @@ print('--invert' if 2 * int(a.sum()) > a.size else '')")
 median() { # hyperfine JSON -> median seconds
   /usr/bin/python3 -c "import json,sys; print('%.3f' % json.load(open(sys.argv[1]))['results'][0]['median'])" "$1"
 }
-peak() { # peak RSS in MiB of one run of the command
-  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/{printf "%.0f", $6 / 1024}'
+stats() { # "peak RSS MiB | CPU s" (user + system) of one run of the command
+  /usr/bin/time -v "$@" 2>&1 >/dev/null |
+    awk '/User time/{u=$4} /System time/{s=$4} /Maximum resident/{m=$6}
+         END{printf "%.0f | %.3f", m / 1024, u + s}'
 }
 declare -A cmd=(
   [figtrace-pbm]="$ft --threshold 0.5 $inv -o $base.ft.svg $base.pbm"
   [figtrace-png]="$ft --threshold 0.5 $inv -o $base.ftpng.svg $base.png"
   [potrace-pbm]="potrace -s -o $base.po.svg $base.pbm"
 )
-echo "| page ${size}x${size} | median wall s ($runs runs) | peak RSS MiB |"
-echo "|---|---|---|"
+echo "| page ${size}x${size} | median wall s ($runs runs) | peak RSS MiB | CPU s (user+sys, 1 run) |"
+echo "|---|---|---|---|"
 for k in figtrace-pbm figtrace-png potrace-pbm; do
   # shellcheck disable=SC2086
   hyperfine -N -w 1 -r "$runs" --export-json "$k.json" "${cmd[$k]}" >/dev/null 2>&1
   # shellcheck disable=SC2086
-  echo "| $k | $(median "$k.json") | $(peak ${cmd[$k]}) |"
+  echo "| $k | $(median "$k.json") | $(stats ${cmd[$k]}) |"
 done
 FT_HERE=$here FT_SIZE=$size FT_BASE=$base /usr/bin/python3 - <<'EOF'
 import os, subprocess, sys

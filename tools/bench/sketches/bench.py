@@ -9,7 +9,8 @@ per tool the IoU of its ink (luminance <= 0.5) with the clean ink, segments
 in the path data, bytes and wall time:
   figtrace  figtrace -p sketch (the preset: the ink U-Net models/sketch.safetensors)
   figtrace-classical  figtrace -p sketch --segment threshold (the preset's
-            classical chain: flatten, median, Otsu, min-area)
+            classical chain: gray, flatten, median, local midpoint threshold,
+            min-area)
   mkbitmap  mkbitmap MKBITMAP_ARGS (high-pass, scale, threshold) + potrace -s
   otsu      Otsu's threshold (skimage) + potrace -s
   vtracer   @neplex/vectorizer, preset Bw

@@ -1,0 +1,17 @@
+## src/dl: optional libraries (Cairo, libtiff, libxml2, OpenBLAS) opened on
+## first use; see src/dl/dl.h.
+libfigtrace_impl_la_SOURCES += \
+	src/dl/dl.h \
+	src/dl/dl.c \
+	src/dl/libs.c \
+	src/dl/blas.h \
+	src/dl/cairo.h \
+	src/dl/jpeg.h \
+	src/dl/tiff.h \
+	src/dl/xml.h
+
+check_PROGRAMS += tests/unit/test_dl
+TESTS += tests/unit/test_dl
+tests_unit_test_dl_SOURCES = tests/unit/test_dl.c tests/unit/testutil.h
+tests_unit_test_dl_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_dl_LDADD = $(TEST_LDADD)

@@ -1,0 +1,90 @@
+#!/bin/bash
+# tools/bench/icons/overhead.sh - per-image cost of the figtrace program on
+# six 512 px bootstrap icons, against potrace, optionally against a second
+# build of figtrace (an older tree) in the same run.
+#
+#   tools/bench/icons/overhead.sh [RUNS [OTHER_TREE]]
+#
+# Renders alarm-fill, bicycle, house-fill, star, chat-dots and puzzle-fill
+# black on white at 512 px (rsvg-convert, as bench.py does) into
+# tools/bench/work/six/, then for each program prints the mean CPU time per
+# run (perf stat -e task-clock, RUNS runs per icon, three interleaved
+# rounds) of `figtrace --version`, `figtrace --no-fit` and `figtrace`
+# (--threshold 0.5, --invert on the three mostly-black icons), potrace -s on
+# the 50% PBM, and the instructions of all six conversions (callgrind).
+# Needs perf, valgrind, potrace, rsvg-convert, /usr/bin/python3 with PIL, and
+# bootstrap-icons in tools/bench/work/node_modules (tools/bench/icons/run
+# installs it).  Every figtrace runs as its real binary (.libs/figtrace with
+# LD_LIBRARY_PATH), never libtool's wrapper script.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+top=$PWD
+runs=${1:-20}
+other=${2:-}
+six=$top/tools/bench/work/six
+icons="alarm-fill bicycle house-fill star chat-dots puzzle-fill"
+mkdir -p "$six"
+for i in $icons; do
+  if [ ! -f "$six/$i.pgm" ]; then
+    rsvg-convert -w 512 -h 512 -b white -o "$six/$i.png" \
+      "$top/tools/bench/work/node_modules/bootstrap-icons/icons/$i.svg"
+    /usr/bin/python3 - "$six/$i" <<'PY'
+import sys
+import numpy as np
+from PIL import Image
+base = sys.argv[1]
+gray = Image.open(base + ".png").convert("L")
+gray.save(base + ".pgm")
+Image.fromarray(((np.asarray(gray) >= 128) * 255).astype(np.uint8)).convert("1").save(base + ".pbm")
+PY
+  fi
+done
+make -s figtrace
+trees="new=$top"
+[ -n "$other" ] && trees="old=$(cd "$other" && pwd) $trees"
+
+inv() { case $1 in alarm-fill|house-fill|puzzle-fill) echo --invert;; esac; }
+cpu() { # mean task-clock ms of one command over RUNS runs
+  perf stat -x, -e task-clock -r "$runs" "$@" 2>&1 >/dev/null | tail -1 | cut -d, -f1
+}
+declare -A sum
+for round in 1 2 3; do
+  for i in $icons; do
+    for t in $trees; do
+      name=${t%%=*} dir=${t#*=}
+      export LD_LIBRARY_PATH=$dir/.libs
+      ft=$dir/.libs/figtrace
+      sum[$name-version]=$(echo "${sum[$name-version]:-0} + $(cpu "$ft" --version)" | bc -l)
+      sum[$name-nofit]=$(echo "${sum[$name-nofit]:-0} + $(cpu "$ft" --no-fit --threshold 0.5 $(inv $i) -o "$six/out.svg" "$six/$i.pgm")" | bc -l)
+      sum[$name-default]=$(echo "${sum[$name-default]:-0} + $(cpu "$ft" --threshold 0.5 $(inv $i) -o "$six/out.svg" "$six/$i.pgm")" | bc -l)
+      unset LD_LIBRARY_PATH
+    done
+    sum[potrace]=$(echo "${sum[potrace]:-0} + $(cpu potrace -s -o "$six/out.svg" "$six/$i.pbm")" | bc -l)
+  done
+done
+instr() { # total callgrind instructions of a command over the six icons
+  local tot=0 n i
+  for i in $icons; do
+    n=$("$@" "$i" 2>&1 | awk '/Collected/ {print $4}')
+    tot=$((tot + n))
+  done
+  echo "$tot"
+}
+ft_instr() { # ft_instr DIR [ARGS] ICON
+  local dir=$1 icon=${*: -1}
+  LD_LIBRARY_PATH=$dir/.libs valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+    "$dir/.libs/figtrace" --threshold 0.5 $(inv "$icon") "${@:2:$#-2}" -o "$six/out.svg" "$six/$icon.pgm"
+}
+po_instr() { valgrind --tool=callgrind --callgrind-out-file=/dev/null potrace -s -o "$six/out.svg" "$six/$1.pbm"; }
+
+echo "CPU ms per run (mean over 6 icons x 3 rounds x $runs runs); instructions for all six"
+printf '| %-8s | %10s | %10s | %10s | %14s | %14s |\n' program --version --no-fit default "instr default" "instr --no-fit"
+for t in $trees; do
+  name=${t%%=*} dir=${t#*=}
+  printf '| %-8s | %10.2f | %10.2f | %10.2f | %14s | %14s |\n' "$name" \
+    "$(echo "${sum[$name-version]} / 18" | bc -l)" "$(echo "${sum[$name-nofit]} / 18" | bc -l)" \
+    "$(echo "${sum[$name-default]} / 18" | bc -l)" "$(instr ft_instr "$dir")" \
+    "$(instr ft_instr "$dir" --no-fit)"
+done
+printf '| %-8s | %10s | %10s | %10.2f | %14s | %14s |\n' potrace - - \
+  "$(echo "${sum[potrace]} / 18" | bc -l)" "$(instr po_instr)" -
