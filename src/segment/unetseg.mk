@@ -52,3 +52,12 @@ tests_tools_labelcmp_SOURCES = tests/tools/labelcmp.c
 tests_tools_labelcmp_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_tools_labelcmp_LDADD = libfigtrace_impl.la $(FT_DEP_LIBS)
 TESTS += tests/e2e/microscopy.sh
+
+## The sketch preset's model and classical branches (tests/data/sketch holds
+## its fixture model).
+check_PROGRAMS += tests/unit/test_sketch
+TESTS += tests/unit/test_sketch
+tests_unit_test_sketch_SOURCES = tests/unit/test_sketch.c tests/unit/testutil.h
+tests_unit_test_sketch_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_sketch_LDADD = $(TEST_LDADD)
+TESTS += tests/e2e/sketch.sh

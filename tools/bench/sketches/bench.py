@@ -7,8 +7,11 @@ turns the rendering into a pencil photo (degrade.py; JPEG quality 75 .. 90),
 traces the photo with each tool, renders every SVG back at SIZE and reports
 per tool the IoU of its ink (luminance <= 0.5) with the clean ink, segments
 in the path data, bytes and wall time:
-  figtrace  figtrace -p sketch (the preset: gray, flatten, median, local midpoint
-            threshold, min-area)
+  figtrace  figtrace -p sketch (the preset: gray, flatten, median, local
+            midpoint threshold, min-area; stroked centre lines)
+  figtrace-outline  the same chain traced as filled outlines (--trace outline)
+  figtrace-unet  the ink U-Net models/sketch.safetensors instead of the
+            chain's segmentation, outlines (--segment unet:sketch --denoise=)
   mkbitmap  mkbitmap MKBITMAP_ARGS (high-pass, scale, threshold) + potrace -s
   otsu      Otsu's threshold (skimage) + potrace -s
   vtracer   @neplex/vectorizer, preset Bw
@@ -34,7 +37,11 @@ SIZE = int(os.environ.get("FT_BENCH_SIZE", "1024"))
 FIGTRACE = os.path.join(TOP, "figtrace")
 FTARGS = os.environ.get("FT_BENCH_FTARGS", "-p sketch").split()
 MKBITMAP = os.environ.get("FT_BENCH_MKBITMAP", "-f 12 -s 2 -t 0.46").split()
-TOOLS = os.environ.get("FT_BENCH_TOOLS", "figtrace mkbitmap otsu vtracer").split()
+OUTLINE = os.environ.get("FT_BENCH_OUTLINE", "-p sketch --trace outline").split()
+UNET = os.environ.get("FT_BENCH_UNET",
+                      "-p sketch --segment unet:sketch --denoise= --trace outline").split()
+TOOLS = os.environ.get("FT_BENCH_TOOLS",
+                       "figtrace figtrace-outline figtrace-unet mkbitmap otsu vtracer").split()
 ICONS = os.path.join(WORK, "node_modules/@tabler/icons/icons/outline")
 
 
@@ -80,12 +87,14 @@ def main():
     vt_jobs = []
     for stem, jpg, truth in cases:
         base = os.path.join(out, stem)
-        if "figtrace" in TOOLS:
-            svg = base + ".figtrace.svg"
-            dt = common.run([FIGTRACE] + FTARGS + ["-o", svg, jpg])
-            r = score(svg, truth, "figtrace")
-            r["time"] = dt
-            res["figtrace"].append((stem, r))
+        for tool, args in (("figtrace", FTARGS), ("figtrace-outline", OUTLINE),
+                           ("figtrace-unet", UNET)):
+            if tool in TOOLS:
+                svg = base + "." + tool + ".svg"
+                dt = common.run([FIGTRACE] + args + ["-o", svg, jpg])
+                r = score(svg, truth, tool)
+                r["time"] = dt
+                res[tool].append((stem, r))
         gray = np.asarray(Image.open(jpg).convert("L"))
         pgm = base + ".pgm"
         Image.fromarray(gray).save(pgm)
