@@ -106,6 +106,7 @@ typedef struct fitter {
   double *cum;  /* [2N] length of the data polyline qq from qq[0] */
   ft_point *buf; /* scratch: data and samples */
   segd *seg;
+  segd *qseg;   /* [2N - 1] the segments qq[k] -> qq[k + 1] */
   size_t bufcap;
 } fitter;
 
@@ -131,24 +132,27 @@ static ft_point bez(const ft_point c[4], double t) {
   return r;
 }
 
+static void set_seg(segd *sg, ft_point a, ft_point b) {
+  double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+  sg->dx = dx;
+  sg->dy = dy;
+  sg->il2 = l2 > 0 ? 1.0 / l2 : 0.0;
+}
+
 /* Largest distance from the points pts[0..np-1] to the polyline
  * line[0..nl-1], matching both in order (the nearest segment is searched a
  * few steps ahead of the previous one, stopping where the distance starts
  * to grow again).  Point i's squared distance is
  * multiplied by w2[i] when w2 is not NULL.  Stops early once past stop.
- * seg[0..nl-2] is scratch for the segments' direction and inverse squared
- * length, computed once here rather than for every point. */
+ * seg[0..nl-2] holds the segments' direction and inverse squared length:
+ * computed here, once rather than for every point, unless given (filled). */
 static double ordered_dist(const ft_point *pts, int np, const ft_point *line, int nl,
-                           const float *w2, double stop, segd *seg) {
+                           const float *w2, double stop, segd *seg, int filled) {
   int i, s = 0, k;
   double worst = 0, stop2 = stop * stop;
   if (nl < 2) return 0;
-  for (k = 0; k < nl - 1; k++) {
-    double dx = line[k + 1].x - line[k].x, dy = line[k + 1].y - line[k].y, l2 = dx * dx + dy * dy;
-    seg[k].dx = dx;
-    seg[k].dy = dy;
-    seg[k].il2 = l2 > 0 ? 1.0 / l2 : 0.0;
-  }
+  if (!filled)
+    for (k = 0; k < nl - 1; k++) set_seg(&seg[k], line[k], line[k + 1]);
   for (i = 0; i < np; i++) {
     double best = 1e300;
     int bs = s, kend = s + 4 < nl - 2 ? s + 4 : nl - 2;
@@ -282,14 +286,18 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   for (i = 0; i <= ns; i++) smp[i] = bez(c, (double)i / ns);
   {
     double stop = GIVE_UP * f->tol, e1, e2 = 0.0;
-    e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg) : 0.0;
+    e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg, 0) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
     if (e1 <= f->tol) {
       d = f->buf; /* [m + 2]: start, interior data, end */
       d[0] = ja->p;
       memcpy(d + 1, f->qq + q0, (size_t)m * sizeof *d);
       d[m + 1] = jb->p;
-      e2 = ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop, f->seg);
+      /* the data's own segments are the same for every piece */
+      set_seg(&f->seg[0], d[0], d[1]);
+      if (m > 1) memcpy(f->seg + 1, f->qseg + q0, (size_t)(m - 1) * sizeof *f->seg);
+      set_seg(&f->seg[m], d[m], d[m + 1]);
+      e2 = ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop, f->seg, 1);
       if (f->pl->tl) {
         /* the curve is held to the tightest tolerance of the data it spans */
         float w = 1.0f;
@@ -557,7 +565,9 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
   f.ww = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.ww);
   f.tw = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.tw);
   f.cum = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.cum);
-  if (!f.qq || !f.ww || !f.tw || !f.cum) {
+  f.qseg = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.qseg);
+  if (!f.qq || !f.ww || !f.tw || !f.cum || !f.qseg) {
+    free(f.qseg);
     free(f.qq);
     free(f.ww);
     free(f.tw);
@@ -576,6 +586,7 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
       if (f.tw[k] > f.ww[k]) f.ww[k] = f.tw[k];
     }
     f.cum[k] = k ? f.cum[k - 1] + hypot(q.x - f.qq[k - 1].x, q.y - f.qq[k - 1].y) : 0.0;
+    if (k) set_seg(&f.qseg[k - 1], f.qq[k - 1], q);
   }
   if (pl->closed)
     for (k = 0; k < pl->K; k++)
@@ -632,6 +643,7 @@ done:
   free(f.memo);
   free(f.buf);
   free(f.seg);
+  free(f.qseg);
   free(f.qq);
   free(f.ww);
   free(f.tw);
