@@ -139,6 +139,17 @@ static void set_seg(segd *sg, ft_point a, ft_point b) {
   sg->il2 = l2 > 0 ? 1.0 / l2 : 0.0;
 }
 
+/* Squared distance from (x, y) to the segment from l0 along sg. */
+static inline double seg_dist2(double x, double y, ft_point l0, const segd *sg) {
+  double px = x - l0.x, py = y - l0.y;
+  double t = (px * sg->dx + py * sg->dy) * sg->il2, ex, ey;
+  if (t < 0) t = 0;
+  if (t > 1) t = 1;
+  ex = px - t * sg->dx;
+  ey = py - t * sg->dy;
+  return ex * ex + ey * ey;
+}
+
 /* Largest distance from the points pts[0..np-1] to the polyline
  * line[0..nl-1], matching both in order (the nearest segment is searched a
  * few steps ahead of the previous one, stopping where the distance starts
@@ -153,25 +164,18 @@ static double ordered_dist(const ft_point *pts, int np, const ft_point *line, in
   if (nl < 2) return 0;
   if (!filled)
     for (k = 0; k < nl - 1; k++) set_seg(&seg[k], line[k], line[k + 1]);
+  /* the first segment tried always sets the best; after it, each one either
+   * improves on its predecessor or ends the search */
   for (i = 0; i < np; i++) {
-    double best = 1e300;
-    int bs = s, kend = s + 4 < nl - 2 ? s + 4 : nl - 2;
-    for (k = s; k <= kend; k++) {
-      double px = pts[i].x - line[k].x, py = pts[i].y - line[k].y;
-      double t = (px * seg[k].dx + py * seg[k].dy) * seg[k].il2, ex, ey, dd;
-      if (t < 0) t = 0;
-      if (t > 1) t = 1;
-      ex = px - t * seg[k].dx;
-      ey = py - t * seg[k].dy;
-      dd = ex * ex + ey * ey;
-      if (dd < best) {
-        best = dd;
-        bs = k;
-      } else if (k > bs) {
-        break; /* past the nearest: the distance grows again along the polyline */
-      }
+    const double x = pts[i].x, y = pts[i].y;
+    int kend = s + 4 < nl - 2 ? s + 4 : nl - 2;
+    double best = seg_dist2(x, y, line[s], &seg[s]);
+    for (k = s + 1; k <= kend; k++) {
+      double dd = seg_dist2(x, y, line[k], &seg[k]);
+      if (!(dd < best)) break; /* past the nearest: the distance grows again */
+      best = dd;
+      s = k;
     }
-    s = bs;
     if (w2) best *= w2[i];
     if (best > worst) {
       worst = best;
