@@ -125,7 +125,7 @@ static ft_point unit(ft_point a, ft_point b) {
   return r;
 }
 
-static ft_point bez(const ft_point c[4], double t) {
+static inline ft_point bez(const ft_point c[4], double t) {
   double s = 1 - t, b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t, b3 = t * t * t;
   ft_point r = {b0 * c[0].x + b1 * c[1].x + b2 * c[2].x + b3 * c[3].x,
                 b0 * c[0].y + b1 * c[1].y + b2 * c[2].y + b3 * c[3].y};
