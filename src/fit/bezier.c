@@ -79,7 +79,6 @@ typedef struct join {
 /* A fitted piece, kept small (floats) because one is memoised for every
  * candidate and span length: nj * (MAX_WINDOW + 1) of them. */
 typedef struct piece {
-  signed char state; /* 0 not tried, 1 fitted */
   signed char line;
   float err;
   float c[4]; /* control points: x1, y1, x2, y2 */
@@ -95,7 +94,9 @@ typedef struct fitter {
   double tol;
   join *J;     /* [nj] */
   int nj;      /* candidates in one traversal (cyclic when closed) */
-  piece *memo; /* [nj][MAX_WINDOW + 1] */
+  piece *memo; /* [nj][MAX_WINDOW + 1], valid where tried */
+  unsigned char *tried; /* [nj][MAX_WINDOW + 1] 1 where memo holds the fit (kept apart so
+                           that only this small array starts zeroed) */
   double lap;  /* absolute turn over a whole loop */
   unsigned char *strict; /* [N] 1 for data inside a long straight edge */
   float strict_w2;       /* (tol / STRICT_TOL)^2: weight of their squared errors */
@@ -316,7 +317,6 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   out->c[1] = (float)c[1].y;
   out->c[2] = (float)c[2].x;
   out->c[3] = (float)c[2].y;
-  out->state = 1;
   /* a line when both controls lie on the chord (within a tenth of tol) */
   {
     double lim = 0.1 * f->tol;
@@ -336,8 +336,14 @@ static double cum_turn(const fitter *f, long k) {
 }
 
 static piece *get_piece(fitter *f, long a, long b, int *nomem) {
-  piece *pc = &f->memo[(size_t)(a % f->nj) * (MAX_WINDOW + 1) + (size_t)(b - a)];
-  if (!pc->state && fit_piece(f, a, b, pc)) *nomem = 1;
+  size_t at = (size_t)(a % f->nj) * (MAX_WINDOW + 1) + (size_t)(b - a);
+  piece *pc = &f->memo[at];
+  if (!f->tried[at]) {
+    if (fit_piece(f, a, b, pc))
+      *nomem = 1;
+    else
+      f->tried[at] = 1;
+  }
   return pc;
 }
 
@@ -589,8 +595,20 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
       f.tw[k] = (float)(ratio * ratio);
       if (f.tw[k] > f.ww[k]) f.ww[k] = f.tw[k];
     }
-    f.cum[k] = k ? f.cum[k - 1] + hypot(q.x - f.qq[k - 1].x, q.y - f.qq[k - 1].y) : 0.0;
-    if (k) set_seg(&f.qseg[k - 1], f.qq[k - 1], q);
+  }
+  /* lengths and segments of the steps; the second lap repeats the first's,
+   * so its step lengths wait in its own slots of cum until summed */
+  f.cum[0] = 0.0;
+  for (k = 1; k <= pl->N && k < 2 * pl->N; k++) {
+    const ft_point q = f.qq[k], p = f.qq[k - 1];
+    double step = hypot(q.x - p.x, q.y - p.y);
+    set_seg(&f.qseg[k - 1], p, q);
+    f.cum[k] = f.cum[k - 1] + step;
+    if (k < pl->N) f.cum[pl->N + k] = step;
+  }
+  for (k = pl->N + 1; k < 2 * pl->N; k++) {
+    f.qseg[k - 1] = f.qseg[k - 1 - pl->N];
+    f.cum[k] += f.cum[k - 1];
   }
   if (pl->closed)
     for (k = 0; k < pl->K; k++)
@@ -606,11 +624,12 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
     f.J[k].turn = f.J[k - 1].turn + angle_between(f.J[k - 1].tout, f.J[k].tin);
   f.lap = f.J[f.nj - 1].turn + angle_between(f.J[f.nj - 1].tout, f.J[0].tin);
   len = pl->closed ? f.nj : f.nj - 1;
-  f.memo = ft__calloc_n((size_t)f.nj * (MAX_WINDOW + 1), sizeof *f.memo);
+  f.memo = ft__malloc_n((size_t)f.nj * (MAX_WINDOW + 1), sizeof *f.memo);
+  f.tried = ft__calloc_n((size_t)f.nj * (MAX_WINDOW + 1), 1);
   prev = ft__malloc_n((size_t)len + 1, sizeof *prev);
   cnt = ft__malloc_n((size_t)len + 1, sizeof *cnt);
   cst = ft__malloc_n((size_t)len + 1, sizeof *cst);
-  if (!f.memo || !prev || !cnt || !cst) goto done;
+  if (!f.memo || !f.tried || !prev || !cnt || !cst) goto done;
   {
     long best_s = 0;
     int best_n, n2;
@@ -645,6 +664,7 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
 done:
   free(f.J);
   free(f.memo);
+  free(f.tried);
   free(f.buf);
   free(f.seg);
   free(f.qseg);
