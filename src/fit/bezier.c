@@ -294,15 +294,28 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
     e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg, 0) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
     if (e1 <= f->tol) {
-      d = f->buf; /* [m + 2]: start, interior data, end */
-      d[0] = ja->p;
-      memcpy(d + 1, f->qq + q0, (size_t)m * sizeof *d);
-      d[m + 1] = jb->p;
-      /* the data's own segments are the same for every piece */
-      set_seg(&f->seg[0], d[0], d[1]);
-      if (m > 1) memcpy(f->seg + 1, f->qseg + q0, (size_t)(m - 1) * sizeof *f->seg);
-      set_seg(&f->seg[m], d[m], d[m + 1]);
-      e2 = ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop, f->seg, 1);
+      if (m == 0) {
+        d = f->buf; /* the chord alone */
+        d[0] = ja->p;
+        d[1] = jb->p;
+        e2 = ordered_dist(smp + 1, ns - 1, d, 2, NULL, stop, f->seg, 0);
+      } else {
+        /* the polyline start, interior data, end, without copying the data
+         * or its segments (the same for every piece): qq[r - 1] and the
+         * first and last segments of qseg[r - 1 .. r + m - 1] stand in for
+         * the piece's ends while it is measured, r being q0 or, in the second
+         * lap, the same data there (q0 + N <= 2N - 1 - m as m < N) */
+        long r = q0 > 0 ? q0 : q0 + pl->N;
+        ft_point keep_q = f->qq[r - 1];
+        segd keep_first = f->qseg[r - 1], keep_last = f->qseg[r + m - 1];
+        f->qq[r - 1] = ja->p;
+        set_seg(&f->qseg[r - 1], ja->p, f->qq[r]);
+        set_seg(&f->qseg[r + m - 1], f->qq[r + m - 1], jb->p);
+        e2 = ordered_dist(smp + 1, ns - 1, f->qq + r - 1, (int)m + 2, NULL, stop, f->qseg + r - 1, 1);
+        f->qq[r - 1] = keep_q;
+        f->qseg[r - 1] = keep_first;
+        f->qseg[r + m - 1] = keep_last;
+      }
       if (f->pl->tl) {
         /* the curve is held to the tightest tolerance of the data it spans */
         float w = 1.0f;
