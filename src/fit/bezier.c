@@ -79,7 +79,6 @@ typedef struct join {
 /* A fitted piece, kept small (floats) because one is memoised for every
  * candidate and span length: nj * (MAX_WINDOW + 1) of them. */
 typedef struct piece {
-  signed char state; /* 0 not tried, 1 fitted */
   signed char line;
   float err;
   float c[4]; /* control points: x1, y1, x2, y2 */
@@ -95,7 +94,9 @@ typedef struct fitter {
   double tol;
   join *J;     /* [nj] */
   int nj;      /* candidates in one traversal (cyclic when closed) */
-  piece *memo; /* [nj][MAX_WINDOW + 1] */
+  piece *memo; /* [nj][MAX_WINDOW + 1], valid where tried */
+  unsigned char *tried; /* [nj][MAX_WINDOW + 1] 1 where memo holds the fit (kept apart so
+                           that only this small array starts zeroed) */
   double lap;  /* absolute turn over a whole loop */
   unsigned char *strict; /* [N] 1 for data inside a long straight edge */
   float strict_w2;       /* (tol / STRICT_TOL)^2: weight of their squared errors */
@@ -106,6 +107,7 @@ typedef struct fitter {
   double *cum;  /* [2N] length of the data polyline qq from qq[0] */
   ft_point *buf; /* scratch: data and samples */
   segd *seg;
+  segd *qseg;   /* [2N - 1] the segments qq[k] -> qq[k + 1] */
   size_t bufcap;
 } fitter;
 
@@ -124,11 +126,29 @@ static ft_point unit(ft_point a, ft_point b) {
   return r;
 }
 
-static ft_point bez(const ft_point c[4], double t) {
+static inline ft_point bez(const ft_point c[4], double t) {
   double s = 1 - t, b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t, b3 = t * t * t;
   ft_point r = {b0 * c[0].x + b1 * c[1].x + b2 * c[2].x + b3 * c[3].x,
                 b0 * c[0].y + b1 * c[1].y + b2 * c[2].y + b3 * c[3].y};
   return r;
+}
+
+static void set_seg(segd *sg, ft_point a, ft_point b) {
+  double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+  sg->dx = dx;
+  sg->dy = dy;
+  sg->il2 = l2 > 0 ? 1.0 / l2 : 0.0;
+}
+
+/* Squared distance from (x, y) to the segment from l0 along sg. */
+static inline double seg_dist2(double x, double y, ft_point l0, const segd *sg) {
+  double px = x - l0.x, py = y - l0.y;
+  double t = (px * sg->dx + py * sg->dy) * sg->il2, ex, ey;
+  if (t < 0) t = 0;
+  if (t > 1) t = 1;
+  ex = px - t * sg->dx;
+  ey = py - t * sg->dy;
+  return ex * ex + ey * ey;
 }
 
 /* Largest distance from the points pts[0..np-1] to the polyline
@@ -136,38 +156,27 @@ static ft_point bez(const ft_point c[4], double t) {
  * few steps ahead of the previous one, stopping where the distance starts
  * to grow again).  Point i's squared distance is
  * multiplied by w2[i] when w2 is not NULL.  Stops early once past stop.
- * seg[0..nl-2] is scratch for the segments' direction and inverse squared
- * length, computed once here rather than for every point. */
+ * seg[0..nl-2] holds the segments' direction and inverse squared length:
+ * computed here, once rather than for every point, unless given (filled). */
 static double ordered_dist(const ft_point *pts, int np, const ft_point *line, int nl,
-                           const float *w2, double stop, segd *seg) {
+                           const float *w2, double stop, segd *seg, int filled) {
   int i, s = 0, k;
   double worst = 0, stop2 = stop * stop;
   if (nl < 2) return 0;
-  for (k = 0; k < nl - 1; k++) {
-    double dx = line[k + 1].x - line[k].x, dy = line[k + 1].y - line[k].y, l2 = dx * dx + dy * dy;
-    seg[k].dx = dx;
-    seg[k].dy = dy;
-    seg[k].il2 = l2 > 0 ? 1.0 / l2 : 0.0;
-  }
+  if (!filled)
+    for (k = 0; k < nl - 1; k++) set_seg(&seg[k], line[k], line[k + 1]);
+  /* the first segment tried always sets the best; after it, each one either
+   * improves on its predecessor or ends the search */
   for (i = 0; i < np; i++) {
-    double best = 1e300;
-    int bs = s, kend = s + 4 < nl - 2 ? s + 4 : nl - 2;
-    for (k = s; k <= kend; k++) {
-      double px = pts[i].x - line[k].x, py = pts[i].y - line[k].y;
-      double t = (px * seg[k].dx + py * seg[k].dy) * seg[k].il2, ex, ey, dd;
-      if (t < 0) t = 0;
-      if (t > 1) t = 1;
-      ex = px - t * seg[k].dx;
-      ey = py - t * seg[k].dy;
-      dd = ex * ex + ey * ey;
-      if (dd < best) {
-        best = dd;
-        bs = k;
-      } else if (k > bs) {
-        break; /* past the nearest: the distance grows again along the polyline */
-      }
+    const double x = pts[i].x, y = pts[i].y;
+    int kend = s + 4 < nl - 2 ? s + 4 : nl - 2;
+    double best = seg_dist2(x, y, line[s], &seg[s]);
+    for (k = s + 1; k <= kend; k++) {
+      double dd = seg_dist2(x, y, line[k], &seg[k]);
+      if (!(dd < best)) break; /* past the nearest: the distance grows again */
+      best = dd;
+      s = k;
     }
-    s = bs;
     if (w2) best *= w2[i];
     if (best > worst) {
       worst = best;
@@ -282,14 +291,31 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   for (i = 0; i <= ns; i++) smp[i] = bez(c, (double)i / ns);
   {
     double stop = GIVE_UP * f->tol, e1, e2 = 0.0;
-    e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg) : 0.0;
+    e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg, 0) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
     if (e1 <= f->tol) {
-      d = f->buf; /* [m + 2]: start, interior data, end */
-      d[0] = ja->p;
-      memcpy(d + 1, f->qq + q0, (size_t)m * sizeof *d);
-      d[m + 1] = jb->p;
-      e2 = ordered_dist(smp + 1, ns - 1, d, (int)m + 2, NULL, stop, f->seg);
+      if (m == 0) {
+        d = f->buf; /* the chord alone */
+        d[0] = ja->p;
+        d[1] = jb->p;
+        e2 = ordered_dist(smp + 1, ns - 1, d, 2, NULL, stop, f->seg, 0);
+      } else {
+        /* the polyline start, interior data, end, without copying the data
+         * or its segments (the same for every piece): qq[r - 1] and the
+         * first and last segments of qseg[r - 1 .. r + m - 1] stand in for
+         * the piece's ends while it is measured, r being q0 or, in the second
+         * lap, the same data there (q0 + N <= 2N - 1 - m as m < N) */
+        long r = q0 > 0 ? q0 : q0 + pl->N;
+        ft_point keep_q = f->qq[r - 1];
+        segd keep_first = f->qseg[r - 1], keep_last = f->qseg[r + m - 1];
+        f->qq[r - 1] = ja->p;
+        set_seg(&f->qseg[r - 1], ja->p, f->qq[r]);
+        set_seg(&f->qseg[r + m - 1], f->qq[r + m - 1], jb->p);
+        e2 = ordered_dist(smp + 1, ns - 1, f->qq + r - 1, (int)m + 2, NULL, stop, f->qseg + r - 1, 1);
+        f->qq[r - 1] = keep_q;
+        f->qseg[r - 1] = keep_first;
+        f->qseg[r + m - 1] = keep_last;
+      }
       if (f->pl->tl) {
         /* the curve is held to the tightest tolerance of the data it spans */
         float w = 1.0f;
@@ -304,7 +330,6 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   out->c[1] = (float)c[1].y;
   out->c[2] = (float)c[2].x;
   out->c[3] = (float)c[2].y;
-  out->state = 1;
   /* a line when both controls lie on the chord (within a tenth of tol) */
   {
     double lim = 0.1 * f->tol;
@@ -324,8 +349,14 @@ static double cum_turn(const fitter *f, long k) {
 }
 
 static piece *get_piece(fitter *f, long a, long b, int *nomem) {
-  piece *pc = &f->memo[(size_t)(a % f->nj) * (MAX_WINDOW + 1) + (size_t)(b - a)];
-  if (!pc->state && fit_piece(f, a, b, pc)) *nomem = 1;
+  size_t at = (size_t)(a % f->nj) * (MAX_WINDOW + 1) + (size_t)(b - a);
+  piece *pc = &f->memo[at];
+  if (!f->tried[at]) {
+    if (fit_piece(f, a, b, pc))
+      *nomem = 1;
+    else
+      f->tried[at] = 1;
+  }
   return pc;
 }
 
@@ -557,7 +588,9 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
   f.ww = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.ww);
   f.tw = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.tw);
   f.cum = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.cum);
-  if (!f.qq || !f.ww || !f.tw || !f.cum) {
+  f.qseg = ft__malloc_n((size_t)pl->N, 2 * sizeof *f.qseg);
+  if (!f.qq || !f.ww || !f.tw || !f.cum || !f.qseg) {
+    free(f.qseg);
     free(f.qq);
     free(f.ww);
     free(f.tw);
@@ -575,7 +608,20 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
       f.tw[k] = (float)(ratio * ratio);
       if (f.tw[k] > f.ww[k]) f.ww[k] = f.tw[k];
     }
-    f.cum[k] = k ? f.cum[k - 1] + hypot(q.x - f.qq[k - 1].x, q.y - f.qq[k - 1].y) : 0.0;
+  }
+  /* lengths and segments of the steps; the second lap repeats the first's,
+   * so its step lengths wait in its own slots of cum until summed */
+  f.cum[0] = 0.0;
+  for (k = 1; k <= pl->N && k < 2 * pl->N; k++) {
+    const ft_point q = f.qq[k], p = f.qq[k - 1];
+    double step = hypot(q.x - p.x, q.y - p.y);
+    set_seg(&f.qseg[k - 1], p, q);
+    f.cum[k] = f.cum[k - 1] + step;
+    if (k < pl->N) f.cum[pl->N + k] = step;
+  }
+  for (k = pl->N + 1; k < 2 * pl->N; k++) {
+    f.qseg[k - 1] = f.qseg[k - 1 - pl->N];
+    f.cum[k] += f.cum[k - 1];
   }
   if (pl->closed)
     for (k = 0; k < pl->K; k++)
@@ -591,11 +637,12 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
     f.J[k].turn = f.J[k - 1].turn + angle_between(f.J[k - 1].tout, f.J[k].tin);
   f.lap = f.J[f.nj - 1].turn + angle_between(f.J[f.nj - 1].tout, f.J[0].tin);
   len = pl->closed ? f.nj : f.nj - 1;
-  f.memo = ft__calloc_n((size_t)f.nj * (MAX_WINDOW + 1), sizeof *f.memo);
+  f.memo = ft__malloc_n((size_t)f.nj * (MAX_WINDOW + 1), sizeof *f.memo);
+  f.tried = ft__calloc_n((size_t)f.nj * (MAX_WINDOW + 1), 1);
   prev = ft__malloc_n((size_t)len + 1, sizeof *prev);
   cnt = ft__malloc_n((size_t)len + 1, sizeof *cnt);
   cst = ft__malloc_n((size_t)len + 1, sizeof *cst);
-  if (!f.memo || !prev || !cnt || !cst) goto done;
+  if (!f.memo || !f.tried || !prev || !cnt || !cst) goto done;
   {
     long best_s = 0;
     int best_n, n2;
@@ -630,8 +677,10 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
 done:
   free(f.J);
   free(f.memo);
+  free(f.tried);
   free(f.buf);
   free(f.seg);
+  free(f.qseg);
   free(f.qq);
   free(f.ww);
   free(f.tw);
