@@ -93,6 +93,22 @@ class UNet(nn.Module):
         return torch.sigmoid(y) if y.shape[1] == 1 else torch.softmax(y, dim=1)
 
 
+def passthrough_unet(classes):
+    """A one-level U-Net (base 1, no normalisation) whose body passes its input
+    through to the head unchanged: every 3x3 convolution has centre tap 1, the
+    decoder keeps only the skip connection, everything else is zero.  Test
+    fixtures set the 1x1 head (m.head.conv) to make a per-pixel intensity
+    classifier."""
+    m = UNet(in_channels=1, classes=classes, base=1, depth=1, upsample="transpose", norm="none")
+    with torch.no_grad():
+        for p in m.parameters():
+            p.zero_()
+        for conv in (m.enc[0][0].conv, m.enc[0][1].conv, m.dec[0][1].conv):
+            conv.weight[0, 0, 1, 1] = 1.0
+        m.dec[0][0].conv.weight[0, 0, 1, 1] = 1.0  # channel 0 of [skip, up] is the skip
+    return m
+
+
 def flops(model, h, w):
     """Multiply-adds x 2 of one forward pass at h x w (as ft_model_flops)."""
     a = model.arch
