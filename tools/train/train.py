@@ -118,18 +118,9 @@ def soft_dice(logits, t, cls):
     return 1 - (2 * (p * g).sum() + 1) / (p.sum() + g.sum() + 1)
 
 
-def train_nuclei(args):
-    cfg = CONFIG["nuclei"]
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(cfg["seed"])
-    np.random.seed(cfg["seed"])
-    rows = data.read_split()
-    train_rows = [r for r in rows if r["split"] == "train"]
-    t0 = time.time()
-    items = load_items(train_rows)
-    val_items = load_items(val_subset(rows))
-    sampler = data.CropSampler([it[:4] for it in items], crop=cfg["crop"], seed=cfg["seed"])
-    model = UNet(1, 3, base=cfg["base"], depth=cfg["depth"])
+def start_model(model, cfg, args):
+    """The optimizer and one-cycle schedule for cfg, after loading --init's
+    weights into model; also the number of epochs to run."""
     if args.init:
         missing, unexpected = model.load_state_dict(read_safetensors(args.init), strict=False)
         assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing)
@@ -138,7 +129,12 @@ def train_nuclei(args):
     total = epochs * cfg["steps_per_epoch"]
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg["lr"], total_steps=total,
                                                 pct_start=0.1)
-    cw = torch.tensor(cfg["class_weights"])
+    return opt, sched, epochs
+
+
+def open_log(args):
+    """say(line): print a line and append it to args.log (a fresh log unless
+    continuing with --init); returns say and the open file."""
     os.makedirs(os.path.dirname(args.log), exist_ok=True)
     log = open(args.log, "a" if args.init else "w")
 
@@ -147,17 +143,17 @@ def train_nuclei(args):
         log.write(s + "\n")
         log.flush()
 
-    nparam = sum(p.numel() for p in model.parameters())
-    say("# nuclei U-Net: base %d depth %d, %d parameters; %d train images, %d val-log images; "
-        "crop %d, batch %d, %d epochs x %d steps; canonical diameter %.0f px; data loaded in %.0f s"
-        % (cfg["base"], cfg["depth"], nparam, len(items), len(val_items), cfg["crop"],
-           cfg["batch"], epochs, cfg["steps_per_epoch"], data.CANON_DIAMETER, time.time() - t0))
-    if args.init:
-        say("# continued from the weights of %s (epoch %d); fresh optimizer"
-            % (os.path.relpath(args.init, data.ROOT), args.start_epoch))
-    if args.minutes:
-        say("# wall-time budget %.0f minutes: cosine learning rate over the budget" % args.minutes)
-    say("# epoch  loss  AP50(all)  AP(all)  AP50/AP fluorescence  histology-he  brightfield  minutes")
+    return say, log
+
+
+def run_epochs(args, cfg, model, opt, sched, say, batch_loss, validate_line, save, last_epoch):
+    """The training loop both models share.  Epochs of cfg["steps_per_epoch"]
+    steps of batch_loss() under the one-cycle schedule, or with --minutes a
+    cosine schedule over the wall-clock budget; after each epoch one log line
+    (epoch, mean loss, the fields validate_line() returns with its score,
+    minutes), the latest weights saved to OUT.last and the best-scoring ones
+    to OUT by save(path, epoch).  Stops after last_epoch, or when the budget
+    is spent."""
     best = -1.0
     start = time.time()
     budget = args.minutes * 60
@@ -176,10 +172,7 @@ def train_nuclei(args):
                     grp["lr"] = max(lr, cfg["lr"] * 1e-3)
                 if frac >= 1.0:
                     break
-            xb, tb = sampler.batch(cfg["batch"])
-            xb, tb = torch.from_numpy(xb), torch.from_numpy(tb)
-            logits = model(xb)
-            loss = F.cross_entropy(logits, tb, weight=cw, ignore_index=-1) + soft_dice(logits, tb, 1)
+            loss = batch_loss()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -189,30 +182,69 @@ def train_nuclei(args):
             step += 1
         if not losses:
             break
-        v = validate(model, val_items)
-        minutes = (time.time() - start) / 60
-        say("%3d  %.4f  %.3f  %.3f  %s  %.1f" % (
-            ep, np.mean(losses), v["all"][0], v["all"][1],
-            "  ".join("%.3f/%.3f" % v.get(m, (float("nan"),) * 2) for m in data.MODALITIES),
-            minutes))
+        score, fields = validate_line()
+        say("%3d  %.4f  %s  %.1f" % (ep, np.mean(losses), fields, (time.time() - start) / 60))
         model.eval()
-        save_safetensors(model, args.out + ".last", object_size=data.CANON_DIAMETER,
-                         train_scale=0.0, norm_low=data.NORM_LOW, norm_high=data.NORM_HIGH,
-                         extra=meta_extra(ep))
-        if v["all"][1] > best:
-            best = v["all"][1]
-            save_safetensors(model, args.out, object_size=data.CANON_DIAMETER,
-                             train_scale=0.0, norm_low=data.NORM_LOW, norm_high=data.NORM_HIGH,
-                             extra=meta_extra(ep))
+        save(args.out + ".last", ep)
+        if score > best:
+            best = score
+            save(args.out, ep)
             say("#     saved epoch %d to %s" % (ep, os.path.relpath(args.out, data.ROOT)))
         model.train()
         if budget and len(losses) < cfg["steps_per_epoch"]:
             say("# wall-time budget of %.0f minutes spent after %d steps (epoch %d partial)"
                 % (args.minutes, step, ep))
             break
-        if not budget and ep >= epochs:
+        if not budget and ep >= last_epoch:
             break
     os.remove(args.out + ".last")
+
+
+def train_nuclei(args):
+    cfg = CONFIG["nuclei"]
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(cfg["seed"])
+    np.random.seed(cfg["seed"])
+    rows = data.read_split()
+    train_rows = [r for r in rows if r["split"] == "train"]
+    t0 = time.time()
+    items = load_items(train_rows)
+    val_items = load_items(val_subset(rows))
+    sampler = data.CropSampler([it[:4] for it in items], crop=cfg["crop"], seed=cfg["seed"])
+    model = UNet(1, 3, base=cfg["base"], depth=cfg["depth"])
+    opt, sched, epochs = start_model(model, cfg, args)
+    cw = torch.tensor(cfg["class_weights"])
+    say, log = open_log(args)
+
+    nparam = sum(p.numel() for p in model.parameters())
+    say("# nuclei U-Net: base %d depth %d, %d parameters; %d train images, %d val-log images; "
+        "crop %d, batch %d, %d epochs x %d steps; canonical diameter %.0f px; data loaded in %.0f s"
+        % (cfg["base"], cfg["depth"], nparam, len(items), len(val_items), cfg["crop"],
+           cfg["batch"], epochs, cfg["steps_per_epoch"], data.CANON_DIAMETER, time.time() - t0))
+    if args.init:
+        say("# continued from the weights of %s (epoch %d); fresh optimizer"
+            % (os.path.relpath(args.init, data.ROOT), args.start_epoch))
+    if args.minutes:
+        say("# wall-time budget %.0f minutes: cosine learning rate over the budget" % args.minutes)
+    say("# epoch  loss  AP50(all)  AP(all)  AP50/AP fluorescence  histology-he  brightfield  minutes")
+
+    def batch_loss():
+        xb, tb = sampler.batch(cfg["batch"])
+        xb, tb = torch.from_numpy(xb), torch.from_numpy(tb)
+        logits = model(xb)
+        return F.cross_entropy(logits, tb, weight=cw, ignore_index=-1) + soft_dice(logits, tb, 1)
+
+    def validate_line():
+        v = validate(model, val_items)
+        return v["all"][1], "%.3f  %.3f  %s" % (
+            v["all"][0], v["all"][1],
+            "  ".join("%.3f/%.3f" % v.get(m, (float("nan"),) * 2) for m in data.MODALITIES))
+
+    def save(path, ep):
+        save_safetensors(model, path, object_size=data.CANON_DIAMETER, train_scale=0.0,
+                         norm_low=data.NORM_LOW, norm_high=data.NORM_HIGH, extra=meta_extra(ep))
+
+    run_epochs(args, cfg, model, opt, sched, say, batch_loss, validate_line, save, epochs)
     log.close()
 
 
@@ -319,21 +351,8 @@ def train_sketch(args):
         sketch_data.sample(chars, icons, rng)
     brng = np.random.RandomState(cfg["seed"] + 1)
     model = UNet(1, 1, base=cfg["base"], depth=cfg["depth"])
-    if args.init:
-        missing, unexpected = model.load_state_dict(read_safetensors(args.init), strict=False)
-        assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
-    epochs = args.epochs or cfg["epochs"]
-    total = epochs * cfg["steps_per_epoch"]
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg["lr"], total_steps=total,
-                                                pct_start=0.1)
-    os.makedirs(os.path.dirname(args.log), exist_ok=True)
-    log = open(args.log, "a" if args.init else "w")
-
-    def say(s):
-        print(s, flush=True)
-        log.write(s + "\n")
-        log.flush()
+    opt, sched, epochs = start_model(model, cfg, args)
+    say, log = open_log(args)
 
     nparam = sum(p.numel() for p in model.parameters())
     say("# sketch U-Net: base %d depth %d, %d parameters, 1 class (sigmoid: ink); %d training "
@@ -350,56 +369,25 @@ def train_sketch(args):
     if args.minutes:
         say("# wall-time budget %.0f minutes: cosine learning rate over the budget" % args.minutes)
     say("# epoch  loss  IoU(mean)  IoU(min)  IoU icons  IoU omniglot  minutes")
-    best = -1.0
-    start = time.time()
-    budget = args.minutes * 60
-    step = 0
-    ep = args.start_epoch
-    while True:
-        ep += 1
-        losses = []
-        for _ in range(cfg["steps_per_epoch"]):
-            if budget:
-                frac = min(1.0, (time.time() - start) / budget)
-                lr = cfg["lr"] * min(1.0, (step + 1) / 50) * 0.5 * (1 + np.cos(np.pi * frac))
-                for grp in opt.param_groups:
-                    grp["lr"] = max(lr, cfg["lr"] * 1e-3)
-                if frac >= 1.0:
-                    break
-            xb, tb = sketch_batch(xs, ms, brng, cfg["batch"], cfg["crop"])
-            xb, tb = torch.from_numpy(xb), torch.from_numpy(tb)
-            logits = model(xb)
-            p = torch.sigmoid(logits)
-            dice = 1 - (2 * (p * tb).sum() + 1) / (p.sum() + tb.sum() + 1)
-            loss = F.binary_cross_entropy_with_logits(logits, tb) + dice
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            if not budget:
-                sched.step()
-            losses.append(loss.item())
-            step += 1
-        if not losses:
-            break
+
+    def batch_loss():
+        xb, tb = sketch_batch(xs, ms, brng, cfg["batch"], cfg["crop"])
+        xb, tb = torch.from_numpy(xb), torch.from_numpy(tb)
+        logits = model(xb)
+        p = torch.sigmoid(logits)
+        dice = 1 - (2 * (p * tb).sum() + 1) / (p.sum() + tb.sum() + 1)
+        return F.binary_cross_entropy_with_logits(logits, tb) + dice
+
+    def validate_line():
         miou, lo, per = sketch_validate(model, vx, vm, kinds)
-        say("%3d  %.4f  %.4f  %.4f  %.4f  %.4f  %.1f" % (ep, np.mean(losses), miou, lo, per["icon"],
-                                                       per["omniglot"], (time.time() - start) / 60))
-        model.eval()
-        save_safetensors(model, args.out + ".last", norm_low=data.NORM_LOW,
-                         norm_high=data.NORM_HIGH, extra=sketch_meta(ep, held))
-        if miou > best:
-            best = miou
-            save_safetensors(model, args.out, norm_low=data.NORM_LOW, norm_high=data.NORM_HIGH,
-                             extra=sketch_meta(ep, held))
-            say("#     saved epoch %d to %s" % (ep, os.path.relpath(args.out, data.ROOT)))
-        model.train()
-        if budget and len(losses) < cfg["steps_per_epoch"]:
-            say("# wall-time budget of %.0f minutes spent after %d steps (epoch %d partial)"
-                % (args.minutes, step, ep))
-            break
-        if not budget and ep >= args.start_epoch + epochs:
-            break
-    os.remove(args.out + ".last")
+        return miou, "%.4f  %.4f  %.4f  %.4f" % (miou, lo, per["icon"], per["omniglot"])
+
+    def save(path, ep):
+        save_safetensors(model, path, norm_low=data.NORM_LOW, norm_high=data.NORM_HIGH,
+                         extra=sketch_meta(ep, held))
+
+    run_epochs(args, cfg, model, opt, sched, say, batch_loss, validate_line, save,
+               args.start_epoch + epochs)
     log.close()
 
 
