@@ -122,10 +122,10 @@ typedef struct ft_unet_params {
                                    run's objects, else estimated), at least 4 */
   int tile;               /* ft_model_params.tile; default 1024 */
   int refine;             /* 1 (default): with an estimated diameter and a 3-class model,
-                             measure the objects the first run found and, when their
+                             measure the objects the network finds (on probe windows,
+                             or a first full run) and correct the scale when their
                              median diameter is more than 25% off the model's
-                             object_size, run once more at the corrected scale;
-                             0: one run */
+                             object_size (see ft_segment_unet); 0: one run */
 } ft_unet_params;
 
 FT_API void ft_unet_params_init(ft_unet_params *p);
@@ -139,10 +139,11 @@ FT_API void ft_unet_params_init(ft_unet_params *p);
  * is one object and reports its equivalent-circle diameter, the measure the
  * models were trained with; a larger one (a clump of touching objects)
  * reports the inscribed width, one object's.  The result is the median over
- * components of at least 9 pixels, each weighted once.  Returns 0 when no
- * such component exists.  Reliable on fluorescence (within about 15% of
- * the labelled median diameter); textured stains (H&E) break into
- * fragments and read small, which the segmenter's refine step corrects. */
+ * components of at least 9 pixels weighted by their area (the size of what
+ * covers the foreground, not of the specks and fragments texture leaves).
+ * Returns 0 when no such component exists.  Reliable on fluorescence;
+ * textured stains (H&E, brightfield) can break into fragments and read small,
+ * which the segmenter's size probes correct. */
 FT_API double ft_estimate_object_diameter(const ft_image *gray);
 
 /* Segment in with a U-Net.  Steps:
@@ -155,14 +156,21 @@ FT_API double ft_estimate_object_diameter(const ft_image *gray);
  *   2. scale: when the model records object_size and rescale is on, the
  *      object diameter d (params or ft_estimate_object_diameter) gives the
  *      factor s = object_size / d, clamped to [min_scale, max_scale]; the
- *      image is resized by s (antialiased tent filter).  Factors within 10%
- *      of 1 are not applied.
+ *      image is resized by s (antialiased tent filter).  Factors within 20%
+ *      of 1 are not applied (the shipped models are trained with the size
+ *      jittered by up to 35%).
  *   3. the model runs tiled (ft_model_run, which applies its percentile
- *      normalisation).  With refine (3-class models, estimated diameter),
- *      the median equivalent diameter of the instances found is compared
- *      with object_size and, when more than 25% off, the run is repeated
- *      once at the corrected scale (a second pass of the network as size
- *      model, as Cellpose's size model does with its own output).  At a
+ *      normalisation).  With refine (3-class models, estimated diameter)
+ *      the network is its own size model (as Cellpose's is): the median
+ *      equivalent diameter of the instances it finds is compared with
+ *      object_size.  On an image larger than 384^2 network pixels this is
+ *      done first on probes - the window of at most 384^2 network pixels
+ *      with the most signal, at the estimated scale, then at the scale
+ *      that suggests, then native, stopping at one within 25% - and the
+ *      full pass runs once at the best probe's scale (held to 4 Mpixel, or
+ *      the image's size, when no probe was within 25%).  On a smaller image,
+ *      or when no probe found 3 whole objects, the full pass is repeated
+ *      once at the corrected scale when more than 25% off.  At a
  *      scale other than 1 the instances are split at the network's scale
  *      and serve as markers at the input's scale, where the probabilities,
  *      resized back, give the final outlines.

@@ -48,6 +48,11 @@ static const ft_unet_params defaults = {
 
 void ft_unet_params_init(ft_unet_params *p) { *p = defaults; }
 
+/* Scales within this fraction of 1 run at native size: the shipped models are
+ * trained with the object size jittered by 1/1.35..1.35, so a resampling pass
+ * (and up to 1.44x the pixels through the network) buys nothing there. */
+#define NATIVE_BAND 0.2
+
 /* ---- resampling ---- */
 
 /* Weights of a 1-D tent resampling from sn to dn samples: output i takes
@@ -198,12 +203,22 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+typedef struct sized {
+  double d, area;
+} sized;
+
+static int cmp_sized(const void *a, const void *b) {
+  double x = ((const sized *)a)->d, y = ((const sized *)b)->d;
+  return (x > y) - (x < y);
+}
+
 double ft_estimate_object_diameter(const ft_image *gray) {
   static const double pct[2] = {1.0, 99.8};
   ft_gaussian_params gp;
   ft_image *sm = NULL;
   size_t n, i;
-  double pr[2], t, *diam = NULL, result = 0;
+  double pr[2], t, result = 0;
+  sized *diam = NULL;
   uint64_t hist[256];
   uint8_t *mask = NULL;
   int32_t *comp = NULL, *stack = NULL;
@@ -286,12 +301,19 @@ double ft_estimate_object_diameter(const ft_image *gray) {
        * equivalent-circle diameter is the size measure the models were
        * trained with.  A clump keeps the inscribed width. */
       double d_ins = 2.0 * (maxd / 3.0) - 1.0, d_eq = 2.0 * sqrt((double)area / M_PI);
-      diam[nd++] = d_eq <= 1.4 * d_ins ? d_eq : d_ins;
+      diam[nd].d = d_eq <= 1.4 * d_ins ? d_eq : d_ins;
+      diam[nd++].area = (double)area;
     }
   }
   if (nd > 0) {
-    qsort(diam, (size_t)nd, sizeof *diam, cmp_double);
-    result = nd % 2 ? diam[nd / 2] : 0.5 * (diam[nd / 2 - 1] + diam[nd / 2]);
+    /* the median weighted by area: the size of what covers the foreground,
+     * not of the many specks and fragments texture leaves */
+    double total = 0, cum = 0;
+    int k;
+    qsort(diam, (size_t)nd, sizeof *diam, cmp_sized);
+    for (k = 0; k < nd; k++) total += diam[k].area;
+    for (k = 0; k < nd - 1 && cum + diam[k].area < 0.5 * total; k++) cum += diam[k].area;
+    result = diam[k].d;
     if (result < 1) result = 1;
   }
 done:
@@ -367,25 +389,128 @@ static ft_status run_scaled(ft_ctx *ctx, const ft_model *m, const ft_image *img,
 /* Median equivalent-circle diameter 2 sqrt(area / pi) of the instances in a
  * 3-class map, ignoring those below a disc of 0.3 object_size; 0 when fewer
  * than 3 remain (too few to say). */
-static double median_instance_diameter(ft_ctx *ctx, const ft_tensor *prob, double object_size) {
+static double median_instance_diameter(ft_ctx *ctx, const ft_tensor *prob, double object_size,
+                                       int skip_border) {
   ft_instance_params ip;
   ft_labels *lab = NULL;
   double *dd, res = 0;
-  int l, n = 0;
+  uint8_t *cut = NULL;
+  int l, n = 0, x, y;
   ft_instance_params_init(&ip);
   ip.min_area = (int)floor(M_PI / 4 * (0.3 * object_size) * (0.3 * object_size) + 0.5);
   if (ft_split_instances(ctx, prob, NULL, &ip, &lab) != FT_OK) return 0;
   dd = ft__malloc_n((size_t)lab->nlabels, sizeof *dd);
-  if (dd) {
-    for (l = 1; l < lab->nlabels; l++) dd[n++] = 2.0 * sqrt((double)lab->info[l].area / M_PI);
+  if (skip_border) cut = ft__calloc_n((size_t)lab->nlabels, 1);
+  if (dd && (!skip_border || cut)) {
+    /* objects cut by a window's edge look smaller than they are */
+    if (cut) {
+      for (x = 0; x < lab->width; x++) {
+        cut[ft_labels_get(lab, (size_t)x)] = 1;
+        cut[ft_labels_get(lab, (size_t)(lab->height - 1) * lab->width + x)] = 1;
+      }
+      for (y = 0; y < lab->height; y++) {
+        cut[ft_labels_get(lab, (size_t)y * lab->width)] = 1;
+        cut[ft_labels_get(lab, (size_t)y * lab->width + lab->width - 1)] = 1;
+      }
+    }
+    for (l = 1; l < lab->nlabels; l++)
+      if (!cut || !cut[l]) dd[n++] = 2.0 * sqrt((double)lab->info[l].area / M_PI);
     if (n >= 3) {
       qsort(dd, (size_t)n, sizeof *dd, cmp_double);
       res = n % 2 ? dd[n / 2] : 0.5 * (dd[n / 2 - 1] + dd[n / 2]);
     }
   }
   free(dd);
+  free(cut);
   ft_labels_free(lab);
   return res;
+}
+
+/* Side (network pixels) of the size probe's window. */
+#define PROBE_SIDE 384
+/* Most network pixels of a pass whose scale no probe confirmed. */
+#define MAX_UNSURE_PIXELS 4.0e6
+
+/* The ww x wh window of g (gray, objects bright) with the most signal: the
+ * largest sum over windows placed on a grid of quarter-window steps. */
+static void probe_window(const ft_image *g, int ww, int wh, int *x0, int *y0) {
+  int sx = ww / 4 > 0 ? ww / 4 : 1, sy = wh / 4 > 0 ? wh / 4 : 1;
+  int cw = (g->width + sx - 1) / sx, ch = (g->height + sy - 1) / sy, x, y, i, j;
+  double *cell = ft__calloc_n((size_t)cw * ch, sizeof *cell), best = -1;
+  *x0 = (g->width - ww) / 2;
+  *y0 = (g->height - wh) / 2;
+  if (!cell) return;
+  for (y = 0; y < g->height; y++) {
+    double *row = cell + (size_t)(y / sy) * cw;
+    for (x = 0; x < g->width; x++) row[x / sx] += ft_image_sample(g, (size_t)y * g->width + x);
+  }
+  for (j = 0; j * sy + wh <= g->height; j++)
+    for (i = 0; i * sx + ww <= g->width; i++) {
+      double sum = 0;
+      int a, b;
+      for (b = j; b < j + wh / sy && b < ch; b++)
+        for (a = i; a < i + ww / sx && a < cw; a++) sum += cell[(size_t)b * cw + a];
+      if (sum > best) {
+        best = sum;
+        *x0 = i * sx;
+        *y0 = j * sy;
+      }
+    }
+  free(cell);
+}
+
+/* The w x h window of img at (x0, y0), same storage.  OUT: *out. */
+static ft_status crop_image(ft_ctx *ctx, const ft_image *img, int x0, int y0, int w, int h,
+                            ft_image **out) {
+  size_t es = img->data8 ? 1 : sizeof(float), row = (size_t)w * img->channels * es;
+  const uint8_t *src = img->data8 ? img->data8 : (const uint8_t *)img->data;
+  uint8_t *dst;
+  ft_status st = img->data8 ? ft_image_new_u8(ctx, w, h, img->channels, out)
+                            : ft_image_new(ctx, w, h, img->channels, out);
+  int y;
+  if (st) return st;
+  dst = (*out)->data8 ? (*out)->data8 : (uint8_t *)(*out)->data;
+  (*out)->bit_depth = img->bit_depth;
+  for (y = 0; y < h; y++)
+    memcpy(dst + (size_t)y * row,
+           src + (((size_t)(y0 + y) * img->width + x0) * img->channels) * es, row);
+  return FT_OK;
+}
+
+/* Median diameter (network pixels) of the objects the network finds at scale
+ * s in the window of img with the most signal (see probe_window), objects cut
+ * by the window's edge left out; 0 when fewer than 3.  OUT: *dm. */
+static ft_status probe(ft_ctx *ctx, const ft_model *m, const ft_image *img, const ft_image *gray,
+                       double s, double object_size, const ft_model_params *mp, double *dm) {
+  int ww = (int)ceil(PROBE_SIDE / s), wh = ww, x0, y0;
+  ft_image *win = NULL;
+  ft_tensor *prob = NULL;
+  ft_status st;
+  *dm = 0;
+  if (ww > img->width) ww = img->width;
+  if (wh > img->height) wh = img->height;
+  probe_window(gray, ww, wh, &x0, &y0);
+  if ((st = crop_image(ctx, img, x0, y0, ww, wh, &win))) return st;
+  st = run_scaled(ctx, m, win, s, mp, &prob);
+  ft_image_free(win);
+  if (st) return st;
+  *dm = median_instance_diameter(ctx, prob, object_size, 1);
+  ft_tensor_free(prob);
+  return FT_OK;
+}
+
+static int was_tried(const double *tried, int n, double s) {
+  int k;
+  for (k = 0; k < n; k++)
+    if (tried[k] == s) return 1;
+  return 0;
+}
+
+/* Clip a scale to the parameters' range; near 1, 1. */
+static double clip_scale(const ft_unet_params *p, double s) {
+  if (s < p->min_scale) s = p->min_scale;
+  if (s > p->max_scale) s = p->max_scale;
+  return fabs(s - 1.0) < NATIVE_BAND ? 1.0 : s;
 }
 
 /* Markers at the input's size (w x h) from a 3-class map at the network's
@@ -437,7 +562,7 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
   int32_t *markers = NULL;
   double lo = 0, hi = 1, d = 0, s = 1, ref;
   ft_status st;
-  int c;
+  int c, refine;
 
   if (!out) return ft__fail(ctx, FT_ERR_INVAL, "unet: no output pointer");
   *out = NULL;
@@ -490,30 +615,78 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
   /* 2. object size */
   if (p->rescale && mi->object_size > 0) {
     d = p->diameter > 0 ? p->diameter : ft_estimate_object_diameter(gray);
-    if (d > 0) {
-      s = mi->object_size / d;
-      if (s < p->min_scale) s = p->min_scale;
-      if (s > p->max_scale) s = p->max_scale;
-      if (fabs(s - 1.0) < 0.1) s = 1.0;
-    }
+    if (d > 0) s = clip_scale(p, mi->object_size / d);
     ft__log(ctx, FT_LOG_INFO, "unet: object diameter %.1f px%s, model %.1f px: scale %.3f", d,
             p->diameter > 0 ? " (given)" : " (estimated)", mi->object_size, s);
   }
-  /* 3. the network, at scale s */
   ft_model_params_init(&mp);
   mp.tile = p->tile;
-  sub_slice(ctx, lo, hi, 0.0, 0.45);
-  if ((st = run_scaled(ctx, m, net_in, s, &mp, &prob))) goto done;
-  /* 3b. refinement: the median size of what the network found says how far
-   * the estimate was off; one more run at the corrected scale. */
-  if (p->refine && p->rescale && p->diameter <= 0 && mi->classes == 3 && mi->object_size > 0) {
-    double dm = median_instance_diameter(ctx, prob, mi->object_size), s2 = s;
-    if (dm > 0 && fabs(log(dm / mi->object_size)) > log(1.25)) {
-      s2 = s * mi->object_size / dm;
-      if (s2 < p->min_scale) s2 = p->min_scale;
-      if (s2 > p->max_scale) s2 = p->max_scale;
-      if (fabs(s2 - 1.0) < 0.1) s2 = 1.0;
+  refine = p->refine && p->rescale && p->diameter <= 0 && mi->classes == 3 &&
+           mi->object_size > 0;
+  /* 2b. size probes.  The median size of what the network finds says how
+   * far the estimate was off (textured tissue gives Otsu fragments: a 3.9 px
+   * "nucleus" would send a 1024^2 image through the network at 4096^2).  On
+   * an image larger than a probe, the network first runs on windows of at
+   * most PROBE_SIDE^2 network pixels (where the image has the most signal):
+   * at the estimate's scale, then at the scale that suggests, then native;
+   * the probe whose objects come closest to the model's size sets the scale,
+   * and the full pass runs once.  When no probe agrees with the model within
+   * 25%, the full pass is held to MAX_UNSURE_PIXELS (or the image's size). */
+  if (refine) {
+    double tried[3], best_err = HUGE_VAL, best_s = s, best_dm = 0;
+    int nt = 0, ww = (int)ceil(PROBE_SIDE / s);
+    if (ww < net_in->width || ww < net_in->height) {
+      double cur = s;
+      while (nt < 3) {
+        double dm, err;
+        if (was_tried(tried, nt, cur)) { /* nothing new suggested: native, if not yet */
+          if (was_tried(tried, nt, 1.0)) break;
+          cur = 1.0;
+        }
+        tried[nt++] = cur;
+        if ((st = probe(ctx, m, net_in, gray, cur, mi->object_size, &mp, &dm))) goto done;
+        if (dm <= 0) {
+          ft__log(ctx, FT_LOG_INFO, "unet: probe at scale %.3f: too few objects", cur);
+          cur = 1.0;
+          continue;
+        }
+        err = fabs(log(dm / mi->object_size));
+        ft__log(ctx, FT_LOG_INFO, "unet: probe at scale %.3f: objects %.1f px", cur, dm);
+        if (err < best_err) {
+          best_err = err;
+          best_dm = dm;
+          best_s = err > log(1.25) ? clip_scale(p, cur * mi->object_size / dm) : cur;
+          d = dm / cur; /* the objects' size in input pixels, for min_area */
+        }
+        if (err <= log(1.25)) break;
+        /* the suggested scale; the last probe native if not yet tried */
+        cur = nt == 2 && !was_tried(tried, nt, 1.0) ? 1.0
+                                                   : clip_scale(p, cur * mi->object_size / dm);
+      }
+      if (best_dm > 0) {
+        double cap = MAX_UNSURE_PIXELS > (double)net_in->width * net_in->height
+                         ? MAX_UNSURE_PIXELS
+                         : (double)net_in->width * net_in->height;
+        s = best_s;
+        if (best_err > log(1.25) && s * s * net_in->width * net_in->height > cap) {
+          s = sqrt(cap / ((double)net_in->width * net_in->height));
+          ft__log(ctx, FT_LOG_WARN,
+                  "unet: object size uncertain (%.1f px found); network held to scale %.3f", d,
+                  s);
+        }
+        ft__log(ctx, FT_LOG_INFO, "unet: scale %.3f", s);
+        refine = 0;
+      }
     }
+  }
+  /* 3. the network, at scale s */
+  sub_slice(ctx, lo, hi, 0.05, 0.45);
+  if ((st = run_scaled(ctx, m, net_in, s, &mp, &prob))) goto done;
+  /* 3b. refinement (no probe): one more run at the corrected scale. */
+  if (refine) {
+    double dm = median_instance_diameter(ctx, prob, mi->object_size, 0), s2 = s;
+    if (dm > 0 && fabs(log(dm / mi->object_size)) > log(1.25))
+      s2 = clip_scale(p, s * mi->object_size / dm);
     if (dm > 0) d = dm / s; /* the objects' size in input pixels, for min_area */
     if (s2 != s && fabs(s2 / s - 1.0) > 0.1) {
       ft__log(ctx, FT_LOG_INFO, "unet: objects found %.1f px at scale %.3f: refined to %.3f",

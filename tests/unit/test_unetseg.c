@@ -312,6 +312,37 @@ static void test_unet_rescale(void) {
   }
 }
 
+/* Bright 3x3 specks between 24 px discs (texture, dust) outnumber the discs
+ * but do not decide the size estimate (weighted by area), and on an image
+ * larger than the probe window the probes confirm the scale: every disc is
+ * found once. */
+static void test_unet_probe(void) {
+  int w = 960, h = 480, ndiscs, x, y, nspecks = 0;
+  double d = 24, est;
+  ft_image *img = disc_image_n(w, h, d, 1, &ndiscs);
+  ft_labels *a = NULL;
+  ft_unet_params p;
+  for (y = 2; y + 4 < h; y += 9)
+    for (x = 2; x + 4 < w; x += 9) {
+      int i, j, clear = 1;
+      for (j = -2; j < 5; j++)
+        for (i = -2; i < 5; i++) clear &= img->data[(size_t)(y + j) * w + x + i] < 0.3f;
+      if (!clear) continue;
+      for (j = 0; j < 3; j++)
+        for (i = 0; i < 3; i++) img->data[(size_t)(y + j) * w + x + i] = 1.0f;
+      nspecks++;
+    }
+  CU_ASSERT(nspecks > 10 * ndiscs);
+  est = ft_estimate_object_diameter(img);
+  CU_ASSERT(est > 0.8 * d && est < 1.25 * d);
+  ft_unet_params_init(&p);
+  p.model = ramp3();
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &a) == FT_OK);
+  CU_ASSERT_EQUAL(centre_labels(a, d), ndiscs);
+  ft_labels_free(a);
+  ft_image_free(img);
+}
+
 /* A one-class (sigmoid) model gives ink where p > 0.5. */
 static void test_unet_ink_model(void) {
   ft_image *img = disc_image(40, 32, 8, 3);
@@ -581,6 +612,7 @@ int main(void) {
       {"segmenter equals engine + splitting", test_unet_matches_engine},
       {"automatic polarity", test_unet_polarity},
       {"object-size rescaling", test_unet_rescale},
+      {"specks do not decide the size; probes", test_unet_probe},
       {"one-class ink model", test_unet_ink_model},
       {"bad models and parameters", test_unet_errors},
       {"label image round trip", test_labels_write_roundtrip},
