@@ -23,11 +23,21 @@ typedef struct ft_setting {
   const char *value; /* its value, e.g. "flatten:r=40,median:r=1" ("" for an empty chain) */
 } ft_setting;
 
+/* A preset may prefer a model: when ft_model_find() resolves its name, its
+ * model_settings are applied after its settings (the model chain);
+ * otherwise the settings alone are the preset (the classical chain).  The
+ * choice is a file lookup, made once when the preset is applied; the model
+ * is loaded later by the pipeline, which fails the conversion with the
+ * loader's message if the file found is damaged. */
 typedef struct ft_preset {
   const char *name;            /* "lineart", "sketch", "color" */
   const char *help;            /* one line: what the preset is for */
   const ft_setting *settings;  /* [nsettings] applied in order */
   int nsettings;
+  const char *model;                /* model name the preset prefers, or NULL */
+  const ft_setting *model_settings; /* [nmodel_settings] applied after settings
+                                       when the model chain is chosen */
+  int nmodel_settings;
 } ft_preset;
 
 /* The presets, in the order --list-presets shows them; the first is the
@@ -38,10 +48,34 @@ FT_API const ft_preset *ft_presets(int *n);
 FT_API const ft_preset *ft_preset_find(const char *name);
 
 /* Apply the preset called name to opt (its settings, in order, through
- * ft_options_set).  FT_ERR_INVAL for an unknown name, with a message
- * listing the known ones; opt may then be partly changed only when a
- * setting of the preset itself failed (a bug). */
+ * ft_options_set; for a preset with a model, then its model_settings when
+ * the model is found, see ft_preset_apply_with).  FT_ERR_INVAL for an
+ * unknown name, with a message listing the known ones; opt is unchanged
+ * on failure. */
 FT_API FT_USERESULT ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt);
+
+/* Which chain of a preset with a model ft_preset_apply_with applies. */
+typedef enum ft_preset_chain {
+  FT_PRESET_CHAIN_AUTO = 0,      /* the model chain when ft_model_find finds the
+                                    model, else the classical one (ft_preset_apply);
+                                    the choice is logged at FT_LOG_INFO */
+  FT_PRESET_CHAIN_CLASSICAL = 1, /* the settings alone */
+  FT_PRESET_CHAIN_MODEL = 2      /* settings and model_settings, found or not (a
+                                    missing model then fails the conversion with
+                                    the lookup's message) */
+} ft_preset_chain;
+
+/* ft_preset_apply with the chain chosen by chain (an ft_preset_chain; it
+ * does not matter for presets without a model).  *used (may be NULL) gets
+ * the chain applied: FT_PRESET_CHAIN_MODEL or FT_PRESET_CHAIN_CLASSICAL
+ * (also for presets without a model).  The command-line tool asks for the
+ * classical chain when the user sets the classical chain's own options
+ * (--segment=threshold, --threshold, --denoise, --colors, --invert) and for
+ * the model chain with --segment=unet..., so those options act on the chain
+ * they belong to.  FT_ERR_INVAL for an unknown name or chain value; opt is
+ * then unchanged. */
+FT_API FT_USERESULT ft_status ft_preset_apply_with(ft_ctx *ctx, const char *name, int chain,
+                                                   ft_options *opt, int *used);
 
 /* Set one option by its command-line name:
  *   segment    threshold, or unet[:MODEL][,KEY=VALUE...] (ft_options_set_segment)

@@ -40,12 +40,19 @@ typedef enum ft_segmenter {
  * searched first. */
 #define FT_MODEL_PATH_ENV "FIGTRACE_MODEL_PATH"
 
+/* Environment variable that, set to a non-empty value, limits the search
+ * to $FIGTRACE_MODEL_PATH: neither the source tree's models/ nor the
+ * installed model directory is searched (tests; runs that must not depend
+ * on the models installed). */
+#define FT_NO_DEFAULT_MODELS_ENV "FIGTRACE_NO_DEFAULT_MODELS"
+
 /* Resolve a model name to a file path.  A name that contains '/' or ends in
  * ".safetensors" is a path and is returned as given (it must exist and be
  * readable).  Any other name is looked up as NAME.safetensors in, in order:
  * each directory of $FIGTRACE_MODEL_PATH, the source tree's models/
  * directory (for running from the build tree), and the installed model
- * directory (PKGDATADIR/models).  Names are letters, digits, '-', '_' and
+ * directory (PKGDATADIR/models); these two not when $FIGTRACE_NO_DEFAULT_MODELS
+ * is set.  Names are letters, digits, '-', '_' and
  * '.' only.  Fails with FT_ERR_MODEL and a message listing every place
  * looked in ("model: 'nuclei' not found (looked in: a/nuclei.safetensors,
  * ...)"), FT_ERR_INVAL for an empty or malformed name.

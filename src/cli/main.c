@@ -96,7 +96,8 @@ static void print_help(FILE *fp) {
           "                         several, or when PATH ends in / or is a directory;\n"
           "                         - writes the single input's SVG to standard output\n"
           "  -p, --preset=NAME      start from a named set of options: %s\n"
-          "                         (default lineart); other options override it\n"
+          "                         (default lineart); other options override it;\n"
+          "                         sketch takes the ink U-Net when it is installed\n"
           "      --list-presets     show the presets with their settings, the denoise\n"
           "                         filters and the threshold methods, and exit\n"
           "      --denoise=SPEC     filters applied before segmenting, in order, e.g.\n"
@@ -266,9 +267,9 @@ static int parse_args(cli *c, int argc, char **argv) {
       {NULL, 0, NULL, 0},
   };
   static const char shortopts[] = ":o:p:qvhrj:";
-  const char *preset = NULL;
+  const char *preset = NULL, *segment = NULL, *classical_opt = NULL;
   char msg[1024];
-  int ch;
+  int ch, verbosity = 0;
   long n;
 
   memset(c, 0, sizeof *c);
@@ -281,13 +282,30 @@ static int parse_args(cli *c, int argc, char **argv) {
   opterr = 0;
   /* The preset (the last -p given) is applied before every other option,
    * wherever it stands, so options on the command line override it one by
-   * one; mistakes are reported by the full pass below. */
-  while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+   * one; mistakes are reported by the full pass below.  For a preset with
+   * a model, the segmentation options given pick its chain
+   * (cli_preset_chain): --segment names it, and the classical chain's own
+   * options select that chain, so each acts on the chain it belongs to. */
+  while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
     if (ch == 'p') preset = optarg;
+    if (ch == OPT_SEGMENT) segment = optarg;
+    if (!classical_opt)
+      classical_opt = ch == OPT_DENOISE     ? "--denoise"
+                      : ch == OPT_THRESHOLD ? "--threshold"
+                      : ch == OPT_COLORS    ? "--colors"
+                      : ch == OPT_INVERT    ? "--invert"
+                                            : NULL;
+    if (ch == 'q') verbosity = -1;
+    if (ch == 'v') verbosity = verbosity < 0 ? 1 : verbosity + 1;
+  }
   optind = 0;
-  if (preset && cli_preset(&c->opt, preset, msg, sizeof msg)) {
-    usage_error("%s", msg);
-    return EXIT_USAGE;
+  if (preset) {
+    const char *why;
+    int chain = cli_preset_chain(segment, classical_opt, &why);
+    if (cli_preset(&c->opt, preset, chain, why, verbosity, msg, sizeof msg)) {
+      usage_error("%s", msg);
+      return EXIT_USAGE;
+    }
   }
   while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
     if (ch >= CLI_FIG_FIRST && ch <= CLI_FIG_LAST) { /* figure options: src/cli/figure.c */

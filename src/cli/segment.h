@@ -14,8 +14,20 @@
  * msg[size]. */
 int cli_set(ft_options *opt, const char *key, const char *value, char *msg, size_t size);
 
-/* Apply preset name to opt; as cli_set. */
-int cli_preset(ft_options *opt, const char *name, char *msg, size_t size);
+/* Which chain of a preset with a model the command line asks for
+ * (an ft_preset_chain): the last --segment given (segment, NULL if none)
+ * picks the chain it names, threshold the classical one and unet[:MODEL]
+ * the model one; without --segment, any option of the classical chain
+ * (classical_opt, the first such option given, e.g. "--threshold"; NULL if
+ * none) picks the classical chain; otherwise the preset decides
+ * (FT_PRESET_CHAIN_AUTO).  *why gets the option that decided, or NULL. */
+int cli_preset_chain(const char *segment, const char *classical_opt, const char **why);
+
+/* Apply preset name to opt with the chain chosen by cli_preset_chain (why:
+ * its reason); as cli_set.  At verbosity 1 or more the library's log of the
+ * choice, or the reason, goes to standard error. */
+int cli_preset(ft_options *opt, const char *name, int chain, const char *why, int verbosity,
+               char *msg, size_t size);
 
 /* --list-presets: every preset with its description and its settings as
  * command-line options, then the accepted denoise filters and threshold

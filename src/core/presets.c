@@ -7,6 +7,12 @@
  * the preset's value for that key alone (as presets work in VTracer).  Every
  * preset sets every key it governs, so `figtrace --list-presets` shows each
  * one's full chain and switching presets never inherits a stray filter.
+ *
+ * A preset may prefer a trained model (sketch: the ink U-Net): its model
+ * chain, a few settings applied over the classical ones, is taken when
+ * ft_model_find() resolves the model's name, decided here once by a file
+ * lookup (the pipeline loads the model later); the caller may also ask for
+ * either chain outright (ft_preset_apply_with).
  */
 #include "config.h"
 
@@ -32,7 +38,10 @@ static const ft_setting lineart[] = {
     {"trace", "outline"},
 };
 
-/* Pencil or pen on paper, photographed: work on the luminance (a third of
+/* Pencil or pen on paper, photographed.  With the ink U-Net installed
+ * (models/sketch.safetensors) the network reads the photograph as it is
+ * (sketch_model below); otherwise, or when the user sets the classical
+ * chain's own options, this chain: work on the luminance (a third of
  * the filtering; the colours are not needed), divide by the paper's own
  * brightness (a closing of radius 8 follows light gradients and shadow
  * edges while removing strokes up to 17 px wide), smooth the graphite
@@ -43,13 +52,8 @@ static const ft_setting lineart[] = {
  * against 0.945 for the earlier Otsu chain), where it beat Otsu after the
  * same filters, Sauvola after flattening (window 31..51), black-hat +
  * Otsu, a Gaussian instead of the median, and flattening with radius 6
- * and a bilateral filter.  Strokes should be about 3 to 16 px wide.  Pen
- * lines become stroked centre lines: on those 40 photos IoU 0.941 with 32
- * segments a drawing, against 0.961 and 184 as outlines (Centerline
- * section of tools/bench/README.md).  The ink U-Net (models/sketch.
- * safetensors, `--segment=unet:sketch --denoise=`) is not the default: on
- * the same photos, as outlines, it scores 0.966 against this chain's 0.961
- * at about five times the time. */
+ * and a bilateral filter.  Strokes should be about 3 to 16 px wide.  Both
+ * chains end in stroked centre lines. */
 static const ft_setting sketch[] = {
     {"segment", "threshold"},
     {"denoise", "gray,flatten:r=8,median:r=2"},
@@ -58,6 +62,17 @@ static const ft_setting sketch[] = {
     {"min-area", "16"},
     {"palette", "okabe-ito"},
     {"trace", "centerline"},
+};
+
+/* The sketch preset's model chain: the ink U-Net on the unfiltered photo
+ * (it normalises and inverts the gray image itself).  On the 40 photos of
+ * tools/bench/sketches, mean / min IoU as centre lines 0.942 / 0.910
+ * against the classical chain's 0.941 / 0.910, as outlines 0.966 / 0.942
+ * against 0.961 / 0.938, with fewer specks, at about eight times its CPU
+ * time (Sketches section of tools/bench/README.md). */
+static const ft_setting sketch_model[] = {
+    {"segment", "unet:sketch"},
+    {"denoise", ""},
 };
 
 /* Multi-colour figures and diagrams: quantise, merge colour specks, fill
@@ -86,13 +101,15 @@ static const ft_setting microscopy[] = {
 
 static const ft_preset presets[] = {
     {"lineart", "line art and clean scans: global Otsu threshold, outlines fitted with curves", lineart,
-     NSET(lineart)},
+     NSET(lineart), NULL, NULL, 0},
     {"sketch",
-     "photographed pencil/pen sketches: flatten the paper, median, local midpoint, centre lines",
-     sketch, NSET(sketch)},
-    {"color", "colour figures: k-means colour quantisation in CIELAB", color, NSET(color)},
+     "photographed pencil/pen sketches: ink U-Net if installed, else flatten the paper, median "
+     "and local midpoint; centre lines",
+     sketch, NSET(sketch), "sketch", sketch_model, NSET(sketch_model)},
+    {"color", "colour figures: k-means colour quantisation in CIELAB", color, NSET(color), NULL,
+     NULL, 0},
     {"microscopy", "stained nuclei: U-Net (model nuclei), one outlined instance per nucleus",
-     microscopy, NSET(microscopy)},
+     microscopy, NSET(microscopy), NULL, NULL, 0},
 };
 
 #define NPRESETS ((int)(sizeof presets / sizeof presets[0]))
@@ -109,11 +126,42 @@ const ft_preset *ft_preset_find(const char *name) {
   return NULL;
 }
 
-ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
-  const ft_preset *p = ft_preset_find(name);
-  ft_options tmp;
+/* Settings as command-line words ("--segment=unet:sketch --denoise=''")
+ * into buf[size], cut short with "..." when they do not fit. */
+static const char *settings_text(const ft_setting *set, int n, char *buf, size_t size) {
+  size_t len = 0;
+  int i, k;
+  buf[0] = '\0';
+  for (i = 0; i < n && len < size; i++) {
+    k = snprintf(buf + len, size - len, "%s--%s=%s", i ? " " : "", set[i].key,
+                 *set[i].value ? set[i].value : "''");
+    if (k < 0) break;
+    len += (size_t)k;
+  }
+  if (len >= size && size > 4) memcpy(buf + size - 4, "...", 4);
+  return buf;
+}
+
+/* Apply the chain of p to opt in one go: opt changes only on success. */
+static ft_status apply_chain(ft_ctx *ctx, const ft_preset *p, int model_chain, ft_options *opt) {
+  ft_options tmp = *opt;
   ft_status st;
   int i;
+  for (i = 0; i < p->nsettings; i++)
+    if ((st = ft_options_set(ctx, &tmp, p->settings[i].key, p->settings[i].value))) return st;
+  for (i = 0; model_chain && i < p->nmodel_settings; i++)
+    if ((st = ft_options_set(ctx, &tmp, p->model_settings[i].key, p->model_settings[i].value)))
+      return st;
+  *opt = tmp;
+  return FT_OK;
+}
+
+ft_status ft_preset_apply_with(ft_ctx *ctx, const char *name, int chain, ft_options *opt,
+                               int *used) {
+  const ft_preset *p = ft_preset_find(name);
+  char text[512];
+  int i, model_chain = 0;
+  ft_status st;
   if (!p) {
     char list[256] = "";
     for (i = 0; i < NPRESETS; i++) {
@@ -123,11 +171,41 @@ ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
     return ft__fail(ctx, FT_ERR_INVAL, "preset: unknown preset '%s' (known: %s)",
                     name ? name : "", list);
   }
-  tmp = *opt;
-  for (i = 0; i < p->nsettings; i++)
-    if ((st = ft_options_set(ctx, &tmp, p->settings[i].key, p->settings[i].value))) return st;
-  *opt = tmp;
+  if (chain < FT_PRESET_CHAIN_AUTO || chain > FT_PRESET_CHAIN_MODEL)
+    return ft__fail(ctx, FT_ERR_INVAL, "preset: chain %d out of range 0..2", chain);
+  if (!opt) return ft__fail(ctx, FT_ERR_INVAL, "preset: no options");
+  if (p->model && chain == FT_PRESET_CHAIN_AUTO) {
+    /* A lookup, not a load: the pipeline loads the file (and reports a
+     * damaged one) when it runs.  The lookup's own message is kept out of
+     * the context's error, which must stay clean for a success. */
+    ft_ctx *quiet = ft_ctx_new();
+    char *path = NULL;
+    if (!quiet) return ft__nomem(ctx, "preset");
+    st = ft_model_find(quiet, p->model, &path);
+    if (st == FT_OK) {
+      model_chain = 1;
+      ft__log(ctx, FT_LOG_INFO, "preset %s: model '%s' found (%s): %s", p->name, p->model, path,
+              settings_text(p->model_settings, p->nmodel_settings, text, sizeof text));
+    } else if (st == FT_ERR_NOMEM) {
+      ft_ctx_free(quiet);
+      return ft__nomem(ctx, "preset");
+    } else {
+      ft__log(ctx, FT_LOG_INFO, "preset %s: model '%s' not found, the classical chain: %s",
+              p->name, p->model, settings_text(p->settings, p->nsettings, text, sizeof text));
+      ft__log(ctx, FT_LOG_DEBUG, "preset %s: %s", p->name, ft_ctx_errmsg(quiet));
+    }
+    free(path);
+    ft_ctx_free(quiet);
+  } else if (p->model) {
+    model_chain = chain == FT_PRESET_CHAIN_MODEL;
+  }
+  if ((st = apply_chain(ctx, p, model_chain, opt))) return st;
+  if (used) *used = model_chain ? FT_PRESET_CHAIN_MODEL : FT_PRESET_CHAIN_CLASSICAL;
   return FT_OK;
+}
+
+ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
+  return ft_preset_apply_with(ctx, name, FT_PRESET_CHAIN_AUTO, opt, NULL);
 }
 
 static const char *const option_keys =

@@ -7,7 +7,9 @@
  * directory (FT_SRCDIR_MODELS, so that a program run from the build tree finds
  * the models before they are installed), then in the installed directory
  * FT_MODELDIR (PKGDATADIR/models).  Both directories are compile-time
- * defines set by the makefile.  A failed lookup names every file it tried.
+ * defines set by the makefile; $FIGTRACE_NO_DEFAULT_MODELS (non-empty)
+ * leaves them out, so tests and pinned runs see only the directories they
+ * name.  A failed lookup names every file it tried.
  */
 #include "config.h"
 
@@ -117,10 +119,14 @@ ft_status ft_model_find(ft_ctx *ctx, const char *name, char **path) {
     }
     s = e ? e + 1 : s + n;
   }
-  if (*FT_SRCDIR_MODELS &&
-      (r = try_dir(FT_SRCDIR_MODELS, strlen(FT_SRCDIR_MODELS), name, &t, path)) != 0)
-    goto found;
-  if ((r = try_dir(FT_MODELDIR, strlen(FT_MODELDIR), name, &t, path)) != 0) goto found;
+  env = getenv(FT_NO_DEFAULT_MODELS_ENV);
+  if (!env || !*env) {
+    if (*FT_SRCDIR_MODELS &&
+        (r = try_dir(FT_SRCDIR_MODELS, strlen(FT_SRCDIR_MODELS), name, &t, path)) != 0)
+      goto found;
+    if ((r = try_dir(FT_MODELDIR, strlen(FT_MODELDIR), name, &t, path)) != 0) goto found;
+  }
+  if (!t.len) note(&t, "no directory, " FT_NO_DEFAULT_MODELS_ENV " is set");
   return ft__fail(ctx, FT_ERR_MODEL,
                   "model: '%s' not found (looked in: %s; set " FT_MODEL_PATH_ENV
                   " or give a path)",

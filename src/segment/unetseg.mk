@@ -57,7 +57,8 @@ TESTS += tests/e2e/microscopy.sh
 ## its fixture model).
 check_PROGRAMS += tests/unit/test_sketch
 TESTS += tests/unit/test_sketch
-tests_unit_test_sketch_SOURCES = tests/unit/test_sketch.c tests/unit/testutil.h
+tests_unit_test_sketch_SOURCES = tests/unit/test_sketch.c tests/unit/testutil.h \
+	src/cli/segment.c src/cli/segment.h
 tests_unit_test_sketch_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_sketch_LDADD = $(TEST_LDADD)
 TESTS += tests/e2e/sketch.sh

@@ -298,9 +298,11 @@ static void test_presets(void) {
   CU_ASSERT_EQUAL(ft_preset_apply(ctx, "lineart", &opt), FT_OK);
   CU_ASSERT(memcmp(&opt.segment, &def.segment, sizeof opt.segment) == 0);
   CU_ASSERT_EQUAL(opt.ndenoise, 0);
-  /* sketch: gray + flatten + median, the local midpoint with dark ink; a
-   * later setting overrides one key only */
-  CU_ASSERT_EQUAL(ft_preset_apply(ctx, "sketch", &opt), FT_OK);
+  /* sketch's classical chain: gray + flatten + median, the local midpoint
+   * with dark ink; a later setting overrides one key only (its model chain
+   * is tests/unit/test_sketch.c's) */
+  CU_ASSERT_EQUAL(ft_preset_apply_with(ctx, "sketch", FT_PRESET_CHAIN_CLASSICAL, &opt, NULL),
+                  FT_OK);
   CU_ASSERT_EQUAL(opt.segment.polarity, FT_POLARITY_DARK);
   CU_ASSERT_EQUAL(opt.segment.method, FT_THRESH_MIDPOINT);
   CU_ASSERT(opt.ndenoise >= 3);

@@ -7,11 +7,14 @@ turns the rendering into a pencil photo (degrade.py; JPEG quality 75 .. 90),
 traces the photo with each tool, renders every SVG back at SIZE and reports
 per tool the IoU of its ink (luminance <= 0.5) with the clean ink, segments
 in the path data, bytes and wall time:
-  figtrace  figtrace -p sketch (the preset: gray, flatten, median, local
-            midpoint threshold, min-area; stroked centre lines)
-  figtrace-outline  the same chain traced as filled outlines (--trace outline)
-  figtrace-unet  the ink U-Net models/sketch.safetensors instead of the
-            chain's segmentation, outlines (--segment unet:sketch --denoise=)
+  figtrace  figtrace -p sketch (the preset: the ink U-Net models/sketch.
+            safetensors when it is found, as it is from the build tree;
+            stroked centre lines)
+  figtrace-outline  the same traced as filled outlines (--trace outline)
+  figtrace-classical  the preset's classical chain (--segment threshold:
+            gray, flatten, median, local midpoint threshold, min-area),
+            centre lines
+  figtrace-classical-outline  the classical chain as outlines
   mkbitmap  mkbitmap MKBITMAP_ARGS (high-pass, scale, threshold) + potrace -s
   otsu      Otsu's threshold (skimage) + potrace -s
   vtracer   @neplex/vectorizer, preset Bw
@@ -38,10 +41,12 @@ FIGTRACE = os.path.join(TOP, "figtrace")
 FTARGS = os.environ.get("FT_BENCH_FTARGS", "-p sketch").split()
 MKBITMAP = os.environ.get("FT_BENCH_MKBITMAP", "-f 12 -s 2 -t 0.46").split()
 OUTLINE = os.environ.get("FT_BENCH_OUTLINE", "-p sketch --trace outline").split()
-UNET = os.environ.get("FT_BENCH_UNET",
-                      "-p sketch --segment unet:sketch --denoise= --trace outline").split()
+CLASSICAL = os.environ.get("FT_BENCH_CLASSICAL", "-p sketch --segment threshold").split()
+CLASSICAL_OUTLINE = os.environ.get("FT_BENCH_CLASSICAL_OUTLINE",
+                                   "-p sketch --segment threshold --trace outline").split()
 TOOLS = os.environ.get("FT_BENCH_TOOLS",
-                       "figtrace figtrace-outline figtrace-unet mkbitmap otsu vtracer").split()
+                       "figtrace figtrace-outline figtrace-classical figtrace-classical-outline "
+                       "mkbitmap otsu vtracer").split()
 ICONS = os.path.join(WORK, "node_modules/@tabler/icons/icons/outline")
 
 
@@ -88,7 +93,8 @@ def main():
     for stem, jpg, truth in cases:
         base = os.path.join(out, stem)
         for tool, args in (("figtrace", FTARGS), ("figtrace-outline", OUTLINE),
-                           ("figtrace-unet", UNET)):
+                           ("figtrace-classical", CLASSICAL),
+                           ("figtrace-classical-outline", CLASSICAL_OUTLINE)):
             if tool in TOOLS:
                 svg = base + "." + tool + ".svg"
                 dt = common.run([FIGTRACE] + args + ["-o", svg, jpg])
