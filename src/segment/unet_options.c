@@ -88,7 +88,7 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
 
 ft_status ft_options_set_segment(ft_ctx *ctx, ft_options *opt, const char *spec) {
   ft_unet_params up;
-  char model[FT_MODEL_NAME_MAX];
+  char model[FT_MODEL_NAME_MAX] = "nuclei"; /* the rest zero: opt->model is all defined */
   const char *s, *e;
   size_t n;
   ft_status st;
@@ -106,7 +106,6 @@ ft_status ft_options_set_segment(ft_ctx *ctx, ft_options *opt, const char *spec)
                     "with keys " KEYS ")",
                     (int)(n > 200 ? 200 : n), spec);
   ft_unet_params_init(&up);
-  strcpy(model, "nuclei");
   s = spec + 4;
   if (*s == ':') {
     s++;
@@ -118,7 +117,7 @@ ft_status ft_options_set_segment(ft_ctx *ctx, ft_options *opt, const char *spec)
       return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: model name longer than %d bytes",
                       FT_MODEL_NAME_MAX - 1);
     memcpy(model, s, n);
-    model[n] = '\0';
+    memset(model + n, 0, sizeof model - n);
     s = e ? e : s + strlen(s);
   }
   while (*s == ',') {
