@@ -186,6 +186,35 @@ static double ordered_dist(const ft_point *pts, int np, const ft_point *line, in
   return sqrt(worst);
 }
 
+/* The curve at t = i / ns for i = 0..ns into smp[0..ns] by forward
+ * differences of its power form (exact ends), and the segments between
+ * consecutive samples into seg[0..ns - 1]. */
+static void sample_curve(const ft_point c[4], int ns, ft_point *smp, segd *seg) {
+  const double h = 1.0 / ns, h2 = h * h, h3 = h2 * h;
+  const double cx = 3 * (c[1].x - c[0].x), cy = 3 * (c[1].y - c[0].y);
+  const double bx = 3 * (c[2].x - 2 * c[1].x + c[0].x), by = 3 * (c[2].y - 2 * c[1].y + c[0].y);
+  const double ax = c[3].x - 3 * c[2].x + 3 * c[1].x - c[0].x;
+  const double ay = c[3].y - 3 * c[2].y + 3 * c[1].y - c[0].y;
+  double x = c[0].x, y = c[0].y;
+  double d1x = ax * h3 + bx * h2 + cx * h, d1y = ay * h3 + by * h2 + cy * h;
+  double d2x = 6 * ax * h3 + 2 * bx * h2, d2y = 6 * ay * h3 + 2 * by * h2;
+  const double d3x = 6 * ax * h3, d3y = 6 * ay * h3;
+  int i;
+  smp[0] = c[0];
+  for (i = 1; i <= ns; i++) {
+    x += d1x;
+    y += d1y;
+    d1x += d2x;
+    d1y += d2y;
+    d2x += d3x;
+    d2y += d3y;
+    if (i == ns) x = c[3].x, y = c[3].y;
+    smp[i].x = x;
+    smp[i].y = y;
+    set_seg(&seg[i - 1], smp[i - 1], smp[i]);
+  }
+}
+
 static int ensure_buf(fitter *f, size_t n) {
   if (n <= f->bufcap) return 0;
   free(f->buf);
@@ -206,7 +235,7 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   const ft__poly *pl = f->pl;
   const join *ja = &f->J[a % f->nj], *jb = &f->J[b % f->nj];
   long da = ja->di + (a / f->nj) * (long)pl->N, db = jb->di + (b / f->nj) * (long)pl->N;
-  long m = db - da - 1, i, k, q0; /* interior data points, the first of them */
+  long m = db - da - 1, k, q0; /* interior data points, the first of them */
   int nsub;
   ft_point c[4], t0 = ja->tout, t1 = jb->tin, *d, *smp, sd[FIT_POINTS];
   double chord = hypot(jb->p.x - ja->p.x, jb->p.y - ja->p.y), al = chord / 3, be = chord / 3;
@@ -288,10 +317,10 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
     c[1] = lerp(c[0], c[3], 1.0 / 3);
     c[2] = lerp(c[0], c[3], 2.0 / 3);
   }
-  for (i = 0; i <= ns; i++) smp[i] = bez(c, (double)i / ns);
+  sample_curve(c, ns, smp, f->seg);
   {
     double stop = GIVE_UP * f->tol, e1, e2 = 0.0;
-    e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg, 0) : 0.0;
+    e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg, 1) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
     if (e1 <= f->tol) {
       if (m == 0) {
