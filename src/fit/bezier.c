@@ -407,7 +407,13 @@ static int chain(fitter *f, long s, int len, int *prev, int *cnt, double *cst, d
     int reach = top;
     for (k = 0; k < nf; k++) {
       i = front[k];
-      for (j = i + 1; j <= len && j - i <= MAX_WINDOW; j++) {
+      /* pieces ending at or before top change nothing (their ends were
+       * reached with fewer pieces and are no front and not the end), so
+       * the walk starts past top, stopping at a corner on the way */
+      for (j = i + 1; j <= top && j < len; j++)
+        if (f->J[(s + j) % f->nj].corner) break;
+      if (j <= top && j < len) continue;
+      for (j = j > top ? j : top + 1; j <= len && j - i <= MAX_WINDOW; j++) {
         long a = s + i, b = s + j;
         piece *pc;
         if (j > i + 1 && cum_turn(f, b) - cum_turn(f, a) > MAX_TURN) break;
