@@ -46,7 +46,7 @@
 #define STRICT_TOL 0.5 /* px: tolerance on long straight edges, which must look straight */
 #define GIVE_UP 4.0     /* stop extending a piece whose error exceeds this many tol */
 #define BEAM 3          /* candidates per layer that chain extends */
-#define FIT_POINTS 16   /* data points (evenly spread) the least squares of one piece use */
+#define FIT_POINTS 12   /* data points (evenly spread) the least squares of one piece use */
 
 int ft__segbuf_push(ft__segbuf *b, int type, ft_point c1, ft_point c2, ft_point end) {
   ft_seg *s;
@@ -117,7 +117,7 @@ static ft_point lerp(ft_point a, ft_point b, double t) {
 }
 
 static ft_point unit(ft_point a, ft_point b) {
-  double dx = b.x - a.x, dy = b.y - a.y, l = hypot(dx, dy);
+  double dx = b.x - a.x, dy = b.y - a.y, l = ft__len(dx, dy);
   ft_point r = {1, 0};
   if (l > 1e-12) {
     r.x = dx / l;
@@ -238,7 +238,7 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   long m = db - da - 1, k, q0; /* interior data points, the first of them */
   int nsub;
   ft_point c[4], t0 = ja->tout, t1 = jb->tin, *d, *smp, sd[FIT_POINTS];
-  double chord = hypot(jb->p.x - ja->p.x, jb->p.y - ja->p.y), al = chord / 3, be = chord / 3;
+  double chord = ft__len(jb->p.x - ja->p.x, jb->p.y - ja->p.y), al = chord / 3, be = chord / 3;
   double st[FIT_POINTS];
   int iter, ns;
   if (m < 0) m = 0;
@@ -256,8 +256,8 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   nsub = m < FIT_POINTS ? (int)m : FIT_POINTS;
   if (m > 0) {
     const ft_point *qa = &f->qq[q0], *qb = &f->qq[q0 + m - 1];
-    double h0 = hypot(qa->x - c[0].x, qa->y - c[0].y), mid = f->cum[q0 + m - 1] - f->cum[q0];
-    double tot = h0 + mid + hypot(c[3].x - qb->x, c[3].y - qb->y);
+    double h0 = ft__len(qa->x - c[0].x, qa->y - c[0].y), mid = f->cum[q0 + m - 1] - f->cum[q0];
+    double tot = h0 + mid + ft__len(c[3].x - qb->x, c[3].y - qb->y);
     double inv = tot > 0 ? 1.0 / tot : 0.0;
     for (k = 0; k < nsub; k++) {
       long ix = q0 + k * m / nsub;
@@ -502,7 +502,7 @@ static int build_joins(const ft__poly *pl, int r, join **J, int *nj) {
   for (e = 0; e < nedge; e++) {
     int k0 = closed ? (r + e) % K : e, k1 = closed ? (k0 + 1) % K : e + 1;
     ft_point p0 = pl->P[k0], p1 = pl->P[k1], u = unit(p0, p1);
-    double len = hypot(p1.x - p0.x, p1.y - p0.y);
+    double len = ft__len(p1.x - p0.x, p1.y - p0.y);
     if (pl->corner[k0]) {
       int kp = closed ? (k0 + K - 1) % K : (k0 > 0 ? k0 - 1 : 0);
       ft_point tin = k0 == kp ? u : unit(pl->P[kp], p0);
@@ -516,8 +516,8 @@ static int build_joins(const ft__poly *pl, int r, join **J, int *nj) {
        * the extra ones only on an edge longer than twice a neighbour, where
        * a straight stretch may meet a bend */
       int kp = closed ? (k0 + K - 1) % K : k0 - 1, kn = closed ? (k1 + 1) % K : k1 + 1;
-      double lp = kp >= 0 ? hypot(pl->P[k0].x - pl->P[kp].x, pl->P[k0].y - pl->P[kp].y) : 0;
-      double ln = kn < K ? hypot(pl->P[kn].x - pl->P[k1].x, pl->P[kn].y - pl->P[k1].y) : 0;
+      double lp = kp >= 0 ? ft__len(pl->P[k0].x - pl->P[kp].x, pl->P[k0].y - pl->P[kp].y) : 0;
+      double ln = kn < K ? ft__len(pl->P[kn].x - pl->P[k1].x, pl->P[kn].y - pl->P[k1].y) : 0;
       int extra = kp < 0 || kn >= K || len > 2 * lp || len > 2 * ln;
       for (dist = 1.5; extra && dist < 0.5 * len - 0.75 && nf < 30; dist *= 2) fr[nf++] = dist / len;
       fr[nf++] = 0.5;
@@ -591,11 +591,11 @@ static void mark_strict(const ft__poly *pl, unsigned char *strict) {
     int k0 = e, k1 = closed ? (e + 1) % K : e + 1;
     int kp = closed ? (k0 + K - 1) % K : k0 - 1, kn = closed ? (k1 + 1) % K : k1 + 1;
     ft_point p0 = pl->P[k0], p1 = pl->P[k1];
-    double len = hypot(p1.x - p0.x, p1.y - p0.y), lp, ln;
+    double len = ft__len(p1.x - p0.x, p1.y - p0.y), lp, ln;
     long a, b, k;
     if (len < 8) continue;
-    lp = kp >= 0 ? hypot(p0.x - pl->P[kp].x, p0.y - pl->P[kp].y) : 0;
-    ln = kn < K ? hypot(pl->P[kn].x - p1.x, pl->P[kn].y - p1.y) : 0;
+    lp = kp >= 0 ? ft__len(p0.x - pl->P[kp].x, p0.y - pl->P[kp].y) : 0;
+    ln = kn < K ? ft__len(pl->P[kn].x - p1.x, pl->P[kn].y - p1.y) : 0;
     if (!(len > 4 * lp || len > 4 * ln)) continue;
     a = pl->idx[k0];
     b = pl->idx[k1];
@@ -603,7 +603,7 @@ static void mark_strict(const ft__poly *pl, unsigned char *strict) {
     for (k = a; k <= b; k++) {
       ft_point q = pl->q[k % N];
       double m = len / 4 > 2 ? len / 4 : 2;
-      if (hypot(q.x - p0.x, q.y - p0.y) > m && hypot(q.x - p1.x, q.y - p1.y) > m) strict[k % N] = 1;
+      if (ft__len(q.x - p0.x, q.y - p0.y) > m && ft__len(q.x - p1.x, q.y - p1.y) > m) strict[k % N] = 1;
     }
   }
 }
@@ -649,7 +649,7 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
   f.cum[0] = 0.0;
   for (k = 1; k <= pl->N && k < 2 * pl->N; k++) {
     const ft_point q = f.qq[k], p = f.qq[k - 1];
-    double step = hypot(q.x - p.x, q.y - p.y);
+    double step = ft__len(q.x - p.x, q.y - p.y);
     set_seg(&f.qseg[k - 1], p, q);
     f.cum[k] = f.cum[k - 1] + step;
     if (k < pl->N) f.cum[pl->N + k] = step;

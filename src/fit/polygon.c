@@ -154,7 +154,7 @@ static void fit_line(const ft__poly *pl, int a, int b, double skip, ft_point *c,
     cnt = 0;
     for (k = 0; k <= len; k++) {
       ft_point p = pl->q[(a + k) % N];
-      if (pass == 0 && (hypot(p.x - qa.x, p.y - qa.y) < skip || hypot(p.x - qb.x, p.y - qb.y) < skip))
+      if (pass == 0 && (ft__len(p.x - qa.x, p.y - qa.y) < skip || ft__len(p.x - qb.x, p.y - qb.y) < skip))
         continue;
       sx += p.x;
       sy += p.y;
@@ -181,7 +181,7 @@ static void fit_line(const ft__poly *pl, int a, int b, double skip, ft_point *c,
       if (fabs(u->y) < 1e-9) u->y = 0, u->x = u->x > 0 ? 1 : -1;
     }
     if (sxx + syy < 1e-12) { /* all points coincide: use the chord */
-      double dx = qb.x - qa.x, dy = qb.y - qa.y, l = hypot(dx, dy);
+      double dx = qb.x - qa.x, dy = qb.y - qa.y, l = ft__len(dx, dy);
       u->x = l > 0 ? dx / l : 1;
       u->y = l > 0 ? dy / l : 0;
     }
@@ -305,7 +305,7 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
       if (!closed && (i == 0 || i == K - 1)) continue;
       if (K < 3) continue;
       if (cross_lines(lc[ein], lu[ein], lc[eout], lu[eout], &x) &&
-          hypot(x.x - q0.x, x.y - q0.y) <= 1.5) {
+          ft__len(x.x - q0.x, x.y - q0.y) <= 1.5) {
         pl->P[i] = x;
       } else {
         ft_point a = project(q0, lc[ein], lu[ein]), b = project(q0, lc[eout], lu[eout]);
@@ -332,9 +332,9 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
     a.y = 0.5 * (a.y + p.y);
     b.x = 0.5 * (b.x + p.x);
     b.y = 0.5 * (b.y + p.y);
-    l = hypot(b.x - a.x, b.y - a.y);
+    l = ft__len(b.x - a.x, b.y - a.y);
     h = l > 1e-12 ? fabs((p.x - a.x) * (b.y - a.y) - (p.y - a.y) * (b.x - a.x)) / l
-                  : hypot(p.x - a.x, p.y - a.y);
+                  : ft__len(p.x - a.x, p.y - a.y);
     alpha = h > 1.0 ? 4.0 / 3.0 * (1.0 - 1.0 / h) : 0.0;
     pl->corner[i] = alpha >= alphamax;
   }
