@@ -31,7 +31,10 @@
  *     first reached with k pieces) extends only its three furthest
  *     candidates, a beam search: on 40 icons it gives the segments of the
  *     full dynamic programme (31.5 against 31.4 per icon) for half the
- *     work.  Loops without corners try a few starts.
+ *     work.  Only pieces that can end at a next front or at the last
+ *     candidate are fitted: past the previous layer's reach, and once three
+ *     ends of the new layer are known, not short of the nearest of them.
+ *     Loops without corners try a few starts.
  */
 #include "config.h"
 
@@ -389,6 +392,17 @@ static piece *get_piece(fitter *f, long a, long b, int *nomem) {
   return pc;
 }
 
+/* Keeps far[0..*n-1] the up to BEAM largest distinct values added, largest first. */
+static void far_add(int *far, int *n, int j) {
+  int k;
+  for (k = 0; k < *n; k++)
+    if (far[k] == j) return;
+  if (*n < BEAM) (*n)++;
+  else if (j < far[BEAM - 1]) return;
+  for (k = *n - 1; k > 0 && far[k - 1] < j; k--) far[k] = far[k - 1];
+  far[k] = j;
+}
+
 /* Step 3: the chain from candidate s to s + len (unwrapped) in layers:
  * layer k holds the candidates first reached with k pieces, and only its
  * BEAM furthest are extended (a full dynamic programme would extend every
@@ -404,16 +418,20 @@ static int chain(fitter *f, long s, int len, int *prev, int *cnt, double *cst, d
   cnt[0] = 0;
   front[0] = 0;
   while (cnt[len] == INT32_MAX) {
-    int reach = top;
+    int reach = top, far[BEAM], nfar = 0;
     for (k = 0; k < nf; k++) {
+      /* Only the ends that can be the next layer's fronts, or the last
+       * candidate, need their pieces: those past top (the rest were
+       * reached with fewer pieces) and, once BEAM ends of this layer are
+       * known, not before the nearest of them.  The walk starts there,
+       * stopping at a corner on the way; the pieces it passes over could
+       * only have ended it earlier (an error past GIVE_UP tol). */
+      int from = nfar == BEAM && far[BEAM - 1] - 1 > top ? far[BEAM - 1] - 1 : top;
       i = front[k];
-      /* pieces ending at or before top change nothing (their ends were
-       * reached with fewer pieces and are no front and not the end), so
-       * the walk starts past top, stopping at a corner on the way */
-      for (j = i + 1; j <= top && j < len; j++)
+      for (j = i + 1; j <= from && j < len; j++)
         if (f->J[(s + j) % f->nj].corner) break;
-      if (j <= top && j < len) continue;
-      for (j = j > top ? j : top + 1; j <= len && j - i <= MAX_WINDOW; j++) {
+      if (j <= from && j < len) continue;
+      for (j = j > from ? j : from + 1; j <= len && j - i <= MAX_WINDOW; j++) {
         long a = s + i, b = s + j;
         piece *pc;
         if (j > i + 1 && cum_turn(f, b) - cum_turn(f, a) > MAX_TURN) break;
@@ -422,6 +440,7 @@ static int chain(fitter *f, long s, int len, int *prev, int *cnt, double *cst, d
         if (pc->err <= f->tol || j == i + 1) {
           double c2 = cst[i] + (double)pc->err * pc->err;
           if (j > reach) reach = j;
+          far_add(far, &nfar, j);
           if (cnt[i] + 1 < cnt[j] || (cnt[i] + 1 == cnt[j] && c2 < cst[j])) {
             cnt[j] = cnt[i] + 1;
             cst[j] = c2;
