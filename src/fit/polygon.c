@@ -77,12 +77,12 @@ static int in_arc(vec2 a, vec2 b, vec2 c) { return cross2(a, b) >= 0 && cross2(b
 static int longest_straight(const ft__poly *pl, int i, double d0) {
   const int N = pl->N;
   int limit = pl->closed ? N - 1 : N - 1 - i;
-  int off, best = 1, bounded = 0, dirs = 1 << pl->dir[i];
+  int off, best = 1, bounded = 0, dirs = 1 << pl->dir[i], k;
   vec2 lo = {0, 0}, hi = {0, 0};
   ft_point o = pl->q[i];
   if (limit > MAX_STEPS_PER_EDGE) limit = MAX_STEPS_PER_EDGE;
-  for (off = 1; off <= limit; off++) {
-    int k = pl->closed ? (i + off) % N : i + off;
+  /* k = (i + off) mod N, stepped without a division (open: never wraps) */
+  for (off = 1, k = i + 1 < N ? i + 1 : 0; off <= limit; off++, k = k + 1 < N ? k + 1 : 0) {
     vec2 v = {pl->q[k].x - o.x, pl->q[k].y - o.y};
     double r2 = v.x * v.x + v.y * v.y, d = pl->tl && pl->tl[k] < d0 ? pl->tl[k] : d0, d2 = d * d;
     dirs |= 1 << pl->dir[k];
