@@ -31,7 +31,10 @@
  *     first reached with k pieces) extends only its three furthest
  *     candidates, a beam search: on 40 icons it gives the segments of the
  *     full dynamic programme (31.5 against 31.4 per icon) for half the
- *     work.  Loops without corners try a few starts.
+ *     work.  Only pieces that can end at a next front or at the last
+ *     candidate are fitted: past the previous layer's reach, and once three
+ *     ends of the new layer are known, not short of the nearest of them.
+ *     Loops without corners try a few starts.
  */
 #include "config.h"
 
@@ -46,7 +49,7 @@
 #define STRICT_TOL 0.5 /* px: tolerance on long straight edges, which must look straight */
 #define GIVE_UP 4.0     /* stop extending a piece whose error exceeds this many tol */
 #define BEAM 3          /* candidates per layer that chain extends */
-#define FIT_POINTS 16   /* data points (evenly spread) the least squares of one piece use */
+#define FIT_POINTS 12   /* data points (evenly spread) the least squares of one piece use */
 
 int ft__segbuf_push(ft__segbuf *b, int type, ft_point c1, ft_point c2, ft_point end) {
   ft_seg *s;
@@ -117,7 +120,7 @@ static ft_point lerp(ft_point a, ft_point b, double t) {
 }
 
 static ft_point unit(ft_point a, ft_point b) {
-  double dx = b.x - a.x, dy = b.y - a.y, l = hypot(dx, dy);
+  double dx = b.x - a.x, dy = b.y - a.y, l = ft__len(dx, dy);
   ft_point r = {1, 0};
   if (l > 1e-12) {
     r.x = dx / l;
@@ -186,6 +189,35 @@ static double ordered_dist(const ft_point *pts, int np, const ft_point *line, in
   return sqrt(worst);
 }
 
+/* The curve at t = i / ns for i = 0..ns into smp[0..ns] by forward
+ * differences of its power form (exact ends), and the segments between
+ * consecutive samples into seg[0..ns - 1]. */
+static void sample_curve(const ft_point c[4], int ns, ft_point *smp, segd *seg) {
+  const double h = 1.0 / ns, h2 = h * h, h3 = h2 * h;
+  const double cx = 3 * (c[1].x - c[0].x), cy = 3 * (c[1].y - c[0].y);
+  const double bx = 3 * (c[2].x - 2 * c[1].x + c[0].x), by = 3 * (c[2].y - 2 * c[1].y + c[0].y);
+  const double ax = c[3].x - 3 * c[2].x + 3 * c[1].x - c[0].x;
+  const double ay = c[3].y - 3 * c[2].y + 3 * c[1].y - c[0].y;
+  double x = c[0].x, y = c[0].y;
+  double d1x = ax * h3 + bx * h2 + cx * h, d1y = ay * h3 + by * h2 + cy * h;
+  double d2x = 6 * ax * h3 + 2 * bx * h2, d2y = 6 * ay * h3 + 2 * by * h2;
+  const double d3x = 6 * ax * h3, d3y = 6 * ay * h3;
+  int i;
+  smp[0] = c[0];
+  for (i = 1; i <= ns; i++) {
+    x += d1x;
+    y += d1y;
+    d1x += d2x;
+    d1y += d2y;
+    d2x += d3x;
+    d2y += d3y;
+    if (i == ns) x = c[3].x, y = c[3].y;
+    smp[i].x = x;
+    smp[i].y = y;
+    set_seg(&seg[i - 1], smp[i - 1], smp[i]);
+  }
+}
+
 static int ensure_buf(fitter *f, size_t n) {
   if (n <= f->bufcap) return 0;
   free(f->buf);
@@ -206,10 +238,10 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   const ft__poly *pl = f->pl;
   const join *ja = &f->J[a % f->nj], *jb = &f->J[b % f->nj];
   long da = ja->di + (a / f->nj) * (long)pl->N, db = jb->di + (b / f->nj) * (long)pl->N;
-  long m = db - da - 1, i, k, q0; /* interior data points, the first of them */
+  long m = db - da - 1, k, q0; /* interior data points, the first of them */
   int nsub;
   ft_point c[4], t0 = ja->tout, t1 = jb->tin, *d, *smp, sd[FIT_POINTS];
-  double chord = hypot(jb->p.x - ja->p.x, jb->p.y - ja->p.y), al = chord / 3, be = chord / 3;
+  double chord = ft__len(jb->p.x - ja->p.x, jb->p.y - ja->p.y), al = chord / 3, be = chord / 3;
   double st[FIT_POINTS];
   int iter, ns;
   if (m < 0) m = 0;
@@ -227,8 +259,8 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   nsub = m < FIT_POINTS ? (int)m : FIT_POINTS;
   if (m > 0) {
     const ft_point *qa = &f->qq[q0], *qb = &f->qq[q0 + m - 1];
-    double h0 = hypot(qa->x - c[0].x, qa->y - c[0].y), mid = f->cum[q0 + m - 1] - f->cum[q0];
-    double tot = h0 + mid + hypot(c[3].x - qb->x, c[3].y - qb->y);
+    double h0 = ft__len(qa->x - c[0].x, qa->y - c[0].y), mid = f->cum[q0 + m - 1] - f->cum[q0];
+    double tot = h0 + mid + ft__len(c[3].x - qb->x, c[3].y - qb->y);
     double inv = tot > 0 ? 1.0 / tot : 0.0;
     for (k = 0; k < nsub; k++) {
       long ix = q0 + k * m / nsub;
@@ -288,10 +320,10 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
     c[1] = lerp(c[0], c[3], 1.0 / 3);
     c[2] = lerp(c[0], c[3], 2.0 / 3);
   }
-  for (i = 0; i <= ns; i++) smp[i] = bez(c, (double)i / ns);
+  sample_curve(c, ns, smp, f->seg);
   {
     double stop = GIVE_UP * f->tol, e1, e2 = 0.0;
-    e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg, 0) : 0.0;
+    e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg, 1) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
     if (e1 <= f->tol) {
       if (m == 0) {
@@ -360,6 +392,17 @@ static piece *get_piece(fitter *f, long a, long b, int *nomem) {
   return pc;
 }
 
+/* Keeps far[0..*n-1] the up to BEAM largest distinct values added, largest first. */
+static void far_add(int *far, int *n, int j) {
+  int k;
+  for (k = 0; k < *n; k++)
+    if (far[k] == j) return;
+  if (*n < BEAM) (*n)++;
+  else if (j < far[BEAM - 1]) return;
+  for (k = *n - 1; k > 0 && far[k - 1] < j; k--) far[k] = far[k - 1];
+  far[k] = j;
+}
+
 /* Step 3: the chain from candidate s to s + len (unwrapped) in layers:
  * layer k holds the candidates first reached with k pieces, and only its
  * BEAM furthest are extended (a full dynamic programme would extend every
@@ -375,10 +418,20 @@ static int chain(fitter *f, long s, int len, int *prev, int *cnt, double *cst, d
   cnt[0] = 0;
   front[0] = 0;
   while (cnt[len] == INT32_MAX) {
-    int reach = top;
+    int reach = top, far[BEAM], nfar = 0;
     for (k = 0; k < nf; k++) {
+      /* Only the ends that can be the next layer's fronts, or the last
+       * candidate, need their pieces: those past top (the rest were
+       * reached with fewer pieces) and, once BEAM ends of this layer are
+       * known, not before the nearest of them.  The walk starts there,
+       * stopping at a corner on the way; the pieces it passes over could
+       * only have ended it earlier (an error past GIVE_UP tol). */
+      int from = nfar == BEAM && far[BEAM - 1] - 1 > top ? far[BEAM - 1] - 1 : top;
       i = front[k];
-      for (j = i + 1; j <= len && j - i <= MAX_WINDOW; j++) {
+      for (j = i + 1; j <= from && j < len; j++)
+        if (f->J[(s + j) % f->nj].corner) break;
+      if (j <= from && j < len) continue;
+      for (j = j > from ? j : from + 1; j <= len && j - i <= MAX_WINDOW; j++) {
         long a = s + i, b = s + j;
         piece *pc;
         if (j > i + 1 && cum_turn(f, b) - cum_turn(f, a) > MAX_TURN) break;
@@ -387,6 +440,7 @@ static int chain(fitter *f, long s, int len, int *prev, int *cnt, double *cst, d
         if (pc->err <= f->tol || j == i + 1) {
           double c2 = cst[i] + (double)pc->err * pc->err;
           if (j > reach) reach = j;
+          far_add(far, &nfar, j);
           if (cnt[i] + 1 < cnt[j] || (cnt[i] + 1 == cnt[j] && c2 < cst[j])) {
             cnt[j] = cnt[i] + 1;
             cst[j] = c2;
@@ -467,7 +521,7 @@ static int build_joins(const ft__poly *pl, int r, join **J, int *nj) {
   for (e = 0; e < nedge; e++) {
     int k0 = closed ? (r + e) % K : e, k1 = closed ? (k0 + 1) % K : e + 1;
     ft_point p0 = pl->P[k0], p1 = pl->P[k1], u = unit(p0, p1);
-    double len = hypot(p1.x - p0.x, p1.y - p0.y);
+    double len = ft__len(p1.x - p0.x, p1.y - p0.y);
     if (pl->corner[k0]) {
       int kp = closed ? (k0 + K - 1) % K : (k0 > 0 ? k0 - 1 : 0);
       ft_point tin = k0 == kp ? u : unit(pl->P[kp], p0);
@@ -481,8 +535,8 @@ static int build_joins(const ft__poly *pl, int r, join **J, int *nj) {
        * the extra ones only on an edge longer than twice a neighbour, where
        * a straight stretch may meet a bend */
       int kp = closed ? (k0 + K - 1) % K : k0 - 1, kn = closed ? (k1 + 1) % K : k1 + 1;
-      double lp = kp >= 0 ? hypot(pl->P[k0].x - pl->P[kp].x, pl->P[k0].y - pl->P[kp].y) : 0;
-      double ln = kn < K ? hypot(pl->P[kn].x - pl->P[k1].x, pl->P[kn].y - pl->P[k1].y) : 0;
+      double lp = kp >= 0 ? ft__len(pl->P[k0].x - pl->P[kp].x, pl->P[k0].y - pl->P[kp].y) : 0;
+      double ln = kn < K ? ft__len(pl->P[kn].x - pl->P[k1].x, pl->P[kn].y - pl->P[k1].y) : 0;
       int extra = kp < 0 || kn >= K || len > 2 * lp || len > 2 * ln;
       for (dist = 1.5; extra && dist < 0.5 * len - 0.75 && nf < 30; dist *= 2) fr[nf++] = dist / len;
       fr[nf++] = 0.5;
@@ -556,11 +610,11 @@ static void mark_strict(const ft__poly *pl, unsigned char *strict) {
     int k0 = e, k1 = closed ? (e + 1) % K : e + 1;
     int kp = closed ? (k0 + K - 1) % K : k0 - 1, kn = closed ? (k1 + 1) % K : k1 + 1;
     ft_point p0 = pl->P[k0], p1 = pl->P[k1];
-    double len = hypot(p1.x - p0.x, p1.y - p0.y), lp, ln;
+    double len = ft__len(p1.x - p0.x, p1.y - p0.y), lp, ln;
     long a, b, k;
     if (len < 8) continue;
-    lp = kp >= 0 ? hypot(p0.x - pl->P[kp].x, p0.y - pl->P[kp].y) : 0;
-    ln = kn < K ? hypot(pl->P[kn].x - p1.x, pl->P[kn].y - p1.y) : 0;
+    lp = kp >= 0 ? ft__len(p0.x - pl->P[kp].x, p0.y - pl->P[kp].y) : 0;
+    ln = kn < K ? ft__len(pl->P[kn].x - p1.x, pl->P[kn].y - p1.y) : 0;
     if (!(len > 4 * lp || len > 4 * ln)) continue;
     a = pl->idx[k0];
     b = pl->idx[k1];
@@ -568,7 +622,7 @@ static void mark_strict(const ft__poly *pl, unsigned char *strict) {
     for (k = a; k <= b; k++) {
       ft_point q = pl->q[k % N];
       double m = len / 4 > 2 ? len / 4 : 2;
-      if (hypot(q.x - p0.x, q.y - p0.y) > m && hypot(q.x - p1.x, q.y - p1.y) > m) strict[k % N] = 1;
+      if (ft__len(q.x - p0.x, q.y - p0.y) > m && ft__len(q.x - p1.x, q.y - p1.y) > m) strict[k % N] = 1;
     }
   }
 }
@@ -614,7 +668,7 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
   f.cum[0] = 0.0;
   for (k = 1; k <= pl->N && k < 2 * pl->N; k++) {
     const ft_point q = f.qq[k], p = f.qq[k - 1];
-    double step = hypot(q.x - p.x, q.y - p.y);
+    double step = ft__len(q.x - p.x, q.y - p.y);
     set_seg(&f.qseg[k - 1], p, q);
     f.cum[k] = f.cum[k - 1] + step;
     if (k < pl->N) f.cum[pl->N + k] = step;

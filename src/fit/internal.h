@@ -11,7 +11,14 @@
 #ifndef FT_FIT_INTERNAL_H
 #define FT_FIT_INTERNAL_H
 
+#include <math.h>
+
 #include "core/internal.h"
+
+/* The length of (dx, dy): sqrt of the sum of squares, which on pixel
+ * coordinates neither overflows nor loses precision, for a fraction of
+ * hypot()'s cost. */
+static inline double ft__len(double dx, double dy) { return sqrt(dx * dx + dy * dy); }
 
 /* A growing list of segments with its start point. */
 typedef struct ft__segbuf {

@@ -77,12 +77,12 @@ static int in_arc(vec2 a, vec2 b, vec2 c) { return cross2(a, b) >= 0 && cross2(b
 static int longest_straight(const ft__poly *pl, int i, double d0) {
   const int N = pl->N;
   int limit = pl->closed ? N - 1 : N - 1 - i;
-  int off, best = 1, bounded = 0, dirs = 1 << pl->dir[i];
+  int off, best = 1, bounded = 0, dirs = 1 << pl->dir[i], k;
   vec2 lo = {0, 0}, hi = {0, 0};
   ft_point o = pl->q[i];
   if (limit > MAX_STEPS_PER_EDGE) limit = MAX_STEPS_PER_EDGE;
-  for (off = 1; off <= limit; off++) {
-    int k = pl->closed ? (i + off) % N : i + off;
+  /* k = (i + off) mod N, stepped without a division (open: never wraps) */
+  for (off = 1, k = i + 1 < N ? i + 1 : 0; off <= limit; off++, k = k + 1 < N ? k + 1 : 0) {
     vec2 v = {pl->q[k].x - o.x, pl->q[k].y - o.y};
     double r2 = v.x * v.x + v.y * v.y, d = pl->tl && pl->tl[k] < d0 ? pl->tl[k] : d0, d2 = d * d;
     dirs |= 1 << pl->dir[k];
@@ -154,7 +154,7 @@ static void fit_line(const ft__poly *pl, int a, int b, double skip, ft_point *c,
     cnt = 0;
     for (k = 0; k <= len; k++) {
       ft_point p = pl->q[(a + k) % N];
-      if (pass == 0 && (hypot(p.x - qa.x, p.y - qa.y) < skip || hypot(p.x - qb.x, p.y - qb.y) < skip))
+      if (pass == 0 && (ft__len(p.x - qa.x, p.y - qa.y) < skip || ft__len(p.x - qb.x, p.y - qb.y) < skip))
         continue;
       sx += p.x;
       sy += p.y;
@@ -181,7 +181,7 @@ static void fit_line(const ft__poly *pl, int a, int b, double skip, ft_point *c,
       if (fabs(u->y) < 1e-9) u->y = 0, u->x = u->x > 0 ? 1 : -1;
     }
     if (sxx + syy < 1e-12) { /* all points coincide: use the chord */
-      double dx = qb.x - qa.x, dy = qb.y - qa.y, l = hypot(dx, dy);
+      double dx = qb.x - qa.x, dy = qb.y - qa.y, l = ft__len(dx, dy);
       u->x = l > 0 ? dx / l : 1;
       u->y = l > 0 ? dy / l : 0;
     }
@@ -305,7 +305,7 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
       if (!closed && (i == 0 || i == K - 1)) continue;
       if (K < 3) continue;
       if (cross_lines(lc[ein], lu[ein], lc[eout], lu[eout], &x) &&
-          hypot(x.x - q0.x, x.y - q0.y) <= 1.5) {
+          ft__len(x.x - q0.x, x.y - q0.y) <= 1.5) {
         pl->P[i] = x;
       } else {
         ft_point a = project(q0, lc[ein], lu[ein]), b = project(q0, lc[eout], lu[eout]);
@@ -332,9 +332,9 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
     a.y = 0.5 * (a.y + p.y);
     b.x = 0.5 * (b.x + p.x);
     b.y = 0.5 * (b.y + p.y);
-    l = hypot(b.x - a.x, b.y - a.y);
+    l = ft__len(b.x - a.x, b.y - a.y);
     h = l > 1e-12 ? fabs((p.x - a.x) * (b.y - a.y) - (p.y - a.y) * (b.x - a.x)) / l
-                  : hypot(p.x - a.x, p.y - a.y);
+                  : ft__len(p.x - a.x, p.y - a.y);
     alpha = h > 1.0 ? 4.0 / 3.0 * (1.0 - 1.0 / h) : 0.0;
     pl->corner[i] = alpha >= alphamax;
   }

@@ -69,7 +69,11 @@ typedef struct pair {
   int ok;          /* 0: too little contrast, no offsets */
   double ca[3], cb[3], d[3], inv; /* RGB mode: c = (p - cb).d * inv */
   double ya, yb, st;              /* level mode: luminances and the level's place in 0..1 */
+  int bytes;                      /* one byte per pixel: coverage read from tab */
+  double tab[256];                /* its coverage for each byte value */
 } pair;
+
+static double coverage_of(const ft__edgesrc *es, const pair *pr, const float p[3]);
 
 static void pair_set(const ft__edgesrc *es, pair *pr, int in, int out) {
   static const float white[3] = {1, 1, 1}, black[3] = {0, 0, 0};
@@ -98,13 +102,19 @@ static void pair_set(const ft__edgesrc *es, pair *pr, int in, int out) {
     pr->ok = n2 >= MIN_CONTRAST * MIN_CONTRAST;
     pr->inv = pr->ok ? 1.0 / n2 : 0.0;
   }
+  /* a compact gray image has 256 pixel values: their coverages once */
+  pr->bytes = pr->ok && es->img->channels == 1 && es->img->data8;
+  if (pr->bytes)
+    for (k = 0; k < 256; k++) {
+      float p[3];
+      p[0] = p[1] = p[2] = (float)k / 255.0f; /* as ft_image_sample reads a byte */
+      pr->tab[k] = coverage_of(es, pr, p);
+    }
 }
 
-/* Coverage of pixel (x, y) by the inside label, 0..1. */
-static double coverage(const ft__edgesrc *es, const pair *pr, int x, int y) {
-  float p[3];
+/* Coverage by the inside label, 0..1, of a pixel of colour p. */
+static double coverage_of(const ft__edgesrc *es, const pair *pr, const float p[3]) {
   double s;
-  pixel_rgb(es->img, x, y, p);
   if (es->level >= 0) {
     s = (luma(p) - pr->yb) / (pr->ya - pr->yb);
     s = s < pr->st ? 0.5 * s / pr->st : 0.5 + 0.5 * (s - pr->st) / (1.0 - pr->st);
@@ -113,6 +123,14 @@ static double coverage(const ft__edgesrc *es, const pair *pr, int x, int y) {
          (p[2] - pr->cb[2]) * pr->d[2]) * pr->inv;
   }
   return s < 0 ? 0 : (s > 1 ? 1 : s);
+}
+
+/* Coverage of pixel (x, y) by the inside label, 0..1. */
+static double coverage(const ft__edgesrc *es, const pair *pr, int x, int y) {
+  float p[3];
+  if (pr->bytes) return pr->tab[es->img->data8[(size_t)y * (size_t)es->img->width + (size_t)x]];
+  pixel_rgb(es->img, x, y, p);
+  return coverage_of(es, pr, p);
 }
 
 void ft__subpixel_offsets(const ft__edgesrc *es, const ft_point *v, int n, int inlabel,

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/internal.h"
 
@@ -174,8 +175,11 @@ ft_status ft_read_memory(ft_ctx *ctx, const void *data, size_t len, const char *
   return FT_OK;
 }
 
-ft_status ft_read_stream(ft_ctx *ctx, FILE *fp, const char *name, const ft_read_params *p,
-                         ft_image **out) {
+/* The whole stream into memory, then decoded.  hint, when not 0, is the
+ * expected size (a regular file's): the buffer starts one byte larger, so
+ * that a file read whole needs neither a second buffer nor a copy. */
+static ft_status read_stream(ft_ctx *ctx, FILE *fp, const char *name, const ft_read_params *p,
+                             size_t hint, ft_image **out) {
   const char *dn = display_name(name);
   unsigned char *buf = NULL;
   size_t len = 0, cap = 0;
@@ -187,7 +191,7 @@ ft_status ft_read_stream(ft_ctx *ctx, FILE *fp, const char *name, const ft_read_
   for (;;) {
     size_t got;
     if (len == cap) {
-      size_t ncap = cap ? cap * 2 : 65536;
+      size_t ncap = cap ? cap * 2 : (hint && hint < SIZE_MAX ? hint + 1 : 65536);
       unsigned char *nb;
       if (ncap < cap) {
         free(buf);
@@ -215,6 +219,11 @@ ft_status ft_read_stream(ft_ctx *ctx, FILE *fp, const char *name, const ft_read_
   return st;
 }
 
+ft_status ft_read_stream(ft_ctx *ctx, FILE *fp, const char *name, const ft_read_params *p,
+                         ft_image **out) {
+  return read_stream(ctx, fp, name, p, 0, out);
+}
+
 ft_status ft_read_file(ft_ctx *ctx, const char *path, const ft_read_params *p, ft_image **out) {
   FILE *fp;
   ft_status st;
@@ -225,7 +234,14 @@ ft_status ft_read_file(ft_ctx *ctx, const char *path, const ft_read_params *p, f
   errno = 0;
   fp = fopen(path, "rb");
   if (!fp) return ft__fail(ctx, FT_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-  st = ft_read_stream(ctx, fp, path, p, out);
+  {
+    struct stat sb;
+    size_t hint = 0;
+    if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+        (uintmax_t)sb.st_size < (uintmax_t)SIZE_MAX / 2)
+      hint = (size_t)sb.st_size;
+    st = read_stream(ctx, fp, path, p, hint, out);
+  }
   fclose(fp);
   return st;
 }

@@ -114,6 +114,14 @@ static ft_status pam_header(ft_ctx *ctx, pnm_in *in, const char *name, uint32_t 
   return FT_OK;
 }
 
+/* The first of the n bytes above maxval (the caller knows there is one). */
+static unsigned first_above(const unsigned char *b, size_t n, uint32_t maxval) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (b[i] > maxval) return b[i];
+  return 0;
+}
+
 ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const char *name,
                        const ft_read_params *p, ft_image **out) {
   pnm_in in = {data, len, 2};
@@ -188,10 +196,37 @@ ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const
       else
         img->data[i] = in.b[in.pos++] == '1' ? 0.0f : 1.0f;
     }
+  } else if (!ascii && maxval <= 255) {
+    /* binary bytes: checked against maxval in one pass, then copied (compact
+     * with maxval 255) or mapped through a table of the 256 sample values */
+    const unsigned char *src = in.b + in.pos;
+    unsigned char top = 0;
+    if (n > in.len - in.pos) goto truncated;
+    if (maxval < 255) {
+      for (i = 0; i < n; i++) top = src[i] > top ? src[i] : top;
+      if (top > maxval) {
+        ft_image_free(img);
+        return ft__fail(ctx, FT_ERR_FORMAT, "%s: pnm: sample %u above maxval %u", name,
+                        (unsigned)first_above(src, n, maxval), (unsigned)maxval);
+      }
+    }
+    if (compact && maxval == 255) {
+      memcpy(img->data8, src, n);
+    } else if (compact) {
+      uint8_t map[256];
+      uint32_t v;
+      for (v = 0; v < 256; v++) map[v] = (uint8_t)(v * (255 / maxval));
+      for (i = 0; i < n; i++) img->data8[i] = map[src[i]];
+    } else {
+      float map[256], scale = (float)maxval;
+      uint32_t v;
+      for (v = 0; v < 256; v++) map[v] = (float)v / scale;
+      for (i = 0; i < n; i++) img->data[i] = map[src[i]];
+    }
   } else {
-    int wide = maxval > 255;
+    /* ASCII samples, or two bytes each, most significant first */
     float scale = (float)maxval;
-    if (!ascii && (wide ? 2 : 1) * n > in.len - in.pos) goto truncated;
+    if (!ascii && 2 * n > in.len - in.pos) goto truncated;
     for (i = 0; i < n; i++) {
       uint32_t v;
       if (ascii) {
@@ -201,11 +236,9 @@ ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const
           ft_image_free(img);
           return ft__fail(ctx, FT_ERR_FORMAT, "%s: pnm: bad sample in ASCII data", name);
         }
-      } else if (wide) {
+      } else {
         v = (uint32_t)in.b[in.pos] << 8 | in.b[in.pos + 1];
         in.pos += 2;
-      } else {
-        v = in.b[in.pos++];
       }
       if (v > maxval) {
         ft_image_free(img);

@@ -1396,6 +1396,41 @@ static int same_paths(const ft_paths *a, const ft_paths *b) {
   return 1;
 }
 
+/* Sub-pixel edges read from a compact (one byte per sample) gray image give
+ * the same paths, bit for bit, as from the float image of the same values
+ * b / 255, with the level given and with it left to the labels' colours;
+ * and they do read the gray levels (not the same paths as without them). */
+static void test_subpixel_bytes_as_floats(void) {
+  ft_image *aa = aa_image(80, 80, disc_shade, 16), *f = NULL, *u = NULL;
+  grid g = threshold_grid(aa, 0.5, 0);
+  ft_paths *in = trace_grid(&g), *a, *b, *plain;
+  int i, round;
+  CU_ASSERT_EQUAL_FATAL(ft_image_new(NULL, 80, 80, 1, &f), FT_OK);
+  CU_ASSERT_EQUAL_FATAL(ft_image_new_u8(NULL, 80, 80, 1, &u), FT_OK);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(u->data8);
+  for (i = 0; i < 80 * 80; i++) {
+    int v = (int)lrint(aa->data[i] * 255.0);
+    u->data8[i] = (uint8_t)v;
+    f->data[i] = (float)v / 255.0f;
+  }
+  plain = fit_with(in, FT_FIT_CURVES, 0.8);
+  for (round = 0; round < 2; round++) {
+    double level = round == 0 ? 0.5 : -1;
+    a = fit_image(in, f, level, 0.25);
+    b = fit_image(in, u, level, 0.25);
+    CU_ASSERT(same_paths(a, b));
+    CU_ASSERT(!same_paths(a, plain));
+    ft_paths_free(a);
+    ft_paths_free(b);
+  }
+  ft_paths_free(plain);
+  ft_paths_free(in);
+  ft_image_free(aa);
+  ft_image_free(f);
+  ft_image_free(u);
+  free(g.l);
+}
+
 /* The fit on 1, 2 and 7 threads gives the same paths, bit for bit: a
  * single-label map of many blobs with holes (fitted in parallel), the same
  * with strokes mixed in, and a multi-label map (shared borders, serial). */
@@ -1517,6 +1552,7 @@ int main(void) {
       {"sub-pixel edges: anti-aliased disc within 0.1 px", test_subpixel_disc},
       {"sub-pixel edges: anti-aliased half-plane within 0.1 px", test_subpixel_half_plane},
       {"sub-pixel edges: shared gray border still fitted once", test_subpixel_shared},
+      {"sub-pixel edges: a byte image reads as its float copy", test_subpixel_bytes_as_floats},
       {"width-scaled tolerance on a thin bar", test_thin_bar},
       {"1, 2 and 7 threads: the same paths (also with sub-pixel edges)", test_threads_same_result},
       {NULL, NULL}};
