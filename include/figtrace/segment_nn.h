@@ -146,8 +146,8 @@ FT_API void ft_unet_params_init(ft_unet_params *p);
  * is one object and reports its equivalent-circle diameter, the measure the
  * models were trained with; a larger one (a clump of touching objects)
  * reports the inscribed width, one object's.  The result is the median over
- * components of at least 9 pixels weighted by their area (the size of what
- * covers the foreground, not of the specks and fragments texture leaves).
+ * components of at least 9 pixels weighted by the square root of their area
+ * (fragments and specks of texture count less than whole objects).
  * Returns 0 when no such component exists.  Reliable on fluorescence;
  * textured stains (H&E, brightfield) can break into fragments and read small,
  * which the segmenter's size probes correct. */
