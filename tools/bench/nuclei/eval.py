@@ -11,7 +11,7 @@ in the same run on the same images:
                 instances from its 3-class output (interior components > 0.5,
                 watershed-grown into the foreground, fragments < 10 px dropped);
   unet-size     the same after rescaling the image so the ESTIMATED nucleus
-                diameter becomes the model's object_size (24 px); instances
+                diameter becomes the model's object_size (16 px); instances
                 (fragments < 10% of a canonical nucleus dropped) are resized back;
   baseline      Otsu threshold of the Gaussian-smoothed (sigma 1) image, holes
                 filled, distance transform, peaks at least 0.35 x the estimated
@@ -23,7 +23,7 @@ foreground's connected components, each one's largest inscribed-circle diameter
 (2 x its distance-transform maximum), median over components, times 1.16 (the
 median bias measured on training images); then refined once
 with the model - run at the estimated scale, take the median equivalent diameter
-of the instances it finds, and rerun when that differs from 24 px by more than
+of the instances it finds, and rerun when that differs from 16 px by more than
 15%.  The rescale factor is clipped to 0.2..4 and the rescaled image to 4 Mpixel.
 
 Metric: AP@t = TP / (TP + FP + FN) at IoU >= t, reported at t = 0.5 and
