@@ -49,11 +49,11 @@
  *    direction, so that the round cap ends where the ink does.
  * 6. Paths.  Following the pairings chains are concatenated into paths
  *    (closed when they come back), smoothed with a [1 2 1]/4 filter (a
- *    Gaussian of a quarter width, at most 2 px) except at corners (turns of
+ *    Gaussian of a half-width, at most 3 px) except at corners (turns of
  *    57 degrees over 0.8 widths), which move out along their bisector to
  *    half a width short of the ink's extremity, simplified with
  *    Douglas-Peucker (D. Douglas and T. Peucker, Canadian Cartographer 10
- *    (1973)) to simplify pixels, scaled by width/10 above 10 px, and given a high median of
+ *    (1973)) to simplify x width/10 pixels (at least simplify/5), and given a high median of
  *    their width samples or the fixed width of the params.  An open path
  *    shorter than its half-width is a dot; an isolated dot takes the
  *    centroid and the equal-area disc of its blob.
@@ -72,6 +72,8 @@
  * above the median because notches in a ragged edge lower the distance to
  * the edge while bumps do not raise it. */
 #define WIDTH_QUANTILE 0.6
+/* px: the most a centre line is smoothed (Gaussian sigma), see emit() */
+#define SMOOTH_MAX 3.0
 
 /* Neighbours in ring order: E, NE, N, NW, W, SW, S, SE (y down). */
 static const int nb_dx[8] = {1, 1, 0, -1, -1, -1, 0, 1};
@@ -1400,11 +1402,11 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
   }
   if (width < 1.0 && !(wk->par->stroke_width > 0)) width = 1.0;
   /* [1 2 1]/4 passes: a Gaussian of sigma sqrt(passes / 2) point spacings,
-   * half a half-width but at most 2 px (the jitter of a centre line traced
-   * from a ragged edge is a pixel or two; a stroke shows no finer detail
-   * than its width).  Corners and the ends of open paths stay fixed. */
+   * a half-width but at most 3 px (the jitter of a centre line traced from
+   * a ragged edge is a pixel or two; a stroke shows no finer detail than
+   * its width).  Corners and the ends of open paths stay fixed. */
   {
-    double sig = width / 4 < 2 ? width / 4 : 2;
+    double sig = width / 2 < SMOOTH_MAX ? width / 2 : SMOOTH_MAX;
     passes = (int)(2 * sig * sig + 0.5);
     if (passes < 1) passes = 1;
   }
@@ -1416,9 +1418,11 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
   memcpy(q, pl->p, (size_t)n * sizeof *q);
   smooth(q, n, closed, passes, keep);
   reach_corners(wk, q, n, closed, width, keep);
-  /* a stroke's visible error is relative to its width: beyond 10 px the
-   * tolerance grows with it */
-  tol = wk->par->simplify * (width > 10 ? width / 10 : 1);
+  /* a stroke's visible error is relative to its width: simplify is the
+   * tolerance for a 10 px stroke and scales with the width (a 0.5 px shift
+   * of a 4 px pencil line moves a whole pixel column in or out of it) */
+  tol = wk->par->simplify * width / 10;
+  if (tol < wk->par->simplify / 5) tol = wk->par->simplify / 5;
   if (closed) { /* split at the point farthest from the first */
     int far = 0;
     double fd = -1;
