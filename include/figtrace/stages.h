@@ -223,8 +223,12 @@ FT_API void ft_trace_params_init(ft_trace_params *p);
  *
  * mode FT_TRACE_AUTO: as centerline, but for each label the parts that are
  * wider than blob_ratio x its median skeleton width (the union of the
- * maximal discs of those skeleton points) are traced as outlines, exactly
- * as in outline mode, and come first in the result (with their class and
+ * maximal discs of those skeleton points), and the parts that one stroke
+ * width cannot draw (a chain with a free end whose stroke covers its own
+ * ink with an intersection over union below 0.8: a wedge, a brush stroke
+ * tapering to a point, a filled arrow head; its ink and the ink next to it
+ * that no remaining stroke draws), are traced as outlines, exactly as in
+ * outline mode, and come first in the result (with their class and
  * nesting); strokes follow.
  *
  * Outline tracing: for every label > 0, the boundary of each 8-connected
