@@ -1213,7 +1213,7 @@ static void stamp_chain(const work *wk, const chain *c, double r, uint8_t *m, in
  * corners and the tip of a filled head, whose branches went as spurs, are
  * outlined with it.  m[] is left zeroed. */
 static int grow_tapers(work *wk, uint8_t *m) {
-  int i, k, b[4], hwcap = 0;
+  int i, k, b[4] = {0, 0, 0, 0}, hwcap = 0; /* b: unused box */
   size_t npix = (size_t)wk->w * wk->h, top = 0, j;
   double *hw = NULL;
   for (i = 0; i < wk->nc; i++) { /* what the remaining strokes draw: bit 8 */
