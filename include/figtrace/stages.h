@@ -198,8 +198,9 @@ typedef struct ft_trace_params {
                           typical stroke width is outlined, not stroked; > 1;
                           default 2.5 */
   double simplify;     /* centerline: Douglas-Peucker tolerance in pixels applied to
-                          the sub-pixel centre points, times width/10 for strokes
-                          wider than 10 px; >= 0; default 0.5 */
+                          the sub-pixel centre points of a 10 px wide stroke, scaled
+                          by width/10 for other widths (at least simplify/5); >= 0;
+                          default 0.5 */
 } ft_trace_params;
 
 /* Fill p with the defaults above. */
@@ -213,7 +214,7 @@ FT_API void ft_trace_params_init(ft_trace_params *p);
  * degrees of straight) are joined, so a line crossing another stays one
  * path.  Each path is an open polyline of FT_SEG_LINE segments through
  * sub-pixel centre points (closed for a loop without free ends), simplified
- * to `simplify` pixels, with class_id FT_CLASS_STROKE, the label it came
+ * to `simplify` x width/10 pixels, with class_id FT_CLASS_STROKE, the label it came
  * from, parent -1 and stroke_width set; drawn with that width and round
  * caps and joins it covers the stroke.  A dot (an isolated pixel, or an
  * open path shorter than its half-width, such as a filled disc) is one
@@ -222,8 +223,12 @@ FT_API void ft_trace_params_init(ft_trace_params *p);
  *
  * mode FT_TRACE_AUTO: as centerline, but for each label the parts that are
  * wider than blob_ratio x its median skeleton width (the union of the
- * maximal discs of those skeleton points) are traced as outlines, exactly
- * as in outline mode, and come first in the result (with their class and
+ * maximal discs of those skeleton points), and the parts that one stroke
+ * width cannot draw (a chain with a free end whose stroke covers its own
+ * ink with an intersection over union below 0.8: a wedge, a brush stroke
+ * tapering to a point, a filled arrow head; its ink and the ink next to it
+ * that no remaining stroke draws), are traced as outlines, exactly as in
+ * outline mode, and come first in the result (with their class and
  * nesting); strokes follow.
  *
  * Outline tracing: for every label > 0, the boundary of each 8-connected
@@ -302,8 +307,9 @@ FT_API void ft_fit_params_init(ft_fit_params *p);
  * p->tolerance of the midpoints of their pixel edges.  Other polylines (line
  * segments only) that are open, or closed with class_id FT_CLASS_STROKE
  * (centre lines), are replaced by lines (FT_FIT_POLYGON, Douglas-Peucker) or
- * lines and G1 cubics (FT_FIT_CURVES) within p->tolerance of the polyline,
- * sharp turns kept as corners, end points exact; all other paths are copied
+ * lines and G1 cubics (FT_FIT_CURVES) within p->tolerance of the polyline
+ * (a stroke within a tenth of its stroke_width when that is less, but at
+ * least 0.1 px), sharp turns kept as corners, end points exact; all other paths are copied
  * unchanged.  Orientation, hole, label, class_id and stroke_width are kept;
  * parent indices are remapped when min_area drops paths.  Where two paths
  * run along the same pixel edges (neighbouring labels), each shared stretch

@@ -12,13 +12,14 @@
  * tangent there, recursively.  The error of a cubic is the larger, over the
  * data, of the distance from each point to the curve at its parameter and
  * the distance from the curve at the middle parameter of each polyline edge
- * to that edge less an eighth of the edge's length, but no more than the
- * tracer's simplification (0.05 stroke widths, at least twice the
- * tolerance): the
- * tracer's polylines are themselves simplified (a chord of length c cuts a
- * circle of radius r at depth c^2 / 8r), so the curve may bow from a long
- * chord but not stray from a short one, nor bulge from a long straight
- * edge.  A cubic whose controls lie on its chord becomes a line.
+ * to that edge less an eighth of the edge's length, but no more than
+ * 0.035 stroke widths: the tracer's polylines are themselves simplified (at
+ * 0.05 widths; a chord of length c cuts a circle of radius r at depth
+ * c^2 / 8r), so the curve may bow from a long chord but not stray from a
+ * short one, nor bulge from a long straight edge.  The tolerance is at
+ * most a tenth of the stroke width (at least 0.1 px): what shows of a
+ * stroke's error is its share of the width.  A cubic whose controls lie on
+ * its chord becomes a line.
  *
  * Corners: the turn at a vertex is measured between its arms to the
  * vertices at least CORNER_ARM px away along the polyline; a vertex turning
@@ -40,7 +41,9 @@
 #define MAX_REPARAM 4
 #define STRAIGHT_EPS 0.05 /* px: controls this close to the chord make a line */
 #define EDGE_SLACK 0.125  /* of an edge's length: how far its middle may bow from it */
-#define SLACK_W 0.05      /* of the stroke width (or twice the tolerance): the most it may bow */
+#define SLACK_W 0.035     /* of the stroke width: the most an edge's middle may bow */
+#define TOL_W 0.1         /* of the stroke width: the tolerance of a thin stroke */
+#define TOL_MIN 0.1       /* px: the width-scaled tolerance goes no lower */
 
 typedef struct fitter {
   const ft_point *d; /* data */
@@ -335,11 +338,16 @@ ft_status ft__fit_stroke(const ft_path *pa, int polygon, double tol, ft__segbuf 
     }
   }
   f.d = d;
+  /* a stroke's visible error is relative to its width: a 0.8 px shift of a
+   * 4 px pencil line moves a pixel column or two in or out of it, so a
+   * thin stroke is held to a tenth of its width */
+  if (pa->stroke_width > 0 && TOL_W * pa->stroke_width < tol)
+    tol = TOL_W * pa->stroke_width > TOL_MIN ? TOL_W * pa->stroke_width : TOL_MIN;
   f.tol = tol;
-  /* the tracer simplified at 0.05 widths (or about the tolerance): a chord
-   * never lies farther than that from the stroke it stands for, so a long
-   * straight edge stays straight */
-  f.slack_max = SLACK_W * pa->stroke_width > 2 * tol ? SLACK_W * pa->stroke_width : 2 * tol;
+  /* the tracer simplified at 0.05 widths: a chord lies about that far from
+   * the stroke it stands for where it cuts a curve, less where the line is
+   * straight, so the curve may bow from a long chord by a little less */
+  f.slack_max = SLACK_W * pa->stroke_width;
   f.out = out;
   if (closed) {
     /* rotate so that the loop starts at its first corner (or stays at its

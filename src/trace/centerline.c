@@ -47,13 +47,19 @@
  *    paired, most opposite first; at a node left with two chains they are always paired.  Free
  *    ends are moved to half a width short of the ink edge along their
  *    direction, so that the round cap ends where the ink does.
+ * 5b. Auto mode only.  A chain with a free end that one stroke width
+ *    cannot draw - its stroke against its own maximal discs, junction
+ *    discs left out, scores an intersection over union below 0.8, as a
+ *    brush stroke tapering to a point or the corners of a filled arrow
+ *    head do - is outlined: its discs, grown over the ink that no
+ *    remaining stroke draws, join the blob part.
  * 6. Paths.  Following the pairings chains are concatenated into paths
  *    (closed when they come back), smoothed with a [1 2 1]/4 filter (a
- *    Gaussian of a quarter width, at most 2 px) except at corners (turns of
+ *    Gaussian of a half-width, at most 3 px) except at corners (turns of
  *    57 degrees over 0.8 widths), which move out along their bisector to
  *    half a width short of the ink's extremity, simplified with
  *    Douglas-Peucker (D. Douglas and T. Peucker, Canadian Cartographer 10
- *    (1973)) to simplify pixels, scaled by width/10 above 10 px, and given a high median of
+ *    (1973)) to simplify x width/10 pixels (at least simplify/5), and given a high median of
  *    their width samples or the fixed width of the params.  An open path
  *    shorter than its half-width is a dot; an isolated dot takes the
  *    centroid and the equal-area disc of its blob.
@@ -72,6 +78,11 @@
  * above the median because notches in a ragged edge lower the distance to
  * the edge while bumps do not raise it. */
 #define WIDTH_QUANTILE 0.6
+/* px: the most a centre line is smoothed (Gaussian sigma), see emit() */
+#define SMOOTH_MAX 3.0
+/* auto mode: a chain whose stroke covers its own ink with a lower
+ * intersection over union is outlined (outline_tapers) */
+#define TAPER_IOU 0.8
 
 /* Neighbours in ring order: E, NE, N, NW, W, SW, S, SE (y down). */
 static const int nb_dx[8] = {1, 1, 0, -1, -1, -1, 0, 1};
@@ -1145,6 +1156,165 @@ static void extend_ends(work *wk) {
   }
 }
 
+/* ---- 5b. tapers (auto mode) ---- */
+
+static int cmp_double(const void *a, const void *b);
+
+/* The width chain c would be drawn with; hw is scratch of c->n values. */
+static double chain_width(const work *wk, const chain *c, double *hw) {
+  int k;
+  if (wk->par->stroke_width > 0) return wk->par->stroke_width;
+  if (c->n == 0) return 2 * chain_hw(wk, c);
+  for (k = 0; k < c->n; k++) hw[k] = c->p[k].hw;
+  qsort(hw, (size_t)c->n, sizeof *hw, cmp_double);
+  return 2 * hw[(int)(c->n * WIDTH_QUANTILE)];
+}
+
+/* Set bit in m[] at the pixels within r of chain c's polyline (r < 0: its
+ * maximal discs, the ink pixels within half-width + 1/2 of its points),
+ * and grow the box b[4] (x0, y0, x1, y1) over them. */
+static void stamp_chain(const work *wk, const chain *c, double r, uint8_t *m, int bit, int *b) {
+  int n = seq_len(c), k, x, y;
+  cpt a = seq_pt(wk, c, 0);
+  for (k = 0; k < n; k++) {
+    cpt q = seq_pt(wk, c, k);
+    double R = r < 0 ? q.hw + 0.5 : r, dx = q.x - a.x, dy = q.y - a.y, l2 = dx * dx + dy * dy;
+    int x0 = (int)floor((a.x < q.x ? a.x : q.x) - R), x1 = (int)ceil((a.x > q.x ? a.x : q.x) + R);
+    int y0 = (int)floor((a.y < q.y ? a.y : q.y) - R), y1 = (int)ceil((a.y > q.y ? a.y : q.y) + R);
+    if (r < 0) { /* a disc */
+      a = q;
+      dx = dy = l2 = 0;
+    }
+    x0 = x0 < 0 ? 0 : x0;
+    y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 >= wk->w ? wk->w - 1 : x1;
+    y1 = y1 >= wk->h ? wk->h - 1 : y1;
+    for (y = y0; y <= y1; y++)
+      for (x = x0; x <= x1; x++) {
+        size_t j = (size_t)y * wk->w + x;
+        double t = l2 > 0 ? ((x - a.x) * dx + (y - a.y) * dy) / l2 : 0, ex, ey;
+        if ((m[j] & bit) || (r < 0 && !wk->ink[j])) continue;
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        ex = x - (a.x + t * dx);
+        ey = y - (a.y + t * dy);
+        if (ex * ex + ey * ey > R * R) continue;
+        m[j] |= (uint8_t)bit;
+        if (x < b[0]) b[0] = x;
+        if (y < b[1]) b[1] = y;
+        if (x > b[2]) b[2] = x;
+        if (y > b[3]) b[3] = y;
+      }
+    a = q;
+  }
+}
+
+/* The blob part grows from the discs of the chains outline_tapers took
+ * (bit 4 of m[]) over the ink that no remaining stroke draws, so that the
+ * corners and the tip of a filled head, whose branches went as spurs, are
+ * outlined with it.  m[] is left zeroed. */
+static int grow_tapers(work *wk, uint8_t *m) {
+  int i, k, b[4] = {0, 0, 0, 0}, hwcap = 0; /* b: unused box */
+  size_t npix = (size_t)wk->w * wk->h, top = 0, j;
+  double *hw = NULL;
+  for (i = 0; i < wk->nc; i++) { /* what the remaining strokes draw: bit 8 */
+    const chain *c = &wk->ch[i];
+    if (!c->alive) continue;
+    if (c->n > 0 && ft__grow((void **)&hw, &hwcap, c->n, sizeof *hw)) {
+      free(hw);
+      return -1;
+    }
+    stamp_chain(wk, c, chain_width(wk, c, hw) / 2, m, 8, b);
+  }
+  free(hw);
+  for (j = 0; j < npix; j++)
+    if (m[j] & 4) {
+      m[j] |= 16; /* 16: reached */
+      wk->cand[top++] = (int)j;
+    }
+  while (top) {
+    int q = wk->cand[--top];
+    wk->blob[q] = 1;
+    for (k = 0; k < 8; k++) {
+      int r = q + wk->off[k];
+      if (r < 0 || (size_t)r >= npix || (m[r] & (8 | 16)) || !wk->ink[r]) continue;
+      m[r] |= 16;
+      wk->cand[top++] = r;
+    }
+  }
+  memset(m, 0, npix);
+  return 0;
+}
+
+/* Auto mode: a chain that one stroke width cannot draw - a wedge, a brush
+ * stroke tapering to a point, the corners of a filled arrow head - is
+ * outlined instead.  Its own ink is the union of the maximal discs of its
+ * points; its stroke the pixels within half the width it would be drawn
+ * with (the WIDTH_QUANTILE of its half-widths, or the fixed width) of its
+ * polyline.  Ink of other chains that the stroke covers counts neither
+ * way, nor do the discs of its junctions (shared by all their chains).
+ * Only chains with a free end (a taper's point, a head's corner) and at
+ * least a width long are judged.  When the intersection over union of its
+ * ink and its stroke is below TAPER_IOU (a uniform stroke with ragged
+ * edges scores 0.85 and more, a stroke tapering linearly from a width to
+ * nothing about 0.65), the chain goes, its pairings undone, and its discs
+ * seed the blob part (grow_tapers).  Returns 1 when a chain went, 0 when
+ * none, -1 when out of memory. */
+static int outline_tapers(work *wk, int *partner) {
+  int i, any = 0, w = wk->w, h = wk->h, hwcap = 0;
+  double *hw = NULL;
+  uint8_t *m = calloc((size_t)w * h, 1); /* bits: 1 own ink, 2 drawn, 4 seed */
+  if (!m) return -1;
+  for (i = 0; i < wk->nc; i++) {
+    chain *c = &wk->ch[i];
+    int k, x, y, b[4] = {w, h, -1, -1};
+    long inter = 0, uni = 0;
+    double width;
+    if (!c->alive || c->a < 0 || c->n < 2) continue;
+    if (ft__grow((void **)&hw, &hwcap, c->n, sizeof *hw)) {
+      free(hw);
+      free(m);
+      return -1;
+    }
+    width = chain_width(wk, c, hw);
+    if (c->len < width || (wk->nd[c->a].deg != 1 && wk->nd[c->b].deg != 1)) continue;
+    stamp_chain(wk, c, -1, m, 1, b);
+    stamp_chain(wk, c, width / 2, m, 2, b);
+    for (y = b[1]; y <= b[3]; y++)
+      for (x = b[0]; x <= b[2]; x++) {
+        size_t j = (size_t)y * w + x;
+        int own = m[j] & 1, drawn = (m[j] & 2) != 0, e;
+        m[j] &= (uint8_t)~3;
+        if (!own && !drawn) continue;
+        if (drawn && !own && wk->ink[j]) continue; /* another chain's ink */
+        for (e = 0; e < 2; e++) {
+          const node *N = &wk->nd[e ? c->b : c->a];
+          if (N->deg >= 2 && hypot(x - N->x, y - N->y) < N->hw + 1) break;
+        }
+        if (e < 2) continue;
+        inter += own && drawn;
+        uni++;
+      }
+    if (uni < width * width || (double)inter / uni >= TAPER_IOU) continue;
+    b[0] = w;
+    b[1] = h;
+    b[2] = b[3] = -1;
+    stamp_chain(wk, c, -1, m, 4, b);
+    for (k = 0; k < 2; k++) {
+      int E = 2 * i + k;
+      if (partner[E] >= 0) partner[partner[E]] = -1;
+      partner[E] = -1;
+    }
+    kill_chain(wk, c);
+    if (wk->nd[c->a].deg == 0) wk->nd[c->a].alive = 0; /* no dot left behind */
+    if (wk->nd[c->b].deg == 0) wk->nd[c->b].alive = 0;
+    any = 1;
+  }
+  free(hw);
+  if (any && grow_tapers(wk, m)) any = -1;
+  free(m);
+  return any;
+}
+
 /* ---- 6. paths ---- */
 
 typedef struct poly {
@@ -1400,11 +1570,11 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
   }
   if (width < 1.0 && !(wk->par->stroke_width > 0)) width = 1.0;
   /* [1 2 1]/4 passes: a Gaussian of sigma sqrt(passes / 2) point spacings,
-   * half a half-width but at most 2 px (the jitter of a centre line traced
-   * from a ragged edge is a pixel or two; a stroke shows no finer detail
-   * than its width).  Corners and the ends of open paths stay fixed. */
+   * a half-width but at most 3 px (the jitter of a centre line traced from
+   * a ragged edge is a pixel or two; a stroke shows no finer detail than
+   * its width).  Corners and the ends of open paths stay fixed. */
   {
-    double sig = width / 4 < 2 ? width / 4 : 2;
+    double sig = width / 2 < SMOOTH_MAX ? width / 2 : SMOOTH_MAX;
     passes = (int)(2 * sig * sig + 0.5);
     if (passes < 1) passes = 1;
   }
@@ -1416,9 +1586,11 @@ static ft_status emit(work *wk, ft_paths *ps, poly *pl, int closed, int label) {
   memcpy(q, pl->p, (size_t)n * sizeof *q);
   smooth(q, n, closed, passes, keep);
   reach_corners(wk, q, n, closed, width, keep);
-  /* a stroke's visible error is relative to its width: beyond 10 px the
-   * tolerance grows with it */
-  tol = wk->par->simplify * (width > 10 ? width / 10 : 1);
+  /* a stroke's visible error is relative to its width: simplify is the
+   * tolerance for a 10 px stroke and scales with the width (a 0.5 px shift
+   * of a 4 px pencil line moves a whole pixel column in or out of it) */
+  tol = wk->par->simplify * width / 10;
+  if (tol < wk->par->simplify / 5) tol = wk->par->simplify / 5;
   if (closed) { /* split at the point farthest from the first */
     int far = 0;
     double fd = -1;
@@ -1567,20 +1739,7 @@ static ft_status trace_label(work *wk, const ft_labels *in, int32_t L, int x0, i
   distance(wk);
   if (fill_pinholes(wk) < 0) goto nomem;
   thin(wk);
-  if (blobmap) {
-    int r = find_blobs(wk);
-    if (r < 0) goto nomem;
-    if (r > 0) {
-      *any_blob = 1;
-      for (y = 1; y < h - 1; y++)
-        for (x = 1; x < w - 1; x++)
-          if (wk->blob[(size_t)y * w + x])
-            blobmap[(size_t)(y + wk->oy) * in->width + (x + wk->ox)] = L;
-    } else {
-      free(wk->blob);
-      wk->blob = NULL;
-    }
-  }
+  if (blobmap && find_blobs(wk) < 0) goto nomem;
   if (make_nodes(wk) || make_chains(wk)) goto nomem;
   for (i = 0; i < wk->nc; i++) {
     chain *c = &wk->ch[i];
@@ -1603,6 +1762,17 @@ static ft_status trace_label(work *wk, const ft_labels *in, int32_t L, int x0, i
   for (i = 0; i < wk->nc; i++)
     if (wk->ch[i].alive) chain_length(wk, &wk->ch[i]);
   extend_ends(wk);
+  if (blobmap) {
+    int r = outline_tapers(wk, partner), any = 0;
+    if (r < 0) goto nomem;
+    for (y = 1; y < h - 1; y++)
+      for (x = 1; x < w - 1; x++)
+        if (wk->blob[(size_t)y * w + x]) {
+          blobmap[(size_t)(y + wk->oy) * in->width + (x + wk->ox)] = L;
+          any = 1;
+        }
+    if (any) *any_blob = 1;
+  }
   st = make_paths(wk, ps, partner, L);
   goto done;
 nomem:

@@ -850,7 +850,7 @@ static ft_paths *polyline(const ft_point *pts, int n, int closed) {
   ps->path[idx].closed = closed;
   ps->path[idx].label = 3;
   ps->path[idx].class_id = FT_CLASS_STROKE;
-  ps->path[idx].stroke_width = 2.5;
+  ps->path[idx].stroke_width = 10;
   for (i = 1; i < n; i++)
     CU_ASSERT_EQUAL_FATAL(ft_path_line_to(NULL, &ps->path[idx], pts[i].x, pts[i].y), FT_OK);
   if (closed) CU_ASSERT_EQUAL_FATAL(ft_path_line_to(NULL, &ps->path[idx], pts[0].x, pts[0].y), FT_OK);
@@ -921,7 +921,7 @@ static ft_paths *fit_stroke(const ft_point *pts, int n, int closed, int mode, do
   CU_ASSERT_EQUAL(o->label, 3);
   CU_ASSERT_EQUAL(o->class_id, FT_CLASS_STROKE);
   CU_ASSERT_EQUAL(o->parent, -1);
-  CU_ASSERT_DOUBLE_EQUAL(o->stroke_width, 2.5, 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(o->stroke_width, 10, 1e-12);
   if (closed) {
     CU_ASSERT_EQUAL(o->seg[o->nseg - 1].c[2].x, o->start.x);
     CU_ASSERT_EQUAL(o->seg[o->nseg - 1].c[2].y, o->start.y);
@@ -1011,8 +1011,9 @@ static void test_stroke_arc_joins_smooth(void) {
 
 static void test_stroke_coarse_arc(void) {
   /* a half circle of radius 100 given by 13 vertices (chords 25 px deep
-   * 0.78 px): the curve passes each vertex within tolerance and may bow
-   * from the chords like the circle does; two to four cubics, not 12 */
+   * 0.78 px, as the tracer simplifies a stroke 20 px wide): the curve
+   * passes each vertex within tolerance and may bow from the chords like
+   * the circle does; two to four cubics, not 12 */
   ft_point pts[13];
   ft_paths *in, *out;
   const ft_path *o;
@@ -1025,6 +1026,7 @@ static void test_stroke_coarse_arc(void) {
     pts[i].y = 150 - 100 * sin(a);
   }
   in = polyline(pts, 13, 0);
+  in->path[0].stroke_width = 20;
   out = fit_with(in, FT_FIT_CURVES, 0.5);
   CU_ASSERT_PTR_NOT_NULL_FATAL(out);
   o = &out->path[0];
@@ -1040,6 +1042,35 @@ static void test_stroke_coarse_arc(void) {
   for (i = 0; i < nf; i++) /* and it stays near the circle the chords approximate */
     CU_ASSERT(fabs(hypot(f[i].x - 150, f[i].y - 150) - 100) <= 1.0);
   free(f);
+  ft_paths_free(out);
+  ft_paths_free(in);
+}
+
+/* A thin stroke is held to a tenth of its width: the same arc fitted at
+ * tolerance 0.8 stays within 0.8 px when it is 10 px wide, within 0.3 px
+ * (and takes more cubics) when it is 3 px wide. */
+static void test_stroke_thin(void) {
+  ft_point pts[121];
+  ft_paths *in, *out;
+  int i, l, c, c10;
+  for (i = 0; i <= 120; i++) {
+    double a = 2.4 * i / 120;
+    pts[i].x = 50 + 30 * cos(a) + (i % 2 ? 0.15 : -0.15); /* some jitter */
+    pts[i].y = 50 + 30 * sin(a);
+  }
+  in = polyline(pts, 121, 0);
+  out = fit_with(in, FT_FIT_CURVES, 0.8);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+  count(&out->path[0], &l, &c10);
+  CU_ASSERT(poly_deviation(&out->path[0], pts, 121) <= 0.8 + 0.02);
+  ft_paths_free(out);
+  in->path[0].stroke_width = 3;
+  out = fit_with(in, FT_FIT_CURVES, 0.8);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+  count(&out->path[0], &l, &c);
+  CU_ASSERT(poly_deviation(&out->path[0], pts, 121) <= 0.3 + 0.02);
+  CU_ASSERT(c + l > c10);
+  CU_ASSERT_DOUBLE_EQUAL(out->path[0].stroke_width, 3, 1e-12);
   ft_paths_free(out);
   ft_paths_free(in);
 }
@@ -1545,6 +1576,7 @@ int main(void) {
       {"open arc: few cubics within tolerance", test_stroke_arc},
       {"open S curve: cubics join smoothly", test_stroke_arc_joins_smooth},
       {"coarse arc polyline: a few cubics near its vertices", test_stroke_coarse_arc},
+      {"thin stroke: a tenth of its width as tolerance", test_stroke_thin},
       {"straight polyline: one line", test_stroke_straight},
       {"L polyline: two lines, corner kept", test_stroke_corner},
       {"closed stroke ring and triangle", test_stroke_ring},

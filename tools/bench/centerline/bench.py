@@ -27,6 +27,7 @@ distances.
             and from each source one to ours ('ours->src' / 'src->ours').
 """
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -150,6 +151,7 @@ def main():
     ap.add_argument("--sizes", default="512,1024")
     ap.add_argument("--cases", default="clean,degraded")
     ap.add_argument("--methods", default="centerline,auto,outline,potrace")
+    ap.add_argument("--json", help="also write every icon's results to this file")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     names = sorted(f for f in os.listdir(a.icons) if f.endswith(".svg"))
@@ -214,6 +216,9 @@ def main():
         sys.stderr.flush()
     sys.stderr.write("\n")
 
+    if a.json:
+        with open(a.json, "w") as fp:
+            json.dump({"%s %d %s" % k: v for k, v in rows.items()}, fp, indent=1)
     print("%d icons of %s (every %d-th)" % (len(names), a.icons, step))
     print()
     print("| case | size | method | mean IoU | min IoU | IoU >= 0.95 | IoU >= 0.93 | "
