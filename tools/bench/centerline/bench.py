@@ -11,8 +11,10 @@ tools/bench/sketches does (stroke width 0.2 .. 0.3 of 24 units, i.e. 4.3 ..
 6.4 px at 512 and 8.5 .. 12.8 px at 1024), takes it through the pencil-photo
 degradations of tools/bench/sketches/degrade.py (seeded per icon and size,
 JPEG quality 75 .. 90) and traces the photo with figtrace -p sketch (the
-sketch preset's classical chain: flatten, median, Otsu, min-area) and
---trace=centerline, auto and outline; potrace traces the same binary mask
+sketch U-Net when models/sketch.safetensors is found, else the classical
+chain: gray, flatten, median, local midpoint, min-area; FT_BENCH_FIGTRACE_ARGS
+can add e.g. --segment=threshold) and --trace=centerline, auto and outline;
+potrace traces the same binary mask
 (the preset's label image, --labels).  The references are the clean pencil
 line's ink (coverage >= 50%) for IoU and the icon's centre lines for the
 distances.
@@ -127,7 +129,7 @@ def trace(a, m, case, inp, out, S, labels=None):
     else:
         cmd = [a.figtrace, "-q", "--trace=" + m, "-o", out]
         if case == "degraded":
-            cmd[2:2] = ["-p", "sketch"]
+            cmd[2:2] = ["-p", "sketch"] + os.environ.get("FT_BENCH_FIGTRACE_ARGS", "").split()
         subprocess.run(cmd + [inp], check=True)
     return time.time() - t0
 
@@ -199,8 +201,9 @@ def main():
                     if m == "potrace" and case != "clean":
                         # the sketch chain's mask, written by a figtrace run
                         lab = out[:-4] + ".labels.png"
-                        subprocess.run([a.figtrace, "-q", "-p", "sketch", "--labels=" + lab,
-                                        "-o", out, inp], check=True)
+                        subprocess.run([a.figtrace, "-q", "-p", "sketch"] +
+                                       os.environ.get("FT_BENCH_FIGTRACE_ARGS", "").split() +
+                                       ["--labels=" + lab, "-o", out, inp], check=True)
                         mask = np.asarray(Image.open(lab)) > 0
                         labels = out[:-4] + ".pbm"
                         Image.fromarray(~mask).convert("1").save(labels)
