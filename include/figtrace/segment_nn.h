@@ -163,17 +163,18 @@ FT_API double ft_estimate_object_diameter(const ft_image *gray);
  *   2. scale: when the model records object_size and rescale is on, the
  *      object diameter d (params or ft_estimate_object_diameter) gives the
  *      factor s = object_size / d, clamped to [min_scale, max_scale]; the
- *      image is resized by s (antialiased tent filter).  Factors within 20%
- *      of 1 are not applied (the shipped models are trained with the size
- *      jittered by up to 35%).
+ *      image is resized by s (antialiased tent filter).  Factors between
+ *      1/1.3 and 1.3 are not applied (the shipped models are trained with
+ *      the size jittered by up to a factor 1.35).
  *   3. the model runs tiled (ft_model_run, which applies its percentile
  *      normalisation).  With refine (3-class models, estimated diameter)
  *      the network is its own size model (as Cellpose's is): the median
  *      equivalent diameter of the instances it finds is compared with
  *      object_size.  On an image larger than 384^2 network pixels this is
- *      done first on probes - the window of at most 384^2 network pixels
- *      with the most signal, at the estimated scale, then at the scale
- *      that suggests, then native, stopping at one within 25% - and the
+ *      done first on probes - in each quadrant the window of at most 192^2
+ *      network pixels with the most signal, the sizes pooled; at the
+ *      estimated scale, then at the scale that suggests, then native,
+ *      stopping at one within 25% - and the
  *      full pass runs once at the best probe's scale (held to 4 Mpixel, or
  *      the image's size, when no probe was within 25%).  On a smaller image,
  *      or when no probe found 3 whole objects, the full pass is repeated

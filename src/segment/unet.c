@@ -48,10 +48,11 @@ static const ft_unet_params defaults = {
 
 void ft_unet_params_init(ft_unet_params *p) { *p = defaults; }
 
-/* Scales within this fraction of 1 run at native size: the shipped models are
- * trained with the object size jittered by 1/1.35..1.35, so a resampling pass
- * (and up to 1.44x the pixels through the network) buys nothing there. */
-#define NATIVE_BAND 0.2
+/* Scales within a factor NATIVE_BAND of 1 run at native size: the shipped
+ * models are trained with the object size jittered by 1/1.35..1.35, so a
+ * resampling pass (and up to 1.69x the pixels through the network) buys
+ * little there. */
+#define NATIVE_BAND 1.3
 
 /* ---- resampling ---- */
 
@@ -388,43 +389,62 @@ static ft_status run_scaled(ft_ctx *ctx, const ft_model *m, const ft_image *img,
   return st;
 }
 
-/* Median equivalent-circle diameter 2 sqrt(area / pi) of the instances in a
- * 3-class map, ignoring those below a disc of 0.3 object_size; 0 when fewer
- * than 3 remain (too few to say). */
-static double median_instance_diameter(ft_ctx *ctx, const ft_tensor *prob, double object_size,
-                                       int skip_border) {
+/* Append to *dd (*n entries, *cap allocated) the equivalent-circle diameters
+ * 2 sqrt(area / pi) of the instances in a 3-class map, ignoring those below
+ * a disc of 0.3 object_size and, with skip_border, those cut by the map's
+ * edge (they look smaller than they are).  Returns 0, or -1 out of memory. */
+static int instance_diameters(ft_ctx *ctx, const ft_tensor *prob, double object_size,
+                              int skip_border, double **dd, int *n, int *cap) {
   ft_instance_params ip;
   ft_labels *lab = NULL;
-  double *dd, res = 0;
   uint8_t *cut = NULL;
-  int l, n = 0, x, y;
+  int l, x, y, rc = 0;
   ft_instance_params_init(&ip);
   ip.min_area = (int)floor(M_PI / 4 * (0.3 * object_size) * (0.3 * object_size) + 0.5);
   if (ft_split_instances(ctx, prob, NULL, &ip, &lab) != FT_OK) return 0;
-  dd = ft__malloc_n((size_t)lab->nlabels, sizeof *dd);
-  if (skip_border) cut = ft__calloc_n((size_t)lab->nlabels, 1);
-  if (dd && (!skip_border || cut)) {
-    /* objects cut by a window's edge look smaller than they are */
-    if (cut) {
-      for (x = 0; x < lab->width; x++) {
-        cut[ft_labels_get(lab, (size_t)x)] = 1;
-        cut[ft_labels_get(lab, (size_t)(lab->height - 1) * lab->width + x)] = 1;
-      }
-      for (y = 0; y < lab->height; y++) {
-        cut[ft_labels_get(lab, (size_t)y * lab->width)] = 1;
-        cut[ft_labels_get(lab, (size_t)y * lab->width + lab->width - 1)] = 1;
-      }
+  if (skip_border && !(cut = ft__calloc_n((size_t)lab->nlabels, 1))) rc = -1;
+  if (cut) {
+    for (x = 0; x < lab->width; x++) {
+      cut[ft_labels_get(lab, (size_t)x)] = 1;
+      cut[ft_labels_get(lab, (size_t)(lab->height - 1) * lab->width + x)] = 1;
     }
-    for (l = 1; l < lab->nlabels; l++)
-      if (!cut || !cut[l]) dd[n++] = 2.0 * sqrt((double)lab->info[l].area / M_PI);
-    if (n >= 3) {
-      qsort(dd, (size_t)n, sizeof *dd, cmp_double);
-      res = n % 2 ? dd[n / 2] : 0.5 * (dd[n / 2 - 1] + dd[n / 2]);
+    for (y = 0; y < lab->height; y++) {
+      cut[ft_labels_get(lab, (size_t)y * lab->width)] = 1;
+      cut[ft_labels_get(lab, (size_t)y * lab->width + lab->width - 1)] = 1;
     }
   }
-  free(dd);
+  for (l = 1; rc == 0 && l < lab->nlabels; l++) {
+    if (cut && cut[l]) continue;
+    if (*n == *cap) {
+      int nc = *cap ? 2 * *cap : 64;
+      double *g = realloc(*dd, (size_t)nc * sizeof **dd);
+      if (!g) {
+        rc = -1;
+        break;
+      }
+      *dd = g;
+      *cap = nc;
+    }
+    (*dd)[(*n)++] = 2.0 * sqrt((double)lab->info[l].area / M_PI);
+  }
   free(cut);
   ft_labels_free(lab);
+  return rc;
+}
+
+/* Median of dd[0..n-1] (sorted in place); 0 when fewer than 3 (too few to say). */
+static double median_of(double *dd, int n) {
+  if (n < 3) return 0;
+  qsort(dd, (size_t)n, sizeof *dd, cmp_double);
+  return n % 2 ? dd[n / 2] : 0.5 * (dd[n / 2 - 1] + dd[n / 2]);
+}
+
+/* Median diameter of the instances of a 3-class map (see above). */
+static double median_instance_diameter(ft_ctx *ctx, const ft_tensor *prob, double object_size) {
+  double *dd = NULL, res;
+  int n = 0, cap = 0;
+  res = instance_diameters(ctx, prob, object_size, 0, &dd, &n, &cap) ? 0 : median_of(dd, n);
+  free(dd);
   return res;
 }
 
@@ -433,29 +453,32 @@ static double median_instance_diameter(ft_ctx *ctx, const ft_tensor *prob, doubl
 /* Most network pixels of a pass whose scale no probe confirmed. */
 #define MAX_UNSURE_PIXELS 4.0e6
 
-/* The ww x wh window of g (gray, objects bright) with the most signal: the
- * largest sum over windows placed on a grid of quarter-window steps. */
-static void probe_window(const ft_image *g, int ww, int wh, int *x0, int *y0) {
+/* The ww x wh window inside the region rx, ry, rw x rh of g (gray, objects
+ * bright) with the most signal: the largest sum over windows placed on a
+ * grid of quarter-window steps. */
+static void probe_window(const ft_image *g, int rx, int ry, int rw, int rh, int ww, int wh,
+                         int *x0, int *y0) {
   int sx = ww / 4 > 0 ? ww / 4 : 1, sy = wh / 4 > 0 ? wh / 4 : 1;
-  int cw = (g->width + sx - 1) / sx, ch = (g->height + sy - 1) / sy, x, y, i, j;
+  int cw = (rw + sx - 1) / sx, ch = (rh + sy - 1) / sy, x, y, i, j;
   double *cell = ft__calloc_n((size_t)cw * ch, sizeof *cell), best = -1;
-  *x0 = (g->width - ww) / 2;
-  *y0 = (g->height - wh) / 2;
+  *x0 = rx + (rw - ww) / 2;
+  *y0 = ry + (rh - wh) / 2;
   if (!cell) return;
-  for (y = 0; y < g->height; y++) {
+  for (y = 0; y < rh; y++) {
     double *row = cell + (size_t)(y / sy) * cw;
-    for (x = 0; x < g->width; x++) row[x / sx] += ft_image_sample(g, (size_t)y * g->width + x);
+    size_t base = (size_t)(ry + y) * g->width + rx;
+    for (x = 0; x < rw; x++) row[x / sx] += ft_image_sample(g, base + x);
   }
-  for (j = 0; j * sy + wh <= g->height; j++)
-    for (i = 0; i * sx + ww <= g->width; i++) {
+  for (j = 0; j * sy + wh <= rh; j++)
+    for (i = 0; i * sx + ww <= rw; i++) {
       double sum = 0;
       int a, b;
       for (b = j; b < j + wh / sy && b < ch; b++)
         for (a = i; a < i + ww / sx && a < cw; a++) sum += cell[(size_t)b * cw + a];
       if (sum > best) {
         best = sum;
-        *x0 = i * sx;
-        *y0 = j * sy;
+        *x0 = rx + i * sx;
+        *y0 = ry + j * sy;
       }
     }
   free(cell);
@@ -480,25 +503,36 @@ static ft_status crop_image(ft_ctx *ctx, const ft_image *img, int x0, int y0, in
 }
 
 /* Median diameter (network pixels) of the objects the network finds at scale
- * s in the window of img with the most signal (see probe_window), objects cut
- * by the window's edge left out; 0 when fewer than 3.  OUT: *dm. */
+ * s in four windows of img, one in each quadrant, each of at most
+ * (PROBE_SIDE/2)^2 network pixels where its quadrant has the most signal
+ * (see probe_window): spread over the image, so that one crowded or unusual
+ * region does not decide.  Objects cut by a window's edge are left out; 0
+ * when fewer than 3 remain.  OUT: *dm. */
 static ft_status probe(ft_ctx *ctx, const ft_model *m, const ft_image *img, const ft_image *gray,
                        double s, double object_size, const ft_model_params *mp, double *dm) {
-  int ww = (int)ceil(PROBE_SIDE / s), wh = ww, x0, y0;
-  ft_image *win = NULL;
-  ft_tensor *prob = NULL;
-  ft_status st;
+  int side = (int)ceil(PROBE_SIDE / 2 / s), q, n = 0, cap = 0;
+  double *dd = NULL;
+  ft_status st = FT_OK;
   *dm = 0;
-  if (ww > img->width) ww = img->width;
-  if (wh > img->height) wh = img->height;
-  probe_window(gray, ww, wh, &x0, &y0);
-  if ((st = crop_image(ctx, img, x0, y0, ww, wh, &win))) return st;
-  st = run_scaled(ctx, m, win, s, mp, &prob);
-  ft_image_free(win);
-  if (st) return st;
-  *dm = median_instance_diameter(ctx, prob, object_size, 1);
-  ft_tensor_free(prob);
-  return FT_OK;
+  for (q = 0; q < 4 && !st; q++) {
+    int rx = q % 2 ? img->width / 2 : 0, ry = q / 2 ? img->height / 2 : 0;
+    int rw = q % 2 ? img->width - img->width / 2 : img->width / 2;
+    int rh = q / 2 ? img->height - img->height / 2 : img->height / 2;
+    int ww = side < rw ? side : rw, wh = side < rh ? side : rh, x0, y0;
+    ft_image *win = NULL;
+    ft_tensor *prob = NULL;
+    if (ww < 8 || wh < 8) continue;
+    probe_window(gray, rx, ry, rw, rh, ww, wh, &x0, &y0);
+    if ((st = crop_image(ctx, img, x0, y0, ww, wh, &win))) break;
+    st = run_scaled(ctx, m, win, s, mp, &prob);
+    ft_image_free(win);
+    if (!st && instance_diameters(ctx, prob, object_size, 1, &dd, &n, &cap))
+      st = ft__nomem(ctx, "unet");
+    ft_tensor_free(prob);
+  }
+  if (!st) *dm = median_of(dd, n);
+  free(dd);
+  return st;
 }
 
 static int was_tried(const double *tried, int n, double s) {
@@ -512,7 +546,7 @@ static int was_tried(const double *tried, int n, double s) {
 static double clip_scale(const ft_unet_params *p, double s) {
   if (s < p->min_scale) s = p->min_scale;
   if (s > p->max_scale) s = p->max_scale;
-  return fabs(s - 1.0) < NATIVE_BAND ? 1.0 : s;
+  return s < NATIVE_BAND && s > 1.0 / NATIVE_BAND ? 1.0 : s;
 }
 
 /* Markers at the input's size (w x h) from a 3-class map at the network's
@@ -628,8 +662,8 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
   /* 2b. size probes.  The median size of what the network finds says how
    * far the estimate was off (textured tissue gives Otsu fragments: a 3.9 px
    * "nucleus" would send a 1024^2 image through the network at 4096^2).  On
-   * an image larger than a probe, the network first runs on windows of at
-   * most PROBE_SIDE^2 network pixels (where the image has the most signal):
+   * an image larger than a probe, the network first runs on four windows of
+   * at most (PROBE_SIDE/2)^2 network pixels (see probe):
    * at the estimate's scale, then at the scale that suggests, then native;
    * the probe whose objects come closest to the model's size sets the scale,
    * and the full pass runs once.  When no probe agrees with the model within
@@ -686,7 +720,7 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
   if ((st = run_scaled(ctx, m, net_in, s, &mp, &prob))) goto done;
   /* 3b. refinement (no probe): one more run at the corrected scale. */
   if (refine) {
-    double dm = median_instance_diameter(ctx, prob, mi->object_size, 0), s2 = s;
+    double dm = median_instance_diameter(ctx, prob, mi->object_size), s2 = s;
     if (dm > 0 && fabs(log(dm / mi->object_size)) > log(1.25))
       s2 = clip_scale(p, s * mi->object_size / dm);
     if (dm > 0) d = dm / s; /* the objects' size in input pixels, for min_area */

@@ -40,7 +40,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 DATA = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "nuclei-dsb2018"))
 SPLIT = os.path.join(HERE, "split.csv")
 
-CANON_DIAMETER = 24.0       # nucleus diameter (pixels) the model is trained at
+CANON_DIAMETER = 16.0       # nucleus diameter (pixels) the model is trained at
 NORM_LOW, NORM_HIGH = 1.0, 99.8
 VAL_FRACTION = 0.15
 SPLIT_SEED = 2018

@@ -159,11 +159,11 @@ def render_instances(vb, paths, w, h, tmp):
     return inst
 
 
-def convert(prog, img, tmp):
+def convert(prog, img, tmp, extra=()):
     svg = os.path.join(tmp, "out.svg")
     tif = os.path.join(tmp, "out.tif")
     t0 = time.time()
-    r = subprocess.run([prog, "-p", "microscopy", img, "-o", svg, "--labels", tif],
+    r = subprocess.run([prog, "-p", "microscopy", *extra, img, "-o", svg, "--labels", tif],
                        capture_output=True, text=True)
     secs = time.time() - t0
     if r.returncode != 0:
@@ -188,6 +188,9 @@ def main():
     ap.add_argument("--minutes", type=float, default=0,
                     help="stop taking new images after this much wall time (0: all)")
     ap.add_argument("--limit", type=int, default=0, help="first N images (debug)")
+    ap.add_argument("--known-size", action="store_true",
+                    help="give figtrace each image's labelled median nucleus diameter "
+                         "(--segment=unet:nuclei,diameter=D): the score without the size estimate")
     args = ap.parse_args()
     rows = [r for r in data.read_split() if r["split"] == "val"]
     bymod = [[r for r in rows if r["modality"] == m] for m in data.MODALITIES]
@@ -207,7 +210,8 @@ def main():
             img = os.path.join(data.DATA, "images", r["id"] + ".png")
             lab = data.load_labels(r["id"])
             h, w = lab.shape
-            svg, tif, s = convert(args.figtrace, img, tmp)
+            extra = ["--segment=unet:nuclei,diameter=%.2f" % r["diameter"]] if args.known_size else []
+            svg, tif, s = convert(args.figtrace, img, tmp, extra)
             secs += s
             mpix += w * h / 1e6
             vb, paths = read_nuclei(svg)
