@@ -8,7 +8,7 @@ nuclei: one gray input channel (see data.py for the RGB conversion, polarity and
 percentile normalisation), three classes (background, nucleus interior, nucleus
 boundary), trained on 128x128 crops of the train split of
 ../shared/data/nuclei-dsb2018 resampled so that the image's median nucleus
-diameter becomes 24 px (x a log-uniform jitter of 1/1.35..1.35), with flips,
+diameter becomes 16 px (x a log-uniform jitter of 1/1.35..1.35), with flips,
 90-degree rotations, gamma, contrast, offset, blur and noise.  Loss: class-weighted
 cross-entropy (boundary x2) plus a soft Dice term on the interior class.  AdamW
 with a one-cycle learning rate over a fixed number of steps; seeds fixed.
@@ -54,9 +54,9 @@ import sketch_data  # noqa: E402
 from unet import UNet, save_safetensors  # noqa: E402
 
 CONFIG = {
-    "nuclei": dict(base=16, depth=3, crop=128, batch=8, epochs=24, steps_per_epoch=50,
+    "nuclei": dict(base=10, depth=3, crop=128, batch=8, epochs=20, steps_per_epoch=150,
                    lr=3e-3, weight_decay=1e-4, class_weights=(1.0, 1.0, 2.0), seed=6),
-    "sketch": dict(base=12, depth=3, crop=128, batch=12, epochs=12, steps_per_epoch=100,
+    "sketch": dict(base=12, depth=3, crop=128, batch=12, epochs=35, steps_per_epoch=100,
                    lr=3e-3, weight_decay=1e-4, pool=1500, val=64, seed=61, val_seed=9061),
 }
 VAL_LOG_IMAGES = {"fluorescence": 14, "histology-he": 8, "brightfield": 2}
