@@ -5,7 +5,9 @@
  * [TIFF 6.0 Sec. 2, "II*\0"/"MM\0*", and BigTIFF "II+\0"/"MM\0+"] and Netpbm
  * ("P1".."P7" followed by white space)), never from a file name.  Every input
  * is read completely into memory first, so pipes and sockets behave like
- * files, and then decoded by the reader the signature selects.  The size
+ * files, and then decoded by the reader the signature selects; a binary
+ * 8-bit PNM read compact keeps that buffer as its pixels (no second buffer
+ * whose every page faults in when the samples are copied).  The size
  * guard (max_pixels, FT_MAX_DIMENSION) lives here and every reader calls it
  * on the header's dimensions before allocating any pixel memory.
  */
