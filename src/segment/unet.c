@@ -42,7 +42,7 @@ static const ft_unet_params defaults = {
     .max_scale = 4.0,
     .instances = {.seed_threshold = 0.5, .fg_threshold = 0.5, .min_area = -1,
                   .hole_fraction = 0.25},
-    .tile = 1024,
+    .tile = 1152, /* 1024 + two 64 px margins: a 2048 px side is two tiles, not three */
     .refine = 1,
 };
 
