@@ -53,7 +53,10 @@ static const ft_setting lineart[] = {
  * same filters, Sauvola after flattening (window 31..51), black-hat +
  * Otsu, a Gaussian instead of the median, and flattening with radius 6
  * and a bilateral filter.  Strokes should be about 3 to 16 px wide.  Both
- * chains end in stroked centre lines. */
+ * chains then drop the dark triangles a shadow's edge leaves where it
+ * meets the image border (ft_drop_border_wedges; degraded 512 px icons of
+ * tools/bench/centerline: centre lines 0.912 -> 0.930 classical, 0.904 ->
+ * 0.909 U-Net) and end in stroked centre lines. */
 static const ft_setting sketch[] = {
     {"segment", "threshold"},
     {"denoise", "gray,flatten:r=8,median:r=2"},
