@@ -30,6 +30,12 @@ ft_status ft__read_tiff(ft_ctx *ctx, const unsigned char *data, size_t len, cons
                         const ft_read_params *p, ft_image **out);
 ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const char *name,
                        const ft_read_params *p, ft_image **out);
+/* ft__read_pnm on a malloc'ed buffer *buf of len bytes that the caller
+ * frees afterwards: binary 8-bit samples of maxval 255 read compact take the
+ * buffer itself as their pixels (no second buffer, no copy) and set *buf to
+ * NULL.  Same results and errors as ft__read_pnm. */
+ft_status ft__read_pnm_own(ft_ctx *ctx, unsigned char **buf, size_t len, const char *name,
+                           const ft_read_params *p, ft_image **out);
 
 /* Check the size a header declares before anything is allocated for pixels:
  * zero sides are FT_ERR_FORMAT, a side above FT_MAX_DIMENSION or

@@ -5,7 +5,9 @@
  * [TIFF 6.0 Sec. 2, "II*\0"/"MM\0*", and BigTIFF "II+\0"/"MM\0+"] and Netpbm
  * ("P1".."P7" followed by white space)), never from a file name.  Every input
  * is read completely into memory first, so pipes and sockets behave like
- * files, and then decoded by the reader the signature selects.  The size
+ * files, and then decoded by the reader the signature selects; a binary
+ * 8-bit PNM read compact keeps that buffer as its pixels (no second buffer
+ * whose every page faults in when the samples are copied).  The size
  * guard (max_pixels, FT_MAX_DIMENSION) lives here and every reader calls it
  * on the header's dimensions before allocating any pixel memory.
  */
@@ -135,8 +137,10 @@ ft_status ft__read_orient(ft_ctx *ctx, const char *name, const char *dom, ft_ima
   return FT_OK;
 }
 
-ft_status ft_read_memory(ft_ctx *ctx, const void *data, size_t len, const char *name,
-                         const ft_read_params *p, ft_image **out) {
+/* ft_read_memory; own, when not NULL, is the address of the malloc'ed buffer
+ * holding data, which the PNM reader may take (see ft__read_pnm_own). */
+static ft_status read_buffer(ft_ctx *ctx, const void *data, size_t len, const char *name,
+                             const ft_read_params *p, unsigned char **own, ft_image **out) {
   ft_read_params defaults;
   const char *dn = display_name(name);
   ft_format f;
@@ -165,7 +169,8 @@ ft_status ft_read_memory(ft_ctx *ctx, const void *data, size_t len, const char *
   if (f != FT_FORMAT_TIFF && p->page != 0)
     return ft__fail(ctx, FT_ERR_INVAL, "%s: %s: page %d requested but the file has 1 page", dn,
                     ft_format_name(f), p->page);
-  st = rd(ctx, data, len, dn, p, &img);
+  st = own && f == FT_FORMAT_PNM ? ft__read_pnm_own(ctx, own, len, dn, p, &img)
+                                 : rd(ctx, data, len, dn, p, &img);
   if (st) return st;
   if (name && (st = ft_image_set_name(ctx, img, name))) {
     ft_image_free(img);
@@ -173,6 +178,11 @@ ft_status ft_read_memory(ft_ctx *ctx, const void *data, size_t len, const char *
   }
   *out = img;
   return FT_OK;
+}
+
+ft_status ft_read_memory(ft_ctx *ctx, const void *data, size_t len, const char *name,
+                         const ft_read_params *p, ft_image **out) {
+  return read_buffer(ctx, data, len, name, p, NULL, out);
 }
 
 /* The whole stream into memory, then decoded.  hint, when not 0, is the
@@ -214,7 +224,7 @@ static ft_status read_stream(ft_ctx *ctx, FILE *fp, const char *name, const ft_r
     }
     if (got == 0 || feof(fp)) break;
   }
-  st = ft_read_memory(ctx, buf, len, name, p, out);
+  st = read_buffer(ctx, buf, len, name, p, &buf, out);
   free(buf);
   return st;
 }

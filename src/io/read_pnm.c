@@ -122,8 +122,10 @@ static unsigned first_above(const unsigned char *b, size_t n, uint32_t maxval) {
   return 0;
 }
 
-ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const char *name,
-                       const ft_read_params *p, ft_image **out) {
+/* own: NULL, or the address of the caller's malloc'ed buffer holding data,
+ * which this may take as the pixels (setting *own to NULL). */
+static ft_status read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const char *name,
+                          const ft_read_params *p, unsigned char **own, ft_image **out) {
   pnm_in in = {data, len, 2};
   int kind = data[1] - '0', r, ascii = kind <= 3, compact;
   uint32_t w = 0, h = 0, maxval = 1, depth = 1;
@@ -210,7 +212,17 @@ ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const
                         (unsigned)first_above(src, n, maxval), (unsigned)maxval);
       }
     }
-    if (compact && maxval == 255) {
+    if (compact && maxval == 255 && own && *own == data) {
+      /* the caller's buffer becomes the pixels: moved down over the header
+       * in pages the read has touched already, where a copy would fault in
+       * every page of a fresh one */
+      unsigned char *b = *own, *nb;
+      memmove(b, src, n);
+      nb = realloc(b, n);
+      free(img->data8);
+      img->data8 = nb ? nb : b;
+      *own = NULL;
+    } else if (compact && maxval == 255) {
       memcpy(img->data8, src, n);
     } else if (compact) {
       uint8_t map[256];
@@ -256,4 +268,14 @@ ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const
 truncated:
   ft_image_free(img);
   return ft__fail(ctx, FT_ERR_FORMAT, "%s: pnm: premature end of data", name);
+}
+
+ft_status ft__read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, const char *name,
+                       const ft_read_params *p, ft_image **out) {
+  return read_pnm(ctx, data, len, name, p, NULL, out);
+}
+
+ft_status ft__read_pnm_own(ft_ctx *ctx, unsigned char **buf, size_t len, const char *name,
+                           const ft_read_params *p, ft_image **out) {
+  return read_pnm(ctx, *buf, len, name, p, buf, out);
 }

@@ -64,6 +64,26 @@ static int64_t pow10i(int d) {
   return s;
 }
 
+/* The decimal digits of x at p, exactly w of them (leading zeros) when w > 0,
+ * else as many as it takes; returns their count.  (sprintf's work without
+ * its format parsing: path data formats a number per coordinate.) */
+static int put_digits(char *p, uint64_t x, int w) {
+  int n = w, i;
+  if (n <= 0) {
+    uint64_t t = x;
+    n = 1;
+    while (t >= 10) {
+      t /= 10;
+      n++;
+    }
+  }
+  for (i = n - 1; i >= 0; i--) {
+    p[i] = (char)('0' + x % 10);
+    x /= 10;
+  }
+  return n;
+}
+
 int ft__fmt_fixed(char *out, int64_t v, int decimals, int *has_dot) {
   uint64_t scale = (uint64_t)pow10i(decimals);
   uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -71,18 +91,20 @@ int ft__fmt_fixed(char *out, int64_t v, int decimals, int *has_dot) {
   char *p = out;
   if (v < 0) *p++ = '-';
   if (fp == 0) {
-    p += sprintf(p, "%llu", (unsigned long long)ip);
+    p += put_digits(p, ip, 0);
     *has_dot = 0;
   } else {
     int n = decimals;
-    if (ip) p += sprintf(p, "%llu", (unsigned long long)ip);
+    if (ip) p += put_digits(p, ip, 0);
     while (fp % 10 == 0) { /* drop trailing zeros */
       fp /= 10;
       n--;
     }
-    p += sprintf(p, ".%0*llu", n, (unsigned long long)fp);
+    *p++ = '.';
+    p += put_digits(p, fp, n);
     *has_dot = 1;
   }
+  *p = '\0';
   return (int)(p - out);
 }
 

@@ -4,8 +4,8 @@
 # The photographed pencil sample converted with -p sketch must match the
 # clean drawing it was made from (samples/pencil-clean.png).  Run from the
 # build tree the preset finds the shipped ink U-Net: at least 0.92 traced
-# as outlines (0.953 measured) and 0.90 as the preset's default centre lines
-# (0.925 measured: one width per stroke over 4..6 px pencil lines); its
+# as outlines (0.948 measured) and 0.90 as the preset's default centre lines
+# (0.919 measured: one width per stroke over 4..6 px pencil lines); its
 # classical chain (--segment threshold) at least 0.90 as outlines (0.930)
 # and 0.88 as centre lines (0.901).  The same photo with the default preset
 # must not match (a negative control).  Options given on the command line

@@ -1307,6 +1307,63 @@ static void test_stream_pipe_and_file(void) {
   ft_ctx_free(ctx);
 }
 
+/* ---- a file's buffer as the pixels ---- */
+
+/* Binary 8-bit PNM files read compact by path: maxval 255 (where the read
+ * buffer becomes the pixels) with a header comment and bytes after the
+ * samples, maxval 15 (mapped, not taken) and a P6, each equal sample for
+ * sample to the same bytes read from memory, with the name set. */
+static void test_pnm_file_compact(void) {
+  static const struct {
+    const char *head;
+    int w, h, ch, maxval, tail;
+  } v[] = {{"P5\n# c\n301 7\n255\n", 301, 7, 1, 255, 5},
+           {"P5 64 33 15\n", 64, 33, 1, 15, 0},
+           {"P6\n33 20 255\n", 33, 20, 3, 255, 0},
+           {"P5 1 1 255\n", 1, 1, 1, 255, 0}};
+  ft_ctx *ctx = ft_ctx_new();
+  ft_read_params p;
+  size_t k;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+  ft_read_params_init(&p);
+  p.compact = 1;
+  for (k = 0; k < sizeof v / sizeof v[0]; k++) {
+    buf b = {NULL, 0, 0};
+    ft_image *a = NULL, *f = NULL;
+    char *path = temp_path();
+    int w = v[k].w, h = v[k].h;
+    size_t n, i;
+    FILE *fp;
+    buf_put(&b, v[k].head, strlen(v[k].head));
+    n = (size_t)w * h * v[k].ch;
+    for (i = 0; i < n + (size_t)v[k].tail; i++) {
+      unsigned char c = (unsigned char)((i * 37 + i / 7) % (unsigned)(v[k].maxval + 1));
+      buf_put(&b, &c, 1);
+    }
+    fp = fopen(path, "wb");
+    CU_ASSERT_FATAL(fp != NULL);
+    fwrite(b.d, 1, b.len, fp);
+    fclose(fp);
+    CU_ASSERT_EQUAL(rd(ctx, &b, "m.pgm", &p, &a), FT_OK);
+    CU_ASSERT_EQUAL(ft_read_file(ctx, path, &p, &f), FT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(f->storage, FT_STORAGE_U8);
+    CU_ASSERT_EQUAL(f->width, w);
+    CU_ASSERT_EQUAL(f->height, h);
+    CU_ASSERT_EQUAL(f->channels, v[k].ch);
+    CU_ASSERT_STRING_EQUAL(f->name, path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f->data8);
+    CU_ASSERT(memcmp(a->data8, f->data8, n) == 0);
+    ft_image_free(a);
+    ft_image_free(f);
+    unlink(path);
+    free(path);
+    free(b.d);
+  }
+  ft_ctx_free(ctx);
+}
+
 /* ---- hostile input ---- */
 
 /* Every prefix of 10%..90% must fail cleanly with a message naming the input. */
@@ -1860,6 +1917,7 @@ static const ft_test_case cases[] = {
     {"pnm: P1-P7", test_pnm_variants},
     {"pnm: compact reads", test_pnm_compact},
     {"streams: pipe, stdin, files", test_stream_pipe_and_file},
+    {"pnm: compact reads of files", test_pnm_file_compact},
     {"hostile: truncated at 10%..90%", test_truncated},
     {"hostile: empty, garbage, wrong magic", test_garbage_and_empty},
     {"hostile: huge declared dimensions", test_huge_dimensions},

@@ -334,6 +334,41 @@ static void test_number_format(void) {
   CU_ASSERT_STRING_EQUAL(s, "1.203");
   ft__fmt_fixed(s, -7, 0, &dot);
   CU_ASSERT_STRING_EQUAL(s, "-7");
+  ft__fmt_fixed(s, INT64_MIN, 0, &dot);
+  CU_ASSERT_STRING_EQUAL(s, "-9223372036854775808");
+  ft__fmt_fixed(s, INT64_MAX, 6, &dot);
+  CU_ASSERT_STRING_EQUAL(s, "9223372036854.775807");
+  /* against printf's "%.*f" of the exact value, trailing zeros and a
+   * leading "0" removed, over values of 1 to 19 digits and 0 to 6 decimals */
+  {
+    int d, k, sign;
+    for (d = 0; d <= 6; d++)
+      for (k = 0; k < 400; k++)
+        for (sign = -1; sign <= 1; sign += 2) {
+          int64_t scale = 1, v, m = (int64_t)(k % 19);
+          char want[64], *w = want, *e;
+          int i, n;
+          for (i = 0; i < d; i++) scale *= 10;
+          v = (int64_t)(k * 7919u % 1000003u);
+          for (i = 0; i < m && v < INT64_MAX / 10; i++) v *= 10;
+          v += k % 3 ? (int64_t)(k % 13) : 0;
+          v *= sign;
+          n = snprintf(want, sizeof want, "%s%lld", v < 0 ? "-" : "",
+                       (long long)(v < 0 ? -(v / scale) : v / scale));
+          if (v % scale) {
+            snprintf(want + n, sizeof want - (size_t)n, ".%0*lld", d,
+                     (long long)(v < 0 ? -(v % scale) : v % scale));
+            e = want + strlen(want);
+            while (e[-1] == '0') *--e = '\0';
+            if (strncmp(want, "0.", 2) == 0) w = want + 1;
+            else if (strncmp(want, "-0.", 3) == 0) memmove(want + 1, want + 2, strlen(want + 1));
+          }
+          n = ft__fmt_fixed(s, v, d, &dot);
+          CU_ASSERT_STRING_EQUAL(s, w);
+          CU_ASSERT_EQUAL(n, (int)strlen(w));
+          CU_ASSERT_EQUAL(dot, strchr(w, '.') != NULL);
+        }
+  }
   ft__fmt_attr(s, sizeof s, 0.5, 3);
   CU_ASSERT_STRING_EQUAL(s, "0.5");
   ft__fmt_attr(s, sizeof s, -0.25, 3);

@@ -11,7 +11,10 @@
 # run (perf stat -e task-clock, RUNS runs per icon, three interleaved
 # rounds) of `figtrace --version`, `figtrace --no-fit` and `figtrace`
 # (--threshold 0.5, --invert on the three mostly-black icons), potrace -s on
-# the 50% PBM, and the instructions of all six conversions (callgrind).
+# the 50% PBM, the page faults of the default conversion and of potrace
+# (perf stat -e page-faults, the same runs), and the instructions of all six
+# conversions (callgrind).  FT_BENCH_WORK names the work folder (default
+# tools/bench/work; the icons always come from tools/bench/work).
 # Needs perf, valgrind, potrace, rsvg-convert, /usr/bin/python3 with PIL, and
 # bootstrap-icons in tools/bench/work/node_modules (tools/bench/icons/run
 # installs it).  Every figtrace runs as its real binary (.libs/figtrace with
@@ -21,7 +24,7 @@ cd "$(dirname "$0")/../../.."
 top=$PWD
 runs=${1:-20}
 other=${2:-}
-six=$top/tools/bench/work/six
+six=${FT_BENCH_WORK:-$top/tools/bench/work}/six
 icons="alarm-fill bicycle house-fill star chat-dots puzzle-fill"
 mkdir -p "$six"
 for i in $icons; do
@@ -47,7 +50,14 @@ inv() { case $1 in alarm-fill|house-fill|puzzle-fill) echo --invert;; esac; }
 cpu() { # mean task-clock ms of one command over RUNS runs
   perf stat -x, -e task-clock -r "$runs" "$@" 2>&1 >/dev/null | tail -1 | cut -d, -f1
 }
-declare -A sum
+cpf() { # cpf KEY CMD...: task-clock ms (in ms) and page faults (added to pf[KEY]), means of RUNS runs
+  local key=$1 out
+  shift
+  out=$(perf stat -x, -e task-clock,page-faults -r "$runs" "$@" 2>&1 >/dev/null | tail -2)
+  ms=$(echo "$out" | head -1 | cut -d, -f1)
+  pf[$key]=$(echo "${pf[$key]:-0} + $(echo "$out" | tail -1 | cut -d, -f1)" | bc -l)
+}
+declare -A sum pf
 for round in 1 2 3; do
   for i in $icons; do
     for t in $trees; do
@@ -56,10 +66,12 @@ for round in 1 2 3; do
       ft=$dir/.libs/figtrace
       sum[$name-version]=$(echo "${sum[$name-version]:-0} + $(cpu "$ft" --version)" | bc -l)
       sum[$name-nofit]=$(echo "${sum[$name-nofit]:-0} + $(cpu "$ft" --no-fit --threshold 0.5 $(inv $i) -o "$six/out.svg" "$six/$i.pgm")" | bc -l)
-      sum[$name-default]=$(echo "${sum[$name-default]:-0} + $(cpu "$ft" --threshold 0.5 $(inv $i) -o "$six/out.svg" "$six/$i.pgm")" | bc -l)
+      cpf "$name" "$ft" --threshold 0.5 $(inv $i) -o "$six/out.svg" "$six/$i.pgm"
+      sum[$name-default]=$(echo "${sum[$name-default]:-0} + $ms" | bc -l)
       unset LD_LIBRARY_PATH
     done
-    sum[potrace]=$(echo "${sum[potrace]:-0} + $(cpu potrace -s -o "$six/out.svg" "$six/$i.pbm")" | bc -l)
+    cpf potrace potrace -s -o "$six/out.svg" "$six/$i.pbm"
+    sum[potrace]=$(echo "${sum[potrace]:-0} + $ms" | bc -l)
   done
 done
 instr() { # total callgrind instructions of a command over the six icons
@@ -77,14 +89,14 @@ ft_instr() { # ft_instr DIR [ARGS] ICON
 }
 po_instr() { valgrind --tool=callgrind --callgrind-out-file=/dev/null potrace -s -o "$six/out.svg" "$six/$1.pbm"; }
 
-echo "CPU ms per run (mean over 6 icons x 3 rounds x $runs runs); instructions for all six"
-printf '| %-8s | %10s | %10s | %10s | %14s | %14s |\n' program --version --no-fit default "instr default" "instr --no-fit"
+echo "CPU ms per run and page faults of the default (means over 6 icons x 3 rounds x $runs runs); instructions for all six"
+printf '| %-8s | %10s | %10s | %10s | %8s | %14s | %14s |\n' program --version --no-fit default faults "instr default" "instr --no-fit"
 for t in $trees; do
   name=${t%%=*} dir=${t#*=}
-  printf '| %-8s | %10.2f | %10.2f | %10.2f | %14s | %14s |\n' "$name" \
+  printf '| %-8s | %10.2f | %10.2f | %10.2f | %8.0f | %14s | %14s |\n' "$name" \
     "$(echo "${sum[$name-version]} / 18" | bc -l)" "$(echo "${sum[$name-nofit]} / 18" | bc -l)" \
-    "$(echo "${sum[$name-default]} / 18" | bc -l)" "$(instr ft_instr "$dir")" \
+    "$(echo "${sum[$name-default]} / 18" | bc -l)" "$(echo "${pf[$name]} / 18" | bc -l)" "$(instr ft_instr "$dir")" \
     "$(instr ft_instr "$dir" --no-fit)"
 done
-printf '| %-8s | %10s | %10s | %10.2f | %14s | %14s |\n' potrace - - \
-  "$(echo "${sum[potrace]} / 18" | bc -l)" "$(instr po_instr)" -
+printf '| %-8s | %10s | %10s | %10.2f | %8.0f | %14s | %14s |\n' potrace - - \
+  "$(echo "${sum[potrace]} / 18" | bc -l)" "$(echo "${pf[potrace]} / 18" | bc -l)" "$(instr po_instr)" -
