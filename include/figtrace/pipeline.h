@@ -32,6 +32,8 @@ typedef struct ft_options {
   char model[FT_MODEL_NAME_MAX];    /* FT_SEGMENTER_UNET: model name or path; default "nuclei" */
   ft_unet_params unet;              /* FT_SEGMENTER_UNET: its parameters (model and loaded
                                        are not used: the pipeline loads model[]) */
+  int border_wedges;                /* 1: ft_drop_border_wedges after either segmenter
+                                       (key "border-wedges" drop|keep); default 0 */
   ft_trace_params trace;
   ft_fit_params fit;                /* fit.image and fit.level are set by the pipeline */
   ft_style_params style;

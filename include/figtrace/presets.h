@@ -85,6 +85,7 @@ FT_API FT_USERESULT ft_status ft_preset_apply_with(ft_ctx *ctx, const char *name
  *   colors     0 for a threshold, 2..64 to quantise into that many colours
  *   min-area   0 or more pixels: ft_segment_params.min_area (rounded up) and
  *              ft_fit_params.min_area
+ *   border-wedges  drop or keep: ft_options.border_wedges (ft_drop_border_wedges)
  *   palette    okabe-ito, grayscale or source (ft_style_params.palette)
  *   trace      outline, centerline or auto (ft_trace_params.mode)
  * Errors are FT_ERR_INVAL with a message naming the key and what is

@@ -488,6 +488,19 @@ FT_API FT_USERESULT ft_status ft_style_underlay(ft_ctx *ctx, ft_doc *doc, const 
  * 0 when span_um is not positive and finite. */
 FT_API double ft_scale_bar_length(double span_um);
 
+/* Cleanup after segmentation for photographed pages: a copy of in where
+ * every ink component (8-connected pixels of labels other than 0) that
+ * touches the image border and has the shape of a shadow's corner there is
+ * background (label 0).  For a side it touches with c pixels and reaches h
+ * rows or columns deep (inclusive), it is such a wedge when h <= 2 c and
+ * its area is at most 0.8 c h (a triangle is 0.5; a stroke running off
+ * the page, at any angle, or along the edge is about 1).  Components not
+ * touching the border are unchanged; info[].area is recomputed.  in may be
+ * compact (the copy is too).  Errors: FT_ERR_INVAL (no map), FT_ERR_NOMEM.
+ * OUT: caller frees with ft_labels_free(). */
+FT_API FT_USERESULT ft_status ft_drop_border_wedges(ft_ctx *ctx, const ft_labels *in,
+                                                    ft_labels **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -110,6 +110,9 @@ static void print_help(FILE *fp) {
           "      --min-area=PX      merge regions of fewer than PX pixels into their\n"
           "                         neighbour, and drop fitted outlines and holes\n"
           "                         below PX square pixels (default 0, keep all)\n"
+          "      --border-wedges=drop|keep  drop the dark triangles a shadow's edge\n"
+          "                         leaves where it meets the image border (default\n"
+          "                         keep; -p sketch drops them)\n"
           "      --segment=SPEC     segmenter: threshold (default), or a U-Net,\n"
           "                         unet[:MODEL][,KEY=VALUE...], MODEL a name (nuclei)\n"
           "                         or a .safetensors path, keys diameter, rescale,\n"
@@ -217,6 +220,7 @@ enum {
   OPT_TOLERANCE,
   OPT_ALPHAMAX,
   OPT_MIN_AREA,
+  OPT_BORDER_WEDGES,
   OPT_POLYGON,
   OPT_NO_FIT,
   OPT_TRACE,
@@ -255,6 +259,7 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"tolerance", required_argument, NULL, OPT_TOLERANCE},
       {"alphamax", required_argument, NULL, OPT_ALPHAMAX},
       {"min-area", required_argument, NULL, OPT_MIN_AREA},
+      {"border-wedges", required_argument, NULL, OPT_BORDER_WEDGES},
       {"polygon", no_argument, NULL, OPT_POLYGON},
       {"no-fit", no_argument, NULL, OPT_NO_FIT},
       CLI_FIGURE_LONGOPTS,
@@ -353,6 +358,12 @@ static int parse_args(cli *c, int argc, char **argv) {
         break;
       case OPT_MIN_AREA:
         if (cli_set(&c->opt, "min-area", optarg, msg, sizeof msg)) {
+          usage_error("%s", msg);
+          return EXIT_USAGE;
+        }
+        break;
+      case OPT_BORDER_WEDGES:
+        if (cli_set(&c->opt, "border-wedges", optarg, msg, sizeof msg)) {
           usage_error("%s", msg);
           return EXIT_USAGE;
         }

@@ -216,6 +216,12 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
   }
   ft__progress_slice(ctx, seg0, 0.4);
   if ((st = run_segmenter(ctx, opt, clean ? clean : in, &labels))) goto done;
+  if (opt->border_wedges) {
+    ft_labels *kept = NULL;
+    if ((st = ft_drop_border_wedges(ctx, labels, &kept))) goto done;
+    ft_labels_free(labels);
+    labels = kept;
+  }
   fit = opt->fit;
   fit.image = NULL;
   fit.level = -1.0;

@@ -53,13 +53,17 @@ static const ft_setting lineart[] = {
  * same filters, Sauvola after flattening (window 31..51), black-hat +
  * Otsu, a Gaussian instead of the median, and flattening with radius 6
  * and a bilateral filter.  Strokes should be about 3 to 16 px wide.  Both
- * chains end in stroked centre lines. */
+ * chains then drop the dark triangles a shadow's edge leaves where it
+ * meets the image border (ft_drop_border_wedges; degraded 512 px icons of
+ * tools/bench/centerline: centre lines 0.912 -> 0.930 classical, 0.904 ->
+ * 0.909 U-Net) and end in stroked centre lines. */
 static const ft_setting sketch[] = {
     {"segment", "threshold"},
     {"denoise", "gray,flatten:r=8,median:r=2"},
     {"threshold", "midpoint:ink=dark"},
     {"colors", "0"},
     {"min-area", "16"},
+    {"border-wedges", "drop"},
     {"palette", "okabe-ito"},
     {"trace", "centerline"},
 };
@@ -209,7 +213,7 @@ ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
 }
 
 static const char *const option_keys =
-    "denoise, threshold, invert, colors, min-area, segment, palette, trace";
+    "denoise, threshold, invert, colors, min-area, border-wedges, segment, palette, trace";
 
 const char *ft_options_keys(void) { return option_keys; }
 
@@ -241,6 +245,15 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
     else
       return ft__fail(ctx, FT_ERR_INVAL, "invert: '%s' is not yes/no/true/false/on/off/1/0",
                       value);
+    return FT_OK;
+  }
+  if (!strcmp(key, "border-wedges")) {
+    if (!strcasecmp(value, "drop"))
+      opt->border_wedges = 1;
+    else if (!strcasecmp(value, "keep"))
+      opt->border_wedges = 0;
+    else
+      return ft__fail(ctx, FT_ERR_INVAL, "border-wedges: '%s' is not drop or keep", value);
     return FT_OK;
   }
   if (!strcmp(key, "colors")) {
