@@ -135,6 +135,8 @@ typedef struct ft_unet_params {
                              or a first full run) and correct the scale when their
                              median diameter is more than 25% off the model's
                              object_size (see ft_segment_unet); 0: one run */
+  double ink_threshold;   /* 1- and 2-class models: ink where p(ink) > this, 0.01..0.99;
+                             default 0.5 */
 } ft_unet_params;
 
 FT_API void ft_unet_params_init(ft_unet_params *p);

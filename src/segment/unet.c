@@ -44,6 +44,7 @@ static const ft_unet_params defaults = {
                   .hole_fraction = 0.25},
     .tile = 1152, /* 1024 + two 64 px margins: a 2048 px side is two tiles, not three */
     .refine = 1,
+    .ink_threshold = 0.5,
 };
 
 void ft_unet_params_init(ft_unet_params *p) { *p = defaults; }
@@ -347,6 +348,9 @@ static ft_status check_params(ft_ctx *ctx, const ft_unet_params *p) {
   if (p->instances.min_area < -1)
     return ft__fail(ctx, FT_ERR_INVAL, "unet: min_area=%d must be -1 (automatic) or >= 0",
                     p->instances.min_area);
+  if (!(p->ink_threshold >= 0.01 && p->ink_threshold <= 0.99))
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: ink threshold %g out of range 0.01..0.99",
+                    p->ink_threshold);
   return FT_OK;
 }
 
@@ -355,15 +359,15 @@ static void sub_slice(ft_ctx *ctx, double lo, double hi, double a, double b) {
   ft__progress_slice(ctx, lo + a * (hi - lo), lo + b * (hi - lo));
 }
 
-/* Ink labels from a 1-class (sigmoid) or 2-class (softmax) map. */
+/* Ink labels from a 1-class (sigmoid) or 2-class (softmax) map: p(ink) > cut. */
 static ft_status ink_labels(ft_ctx *ctx, const ft_tensor *prob, const ft_image *in,
-                            ft_labels **out) {
+                            double cut, ft_labels **out) {
   size_t n = (size_t)prob->w * prob->h, i;
   const float *p = prob->data + (prob->c == 2 ? n : 0);
   ft_labels *lab;
   ft_status st = ft_labels_new(ctx, prob->w, prob->h, 2, &lab);
   if (st) return st;
-  for (i = 0; i < n; i++) lab->label[i] = p[i] > 0.5f;
+  for (i = 0; i < n; i++) lab->label[i] = p[i] > (float)cut;
   lab->info[1].class_id = FT_CLASS_INK;
   ft__labels_mean_colors(lab, in);
   *out = lab;
@@ -773,7 +777,7 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
     ft__log(ctx, FT_LOG_INFO, "unet: %d instances (min area %d px)", (*out)->nlabels - 1,
             ip.min_area);
   } else {
-    if ((st = ink_labels(ctx, prob, in, out))) goto done;
+    if ((st = ink_labels(ctx, prob, in, p->ink_threshold, out))) goto done;
   }
   (*out)->pixel_w = in->pixel_w;
   (*out)->pixel_h = in->pixel_h;

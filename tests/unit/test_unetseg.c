@@ -360,6 +360,23 @@ static void test_unet_ink_model(void) {
   CU_ASSERT_EQUAL(lab->info[1].class_id, FT_CLASS_INK);
   for (i = 0; i < 40 * 32; i++) CU_ASSERT_EQUAL(lab->label[i], prob->data[i] > 0.5f);
   ft_labels_free(lab);
+  lab = NULL;
+  /* another cut: ink where p > ink_threshold */
+  p.ink_threshold = 0.3;
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &lab) == FT_OK);
+  {
+    size_t more = 0;
+    for (i = 0; i < 40 * 32; i++) {
+      CU_ASSERT_EQUAL(lab->label[i], prob->data[i] > 0.3f);
+      more += prob->data[i] > 0.3f && !(prob->data[i] > 0.5f);
+    }
+    CU_ASSERT(more > 0);
+  }
+  ft_labels_free(lab);
+  lab = NULL;
+  p.ink_threshold = 1.5;
+  CU_ASSERT_EQUAL(ft_segment_unet(NULL, img, &p, &lab), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(lab);
   ft_tensor_free(prob);
   ft_model_free(m);
   ft_image_free(img);
@@ -512,13 +529,14 @@ static void test_options_segment(void) {
   CU_ASSERT_STRING_EQUAL(opt.model, "nuclei");
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt,
                                          "UNet:/x/m.safetensors,diameter=30,rescale=no,"
-                                         "invert=yes,min-area=12,tile=256") == FT_OK);
+                                         "invert=yes,min-area=12,tile=256,ink=0.35") == FT_OK);
   CU_ASSERT_STRING_EQUAL(opt.model, "/x/m.safetensors");
   CU_ASSERT_DOUBLE_EQUAL(opt.unet.diameter, 30, 0);
   CU_ASSERT_EQUAL(opt.unet.rescale, 0);
   CU_ASSERT_EQUAL(opt.unet.invert, FT_UNET_INVERT_YES);
   CU_ASSERT_EQUAL(opt.unet.instances.min_area, 12);
   CU_ASSERT_EQUAL(opt.unet.tile, 256);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.ink_threshold, 0.35, 0);
   /* Keys not given take the defaults again. */
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:nuclei, diameter=20 ") == FT_OK);
   CU_ASSERT_EQUAL(opt.unet.rescale, 1);
@@ -528,6 +546,8 @@ static void test_options_segment(void) {
   before = opt;
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,diameter=abc"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "diameter"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,ink=1"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "ink"));
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,size=3"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "unknown key 'size'"));
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:"), FT_ERR_INVAL);
