@@ -210,15 +210,21 @@ static ft_status adaptive_run(ft_ctx *ctx, const ft_image *in, const ft_adaptive
   return st;
 }
 
+ft_status ft__threshold_map_new(ft_ctx *ctx, const ft_image *in, ft_image **out) {
+  ft_status st = ft_image_new(ctx, in->width, in->height, 1, out);
+  if (st) return st;
+  (*out)->bit_depth = 32;
+  (*out)->pixel_w = in->pixel_w;
+  (*out)->pixel_h = in->pixel_h;
+  return FT_OK;
+}
+
 ft_status ft_adaptive_threshold_map(ft_ctx *ctx, const ft_image *in, const ft_adaptive_params *p,
                                     ft_image **out) {
   ft_image *m;
-  ft_status st = ft_image_new(ctx, in->width, in->height, 1, &m);
+  ft_status st;
   *out = NULL;
-  if (st) return st;
-  m->bit_depth = 32;
-  m->pixel_w = in->pixel_w;
-  m->pixel_h = in->pixel_h;
+  if ((st = ft__threshold_map_new(ctx, in, &m))) return st;
   if ((st = adaptive_run(ctx, in, p, m->data, NULL))) {
     ft_image_free(m);
     return st;

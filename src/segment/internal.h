@@ -34,4 +34,8 @@ void ft__rgb_to_lab(const double rgb[3], double lab[3]);
 ft_status ft__mask_labels(ft_ctx *ctx, const ft_image *in, const uint8_t *mask,
                           ft_labels **out);
 
+/* A one-channel float image of in's size and pixel size (bit depth 32) for a
+ * local threshold's map.  OUT: *out, NULL on failure. */
+ft_status ft__threshold_map_new(ft_ctx *ctx, const ft_image *in, ft_image **out);
+
 #endif

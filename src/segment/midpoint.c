@@ -306,12 +306,9 @@ done:
 ft_status ft_midpoint_threshold_map(ft_ctx *ctx, const ft_image *in, const ft_midpoint_params *p,
                                     ft_image **out) {
   ft_image *m;
-  ft_status st = ft_image_new(ctx, in->width, in->height, 1, &m);
+  ft_status st;
   *out = NULL;
-  if (st) return st;
-  m->bit_depth = 32;
-  m->pixel_w = in->pixel_w;
-  m->pixel_h = in->pixel_h;
+  if ((st = ft__threshold_map_new(ctx, in, &m))) return st;
   if ((st = midpoint_run(ctx, in, p, m->data, NULL))) {
     ft_image_free(m);
     return st;
