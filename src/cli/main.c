@@ -116,7 +116,7 @@ static void print_help(FILE *fp) {
           "      --segment=SPEC     segmenter: threshold (default), or a U-Net,\n"
           "                         unet[:MODEL][,KEY=VALUE...], MODEL a name (nuclei)\n"
           "                         or a .safetensors path, keys diameter, rescale,\n"
-          "                         refine, invert, min-area, tile, ink; models are\n"
+          "                         refine, invert, min-area, tile, ink, split; models are\n"
           "                         searched in $FIGTRACE_MODEL_PATH, then %s\n"
           "      --labels=FILE      also write the label image (16-bit PNG or TIFF,\n"
           "                         one value per object) to FILE; one input only\n"
