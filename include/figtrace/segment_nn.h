@@ -82,7 +82,7 @@ typedef struct ft_instance_params {
                             more) is cut between them along the watershed of the
                             distance, when every part keeps min_area pixels: two
                             touching round objects the network drew as one.
-                            0 (off) or 0.5..0.99, default 0.75 */
+                            0 (off, the default) or 0.5..0.99 */
 } ft_instance_params;
 
 FT_API void ft_instance_params_init(ft_instance_params *p);
@@ -145,7 +145,15 @@ typedef struct ft_unet_params {
                              object_size (see ft_segment_unet); 0: one run */
   double ink_threshold;   /* 1- and 2-class models: ink where p(ink) > this, 0.01..0.99;
                              default 0.5 */
+  int flips;              /* test-time flips: the image's full passes also run
+                             mirrored left-right, top-bottom and both, the four
+                             probability maps averaged (4x the network's time).
+                             FT_UNET_FLIPS_AUTO (default): for 3-class models when
+                             a pass has at most 1 Mpixel at the network's scale;
+                             FT_UNET_FLIPS_YES, FT_UNET_FLIPS_NO: always, never */
 } ft_unet_params;
+
+enum { FT_UNET_FLIPS_AUTO = 0, FT_UNET_FLIPS_NO = 1, FT_UNET_FLIPS_YES = 2 };
 
 FT_API void ft_unet_params_init(ft_unet_params *p);
 

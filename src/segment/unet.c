@@ -45,6 +45,7 @@ static const ft_unet_params defaults = {
     .tile = 1152, /* 1024 + two 64 px margins: a 2048 px side is two tiles, not three */
     .refine = 1,
     .ink_threshold = 0.5,
+    .flips = FT_UNET_FLIPS_AUTO,
 };
 
 void ft_unet_params_init(ft_unet_params *p) { *p = defaults; }
@@ -358,6 +359,9 @@ static ft_status check_params(ft_ctx *ctx, const ft_unet_params *p) {
   if (!(p->ink_threshold >= 0.01 && p->ink_threshold <= 0.99))
     return ft__fail(ctx, FT_ERR_INVAL, "unet: ink threshold %g out of range 0.01..0.99",
                     p->ink_threshold);
+  if (p->flips != FT_UNET_FLIPS_AUTO && p->flips != FT_UNET_FLIPS_NO &&
+      p->flips != FT_UNET_FLIPS_YES)
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: flips=%d is not auto, no or yes", p->flips);
   return FT_OK;
 }
 
@@ -398,6 +402,82 @@ static ft_status run_scaled(ft_ctx *ctx, const ft_model *m, const ft_image *img,
   st = ft_model_run(ctx, m, scaled, mp, prob);
   ft_image_free(scaled);
   return st;
+}
+
+/* Full passes of at most this many network pixels run with test-time flips
+ * when p->flips is automatic (3-class models): on the nuclei validation
+ * images at their labelled scale, AP@0.5 0.793 -> 0.805 (fluorescence
+ * 0.824 -> 0.832, H&E 0.676 -> 0.703) for four times the network's time,
+ * which on an image this small is a fraction of a second. */
+#define FLIPS_MAX_PIXELS 1.0e6
+
+/* img mirrored left-right (fx) and/or top-bottom (fy), as float samples. */
+static ft_status flipped(ft_ctx *ctx, const ft_image *img, int fx, int fy, ft_image **out) {
+  int w = img->width, h = img->height, ch = img->channels, x, y, c;
+  ft_image *r = NULL;
+  ft_status st;
+  if ((st = ft_image_new(ctx, w, h, ch, &r))) return st;
+  r->bit_depth = img->bit_depth;
+  for (y = 0; y < h; y++) {
+    int sy = fy ? h - 1 - y : y;
+    for (x = 0; x < w; x++) {
+      size_t src = ((size_t)sy * w + (size_t)(fx ? w - 1 - x : x)) * ch;
+      size_t dst = ((size_t)y * w + x) * ch;
+      for (c = 0; c < ch; c++) r->data[dst + c] = ft_image_sample(img, src + c);
+    }
+  }
+  *out = r;
+  return FT_OK;
+}
+
+/* run_scaled, and with flips the mean of the four mirrored passes (each
+ * map mirrored back before it is added).  OUT: *prob. */
+static ft_status run_full(ft_ctx *ctx, const ft_model *m, const ft_image *img, double s,
+                          const ft_model_params *mp, int flips, ft_tensor **prob) {
+  ft_tensor *t = NULL, *acc = NULL;
+  ft_status st;
+  int f, c, x, y;
+  *prob = NULL;
+  if ((st = run_scaled(ctx, m, img, s, mp, &acc))) return st;
+  for (f = 1; f < 4 && flips; f++) {
+    ft_image *fl = NULL;
+    int fx = f & 1, fy = f & 2;
+    if ((st = flipped(ctx, img, fx, fy, &fl))) break;
+    st = run_scaled(ctx, m, fl, s, mp, &t);
+    ft_image_free(fl);
+    if (st) break;
+    if (t->c != acc->c || t->h != acc->h || t->w != acc->w) {
+      st = ft__fail(ctx, FT_ERR_INTERNAL, "unet: mirrored pass of another size");
+      break;
+    }
+    for (c = 0; c < acc->c; c++)
+      for (y = 0; y < acc->h; y++) {
+        const float *srow = t->data + ((size_t)c * t->h + (size_t)(fy ? t->h - 1 - y : y)) * t->w;
+        float *drow = acc->data + ((size_t)c * acc->h + y) * acc->w;
+        for (x = 0; x < acc->w; x++) drow[x] += srow[fx ? t->w - 1 - x : x];
+      }
+    ft_tensor_free(t);
+    t = NULL;
+  }
+  ft_tensor_free(t);
+  if (st) {
+    ft_tensor_free(acc);
+    return st;
+  }
+  if (flips) {
+    size_t i, n = (size_t)acc->n * acc->c * acc->h * acc->w;
+    for (i = 0; i < n; i++) acc->data[i] *= 0.25f;
+  }
+  *prob = acc;
+  return FT_OK;
+}
+
+/* Whether a full pass of img at scale s runs with flips (see flips). */
+static int use_flips(const ft_unet_params *p, const ft_model_info *mi, const ft_image *img,
+                     double s) {
+  if (p->flips == FT_UNET_FLIPS_YES) return 1;
+  if (p->flips == FT_UNET_FLIPS_NO || mi->classes != 3) return 0;
+  return s * s * img->width * img->height <= FLIPS_MAX_PIXELS;
 }
 
 /* Append to *dd (*n entries, *cap allocated) the equivalent-circle diameters
@@ -730,7 +810,7 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
   }
   /* 3. the network, at scale s */
   sub_slice(ctx, lo, hi, 0.05, 0.45);
-  if ((st = run_scaled(ctx, m, net_in, s, &mp, &prob))) goto done;
+  if ((st = run_full(ctx, m, net_in, s, &mp, use_flips(p, mi, net_in, s), &prob))) goto done;
   /* 3b. refinement (no probe): one more run at the corrected scale. */
   if (refine) {
     double dm = median_instance_diameter(ctx, prob, mi->object_size), s2 = s;
@@ -744,7 +824,7 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
       prob = NULL;
       s = s2;
       sub_slice(ctx, lo, hi, 0.45, 0.85);
-      if ((st = run_scaled(ctx, m, net_in, s, &mp, &prob))) goto done;
+      if ((st = run_full(ctx, m, net_in, s, &mp, use_flips(p, mi, net_in, s), &prob))) goto done;
     } else {
       ft__log(ctx, FT_LOG_INFO, "unet: objects found %.1f px at scale %.3f: kept", dm, s);
     }
