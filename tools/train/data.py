@@ -136,8 +136,11 @@ def read_split(path=SPLIT):
     return rows
 
 
-def targets(lab):
-    """Instance map (-1 = ignore) -> int64 class map 0/1/2 (-1 kept as ignore)."""
+def targets(lab, touch=0):
+    """Instance map (-1 = ignore) -> int64 class map 0/1/2 (-1 kept as ignore).
+    With touch > 0, nucleus pixels within touch px (chessboard) of another
+    nucleus get class 3: the boundary where nuclei touch, widened, which the
+    loss counts as boundary with its own weight."""
     p = np.pad(lab, 1, mode="edge")
     h, w = lab.shape
     diff = np.zeros(lab.shape, bool)
@@ -147,6 +150,15 @@ def targets(lab):
                 n = p[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
                 diff |= (n != lab) & (n >= 0)
     t = np.where(lab > 0, np.where(diff, 2, 1), 0).astype(np.int64)
+    if touch > 0:
+        q = np.pad(lab, touch, mode="edge")
+        near = np.zeros(lab.shape, bool)
+        for dy in range(-touch, touch + 1):
+            for dx in range(-touch, touch + 1):
+                if dy or dx:
+                    n = q[touch + dy:touch + dy + h, touch + dx:touch + dx + w]
+                    near |= (n > 0) & (n != lab)
+        t[near & (lab > 0)] = 3
     t[lab < 0] = -1
     return t
 
@@ -165,10 +177,11 @@ def resize(a, shape, nearest=False):
 class CropSampler:
     """Random training crops at the canonical nucleus size, augmented."""
 
-    def __init__(self, items, crop=128, jitter=1.35, seed=0, modality_weights=None):
+    def __init__(self, items, crop=128, jitter=1.35, seed=0, modality_weights=None, touch=0):
         # items: list of (x normalised float32, labels int32, diameter, modality)
         self.items = items
         self.crop = crop
+        self.touch = touch
         self.jitter = jitter
         self.rng = np.random.RandomState(seed)
         mw = modality_weights or {"fluorescence": 0.55, "histology-he": 0.33, "brightfield": 0.12}
@@ -198,7 +211,7 @@ class CropSampler:
             xr = np.pad(xr, ((0, ph), (0, pw)), mode="edge")
             lr = np.pad(lr, ((0, ph), (0, pw)), constant_values=-1)
         xr, lr = xr[:c, :c], lr[:c, :c]
-        t = targets(lr)
+        t = targets(lr, self.touch)
         # geometry: the dihedral group (flips and 90-degree rotations)
         k = rng.randint(4)
         xr, t = np.rot90(xr, k), np.rot90(t, k)
