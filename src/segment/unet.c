@@ -426,7 +426,8 @@ static ft_status check_params(ft_ctx *ctx, const ft_unet_params *p) {
     return ft__fail(ctx, FT_ERR_INVAL, "unet: scale %g out of range 0.25..4 (0: automatic)",
                     p->scale);
   if (!(p->ink_threshold == 0 || (p->ink_threshold >= 0.01 && p->ink_threshold <= 0.99)))
-    return ft__fail(ctx, FT_ERR_INVAL, "unet: ink threshold %g out of range 0.01..0.99 (0: automatic)",
+    return ft__fail(ctx, FT_ERR_INVAL,
+                    "unet: ink threshold %g out of range 0.01..0.99 (0: automatic)",
                     p->ink_threshold);
   return FT_OK;
 }

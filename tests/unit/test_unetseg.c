@@ -460,7 +460,8 @@ static ft_image *pen_image(int w, int h, double bw) {
           double sx = x + (i + 0.5) / 4, sy = y + (j + 0.5) / 4;
           double gx = fmod(sx - 12, 24), gy = fmod(sy - 12, 24);
           int on = (gx >= 0 && gx < bw && sx > 8 && sx < w - 8) ||
-                   (gy >= 0 && gy < bw && sy > 8 && sy < h - 8) || fabs(sx - sy) * M_SQRT1_2 < bw / 2;
+                   (gy >= 0 && gy < bw && sy > 8 && sy < h - 8) ||
+                   fabs(sx - sy) * M_SQRT1_2 < bw / 2;
           hit += on && sx > 8 && sx < w - 8 && sy > 8 && sy < h - 8;
         }
       img->data[(size_t)y * w + x] = (float)(0.92 - 0.7 * hit / 16.0);
