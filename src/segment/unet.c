@@ -24,20 +24,20 @@
  * probabilities, which stay convex combinations and so still sum to one.
  *
  * Stroke width.  Ink models (sketch) record no object size; they run at
- * native size first.  Their strokes come out thinner than the pencil line
- * and their centre lines lose most when the strokes are thin (4 .. 6 px
- * degraded icons at 512 px of tools/bench/centerline: mask 1.5 to 2.3%
- * short of the true ink area, where 8 .. 13 px strokes at 1024 px are
- * within 0.1%): the sketch model was trained on strokes of 2.5 .. 16 px
- * but does best at about 8 .. 13.  So the typical width of what the
- * native pass finds is measured (4 m - 2, m the mean chamfer distance of
- * the ink pixels to the background: k or k + 1/k for a bar k pixels wide), and
- * when it is below STROKE_TARGET / STROKE_MIN_GAIN the network runs once
- * more on the image magnified to bring it to STROKE_TARGET, and its map,
- * reduced back, is cut at THIN_INK_CUT, where the magnified pass's ink
- * area matches the true ink's (0.5 leaves it 1.5% short).  Centre lines
- * at 512 px: mean IoU 0.916 -> 0.931 on the 20 icons of the benchmark, on
- * 40 others 0.922 -> 0.937; 1024 px photos are not magnified.
+ * native size first.  Thin strokes come out too thin: on the 4 .. 6 px
+ * pencil lines of tools/bench/centerline's degraded icons at 512 px the
+ * sketch model's ink area is 2.3% short of the truth's, where on the same
+ * lines at 1024 px (8 .. 13 px) it is within 0.1%; it was trained on
+ * strokes of 2.5 .. 16 px but does best at about 8 .. 13.  So the typical
+ * width of what the native pass finds is measured (4 m - 2, m the mean
+ * chamfer distance of the ink pixels to the background: k or k + 1/k for
+ * a bar k pixels wide), and when it is below STROKE_TARGET /
+ * STROKE_MIN_GAIN the network runs once more on the image magnified to
+ * bring it to STROKE_TARGET; that map, reduced back, is cut at
+ * THIN_INK_CUT, where its ink area matches the true ink's (0.5 leaves it
+ * 1.5% short).  Centre lines at 512 px: mean IoU 0.916 -> 0.934 on the 20
+ * icons of the benchmark, 0.922 -> 0.937 on 40 others; 1024 px photos are
+ * not magnified.
  */
 #include "config.h"
 
