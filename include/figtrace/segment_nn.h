@@ -76,6 +76,13 @@ typedef struct ft_instance_params {
                             when its area is below hole_fraction times the
                             instance's area or below min_area; 0..1, default 0.25.
                             Larger holes are kept as real holes. */
+  double neck_split;     /* an instance whose distance-to-edge map has two or more
+                            separate cores (pixels at least neck_split times the
+                            instance's largest distance, cores of 4 pixels or
+                            more) is cut between them along the watershed of the
+                            distance, when every part keeps min_area pixels: two
+                            touching round objects the network drew as one.
+                            0 (off) or 0.5..0.99, default 0.75 */
 } ft_instance_params;
 
 FT_API void ft_instance_params_init(ft_instance_params *p);
@@ -91,7 +98,8 @@ FT_API void ft_instance_params_init(ft_instance_params *p);
  *      ties, so touching objects are cut where the boundary class lies;
  *   3. foreground components no seed reached become an instance of their own;
  *   4. instances below min_area are dropped (to background);
- *   5. small holes are filled (see hole_fraction).
+ *   5. small holes are filled (see hole_fraction);
+ *   6. instances without a real hole are cut at their necks (see neck_split).
  * Labels are numbered 1..N in raster order of each instance's first pixel,
  * class FT_CLASS_NUCLEUS.  colour (optional, may be NULL) is an image of the
  * same size whose mean colour per label fills info[].color (gray is

@@ -116,7 +116,7 @@ static void print_help(FILE *fp) {
           "      --segment=SPEC     segmenter: threshold (default), or a U-Net,\n"
           "                         unet[:MODEL][,KEY=VALUE...], MODEL a name (nuclei)\n"
           "                         or a .safetensors path, keys diameter, rescale,\n"
-          "                         refine, invert, min-area, tile, ink, scale;\n"
+          "                         refine, invert, min-area, tile, ink, split, scale;\n"
           "                         models are searched in $FIGTRACE_MODEL_PATH,\n"
           "                         then %s\n"
           "      --labels=FILE      also write the label image (16-bit PNG or TIFF,\n"

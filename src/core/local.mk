@@ -6,6 +6,7 @@ libfigtrace_impl_la_SOURCES += \
 	src/core/labels.c \
 	src/core/paths.c \
 	src/core/doc.c \
+	src/core/edt.c \
 	src/core/pipeline.c \
 	src/core/pool.c \
 	src/core/presets.c

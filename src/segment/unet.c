@@ -483,6 +483,7 @@ static int instance_diameters(ft_ctx *ctx, const ft_tensor *prob, double object_
   int l, x, y, rc = 0;
   ft_instance_params_init(&ip);
   ip.min_area = (int)floor(M_PI / 4 * (0.3 * object_size) * (0.3 * object_size) + 0.5);
+  ip.neck_split = 0;
   if (ft_split_instances(ctx, prob, NULL, &ip, &lab) != FT_OK) return 0;
   if (skip_border && !(cut = ft__calloc_n((size_t)lab->nlabels, 1))) rc = -1;
   if (cut) {
@@ -646,6 +647,7 @@ static ft_status scaled_markers(ft_ctx *ctx, const ft_tensor *prob, const ft_ins
   *markers = NULL;
   raw.min_area = 0;
   raw.hole_fraction = 0;
+  raw.neck_split = 0;
   if ((st = ft_split_instances(ctx, prob, NULL, &raw, &lab))) return st;
   mk = ft__calloc_n((size_t)w * h, sizeof *mk);
   if (!mk) {

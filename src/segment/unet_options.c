@@ -16,7 +16,7 @@
 
 #include "segment/nn_internal.h"
 
-#define KEYS "diameter, rescale, refine, invert, min-area, tile, ink, scale"
+#define KEYS "diameter, rescale, refine, invert, min-area, tile, ink, split, scale"
 
 static int word_is(const char *s, size_t n, const char *w) {
   return strlen(w) == n && strncasecmp(s, w, n) == 0;
@@ -87,6 +87,11 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
       return ft__fail(ctx, FT_ERR_INVAL,
                       "segment: unet: scale='%s' is not a factor 0.25..4 (0 automatic)", val);
     p->scale = v;
+  } else if (!strcasecmp(item, "split")) {
+    if (parse_num(val, 0, 0.99, &v) || (v != 0 && v < 0.5))
+      return ft__fail(ctx, FT_ERR_INVAL,
+                      "segment: unet: split='%s' is not 0 (off) or a fraction 0.5..0.99", val);
+    p->instances.neck_split = v;
   } else if (!strcasecmp(item, "tile")) {
     if (parse_num(val, 32, 8192, &v) || v != floor(v))
       return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: tile='%s' is not a whole number 32..8192",

@@ -193,51 +193,17 @@ static inline int popcount8(int m) {
 
 /* ---- 1. distance ---- */
 
-/* One-dimensional squared distance of sampled function f[0..n-1] (Sec. 3). */
-static void edt_1d(const double *f, int n, double *d, int *v, double *z) {
-  int k = 0, q;
-  v[0] = 0;
-  z[0] = -BIG;
-  z[1] = BIG;
-  for (q = 1; q < n; q++) {
-    double s;
-    for (;;) {
-      s = ((f[q] + (double)q * q) - (f[v[k]] + (double)v[k] * v[k])) / (2.0 * q - 2.0 * v[k]);
-      if (s <= z[k] && k > 0) {
-        k--;
-        continue;
-      }
-      break;
-    }
-    if (s <= z[k]) { /* k == 0: the new parabola replaces the first */
-      v[0] = q;
-      z[0] = -BIG;
-      z[1] = BIG;
-      continue;
-    }
-    k++;
-    v[k] = q;
-    z[k] = s;
-    z[k + 1] = BIG;
-  }
-  k = 0;
-  for (q = 0; q < n; q++) {
-    while (z[k + 1] < q) k++;
-    d[q] = (double)(q - v[k]) * (q - v[k]) + f[v[k]];
-  }
-}
-
 static void distance(work *wk) {
   int x, y, w = wk->w, h = wk->h;
   for (x = 0; x < w; x++) {
     for (y = 0; y < h; y++) wk->f[y] = wk->ink[(size_t)y * w + x] ? BIG : 0.0;
-    edt_1d(wk->f, h, wk->g, wk->v, wk->z);
+    ft__edt_1d(wk->f, h, wk->g, wk->v, wk->z);
     for (y = 0; y < h; y++) wk->dist[(size_t)y * w + x] = (float)wk->g[y];
   }
   for (y = 0; y < h; y++) {
     float *row = wk->dist + (size_t)y * w;
     for (x = 0; x < w; x++) wk->f[x] = row[x];
-    edt_1d(wk->f, w, wk->g, wk->v, wk->z);
+    ft__edt_1d(wk->f, w, wk->g, wk->v, wk->z);
     for (x = 0; x < w; x++) row[x] = (float)sqrt(wk->g[x]);
   }
 }

@@ -372,6 +372,37 @@ static void test_compact_refused_or_converted(void) {
   ft_ctx_free(ctx);
 }
 
+/* ft__edt against brute force on a seeded random mask: exact Euclidean
+ * distance to the nearest 0 pixel, pixels beyond the image not counting. */
+static void test_edt(void) {
+  enum { W = 37, H = 23 };
+  uint8_t in[W * H];
+  float d[W * H];
+  unsigned seed = 12345;
+  int x, y, u, v, all_in = 1;
+  for (x = 0; x < W * H; x++) {
+    seed = seed * 1103515245u + 12345u;
+    in[x] = ((seed >> 16) % 100) < 93;
+  }
+  CU_ASSERT_FATAL(ft__edt(NULL, in, W, H, d) == FT_OK);
+  for (y = 0; y < H; y++)
+    for (x = 0; x < W; x++) {
+      double best = 1e30;
+      for (v = 0; v < H; v++)
+        for (u = 0; u < W; u++)
+          if (!in[v * W + u]) {
+            double dd = (double)(u - x) * (u - x) + (double)(v - y) * (v - y);
+            if (dd < best) best = dd;
+          }
+      CU_ASSERT_DOUBLE_EQUAL(d[y * W + x], sqrt(best), 1e-4);
+    }
+  /* all inside: every distance very large */
+  for (x = 0; x < W * H; x++) in[x] = 1;
+  CU_ASSERT_FATAL(ft__edt(NULL, in, W, H, d) == FT_OK);
+  for (x = 0; x < W * H; x++) all_in &= d[x] > 1e6f;
+  CU_ASSERT(all_in);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"status text", test_status_text},
@@ -386,6 +417,7 @@ int main(void) {
       {"paths area and copy", test_paths_area_and_copy},
       {"doc builders", test_doc_builders},
       {"style layers", test_style_layers},
+      {"Euclidean distance transform", test_edt},
       {NULL, NULL},
   };
   return ft_test_main("core", cases);

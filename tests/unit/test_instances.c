@@ -224,6 +224,70 @@ static void test_clusters(void) {
   ft_tensor_free(t);
 }
 
+/* Paint the union of discs as one object: interior inside, boundary only on
+ * the union's outer rim (no boundary where the discs meet), as a network
+ * does when it misses the contact between two nuclei. */
+static void merged_discs(ft_tensor *t, const double (*c)[3], int n, double rim) {
+  int x, y, k;
+  for (y = 0; y < t->h; y++)
+    for (x = 0; x < t->w; x++) {
+      double depth = -1e9; /* distance inside the union's rim */
+      for (k = 0; k < n; k++) {
+        double dd = c[k][2] - hypot(x - c[k][0], y - c[k][1]);
+        if (dd > depth) depth = dd;
+      }
+      if (depth >= 0) set_px(t, x, y, depth < rim ? BND : INT);
+    }
+}
+
+/* Two discs merged through a neck are cut between them along the neck; an
+ * ellipse and a peanut without a real neck stay whole; neck_split = 0 keeps
+ * the merged pair as one. */
+static void test_neck_split(void) {
+  static const double pair[2][3] = {{25, 25, 12}, {45, 25, 12}};
+  static const double ell[1][3] = {{0, 0, 0}};
+  ft_tensor *t = new_map(80, 50), *e = new_map(80, 50);
+  ft_labels *lab = NULL;
+  ft_instance_params p;
+  int x, y, a, b;
+  merged_discs(t, pair, 2, 2);
+  ft_instance_params_init(&p);
+  CU_ASSERT(p.neck_split > 0);
+  CU_ASSERT_FATAL(ft_split_instances(NULL, t, NULL, &p, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels, 3);
+  a = at(lab, 25, 25);
+  b = at(lab, 45, 25);
+  CU_ASSERT(a >= 1 && b >= 1 && a != b);
+  /* the cut runs along the neck, x = 35 +- 1, on every row */
+  for (y = 0; y < 50; y++)
+    for (x = 0; x < 80; x++) {
+      int l = at(lab, x, y);
+      if (l && x < 34) CU_ASSERT_EQUAL(l, a);
+      if (l && x > 36) CU_ASSERT_EQUAL(l, b);
+    }
+  CU_ASSERT(llabs(lab->info[a].area - lab->info[b].area) <= 50);
+  ft_labels_free(lab);
+  lab = NULL;
+  p.neck_split = 0;
+  CU_ASSERT_FATAL(ft_split_instances(NULL, t, NULL, &p, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels, 2);
+  ft_labels_free(lab);
+  lab = NULL;
+  /* an ellipse 2.5:1, no neck: one instance */
+  (void)ell;
+  for (y = 0; y < 50; y++)
+    for (x = 0; x < 80; x++) {
+      double r = hypot((x - 40) / 25.0, (y - 25) / 10.0);
+      if (r <= 1) set_px(e, x, y, r > 0.85 ? BND : INT);
+    }
+  ft_instance_params_init(&p);
+  CU_ASSERT_FATAL(ft_split_instances(NULL, e, NULL, &p, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels, 2);
+  ft_labels_free(lab);
+  ft_tensor_free(t);
+  ft_tensor_free(e);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {
       {"two touching discs give two instances", test_two_touching_discs},
@@ -232,6 +296,7 @@ int main(void) {
       {"mean colours per instance", test_colours_and_pixel_values},
       {"bad maps and parameters", test_errors},
       {"chains and grids of touching discs", test_clusters},
+      {"merged discs cut at their neck, ellipses kept", test_neck_split},
       {NULL, NULL},
   };
   return ft_test_main("instances", cases);

@@ -100,3 +100,36 @@ for t in $trees; do
 done
 printf '| %-8s | %10s | %10s | %10.2f | %8.0f | %14s | %14s |\n' potrace - - \
   "$(echo "${sum[potrace]} / 18" | bc -l)" "$(echo "${pf[potrace]} / 18" | bc -l)" "$(instr po_instr)" -
+
+# Batch: the six PBMs ten times over (60 files) converted by ONE process of
+# each program, as a folder is converted: `figtrace -j 1 -o DIR FILES` and
+# `potrace -s FILES`; process start-up is then paid once, and the CPU time
+# per image is the conversion's own.  Three interleaved rounds of
+# perf stat -r RUNS/4 (at least 3).
+batch=$six/batch
+rm -rf "$batch"
+mkdir -p "$batch/in" "$batch/ft" "$batch/po"
+for k in 1 2 3 4 5 6 7 8 9 10; do
+  for i in $icons; do cp "$six/$i.pbm" "$batch/in/$i-$k.pbm"; done
+done
+brun=$((runs / 4 < 3 ? 3 : runs / 4))
+declare -A bsum
+for round in 1 2 3; do
+  for t in $trees; do
+    name=${t%%=*} dir=${t#*=}
+    bsum[$name]=$(echo "${bsum[$name]:-0} + $(LD_LIBRARY_PATH=$dir/.libs perf stat -x, -e task-clock \
+      -r "$brun" "$dir/.libs/figtrace" -j 1 -o "$batch/ft/" "$batch"/in/*.pbm 2>&1 >/dev/null |
+      tail -1 | cut -d, -f1)" | bc -l)
+  done
+  bsum[potrace]=$(echo "${bsum[potrace]:-0} + $(cd "$batch/in" && perf stat -x, -e task-clock \
+    -r "$brun" potrace -s *.pbm 2>&1 >/dev/null | tail -1 | cut -d, -f1)" | bc -l)
+  mv "$batch"/in/*.svg "$batch/po/"
+done
+echo
+echo "Batch of 60 PBMs (six icons x 10) in one process: CPU ms per image (3 rounds x $brun runs)"
+printf '| %-8s | %10s | %8s |\n' program "ms/image" ratio
+for t in $trees potrace=; do
+  name=${t%%=*}
+  printf '| %-8s | %10.2f | %8.2f |\n' "$name" "$(echo "${bsum[$name]} / 180" | bc -l)" \
+    "$(echo "${bsum[$name]} / ${bsum[potrace]}" | bc -l)"
+done
