@@ -82,7 +82,7 @@ typedef struct ft_instance_params {
                             more) is cut between them along the watershed of the
                             distance, when every part keeps min_area pixels: two
                             touching round objects the network drew as one.
-                            0 (off) or 0.5..0.99, default 0.75 */
+                            0 (off, the default) or 0.5..0.99 */
 } ft_instance_params;
 
 FT_API void ft_instance_params_init(ft_instance_params *p);
@@ -141,7 +141,7 @@ typedef struct ft_unet_params {
   int refine;             /* 1 (default): with an estimated diameter and a 3-class model,
                              measure the objects the network finds (on probe windows,
                              or a first full run) and correct the scale when their
-                             median diameter is more than 25% off the model's
+                             median diameter is more than 10% off the model's
                              object_size (see ft_segment_unet); 0: one run */
   double ink_threshold;   /* 1- and 2-class models: ink where p(ink) > this, 0.01..0.99;
                              0 (default): automatic, 0.5, or 0.45 when thin strokes
@@ -149,7 +149,15 @@ typedef struct ft_unet_params {
   double scale;           /* > 0: run the network once, on the input resized by this
                              factor (0.25..4), whatever the model's object_size or
                              stroke width; 0 (default): automatic */
+  int flips;              /* test-time flips: the image's full passes also run
+                             mirrored left-right, top-bottom and both, the four
+                             probability maps averaged (4x the network's time).
+                             FT_UNET_FLIPS_AUTO (default): for 3-class models when
+                             a pass has at most 1 Mpixel at the network's scale;
+                             FT_UNET_FLIPS_YES, FT_UNET_FLIPS_NO: always, never */
 } ft_unet_params;
+
+enum { FT_UNET_FLIPS_AUTO = 0, FT_UNET_FLIPS_NO = 1, FT_UNET_FLIPS_YES = 2 };
 
 FT_API void ft_unet_params_init(ft_unet_params *p);
 
@@ -179,9 +187,10 @@ FT_API double ft_estimate_object_diameter(const ft_image *gray);
  *   2. scale: when the model records object_size and rescale is on, the
  *      object diameter d (params or ft_estimate_object_diameter) gives the
  *      factor s = object_size / d, clamped to [min_scale, max_scale]; the
- *      image is resized by s (antialiased tent filter).  Factors between
- *      1/1.3 and 1.3 are not applied (the shipped models are trained with
- *      the size jittered by up to a factor 1.35).
+ *      image is resized by s (antialiased tent filter).  Enlargements by
+ *      less than 1.3 are not applied (the shipped models are trained with
+ *      the size jittered by up to a factor 1.35), reductions by less than
+ *      1.1 neither.
  *   3. the model runs tiled (ft_model_run, which applies its percentile
  *      normalisation).  With refine (3-class models, estimated diameter)
  *      the network is its own size model (as Cellpose's is): the median
@@ -190,11 +199,11 @@ FT_API double ft_estimate_object_diameter(const ft_image *gray);
  *      done first on probes - in each quadrant the window of at most 192^2
  *      network pixels with the most signal, the sizes pooled; at the
  *      estimated scale, then at the scale that suggests, then native,
- *      stopping at one within 25% - and the
+ *      stopping at one within 10% - and the
  *      full pass runs once at the best probe's scale (held to 4 Mpixel, or
- *      the image's size, when no probe was within 25%).  On a smaller image,
+ *      the image's size, when no probe was within 10%).  On a smaller image,
  *      or when no probe found 3 whole objects, the full pass is repeated
- *      once at the corrected scale when more than 25% off.  At a
+ *      once at the corrected scale when more than 10% off.  At a
  *      scale other than 1 the instances are split at the network's scale
  *      and serve as markers at the input's scale, where the probabilities,
  *      resized back, give the final outlines.

@@ -18,7 +18,8 @@
  *   4. fragments below a minimum area are dropped;
  *   5. background holes enclosed by a single instance are filled unless they
  *      are large relative to it (a real hole);
- *   6. an instance without a real hole whose Euclidean distance-to-edge map
+ *   6. optionally (neck_split > 0), an instance without a real hole whose
+ *      Euclidean distance-to-edge map
  *      (its pixels next to another label or the background are its edge)
  *      has several separate cores above a fraction of its maximum is two or
  *      more objects joined by a neck: it is flooded again from those cores in
@@ -39,7 +40,7 @@ static const ft_instance_params defaults = {
     .fg_threshold = 0.5,
     .min_area = 30,
     .hole_fraction = 0.25,
-    .neck_split = 0.75,
+    .neck_split = 0,
 };
 
 void ft_instance_params_init(ft_instance_params *p) { *p = defaults; }

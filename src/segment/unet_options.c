@@ -16,7 +16,7 @@
 
 #include "segment/nn_internal.h"
 
-#define KEYS "diameter, rescale, refine, invert, min-area, tile, ink, split, scale"
+#define KEYS "diameter, rescale, refine, invert, min-area, tile, ink, split, flips, scale"
 
 static int word_is(const char *s, size_t n, const char *w) {
   return strlen(w) == n && strncasecmp(s, w, n) == 0;
@@ -58,6 +58,16 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
       *field = 0;
     else
       return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: %s='%s' is not yes or no", item, val);
+  } else if (!strcasecmp(item, "flips")) {
+    if (!strcasecmp(val, "auto"))
+      p->flips = FT_UNET_FLIPS_AUTO;
+    else if (!strcasecmp(val, "yes"))
+      p->flips = FT_UNET_FLIPS_YES;
+    else if (!strcasecmp(val, "no"))
+      p->flips = FT_UNET_FLIPS_NO;
+    else
+      return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: flips='%s' is not auto, yes or no",
+                      val);
   } else if (!strcasecmp(item, "invert")) {
     if (!strcasecmp(val, "auto"))
       p->invert = FT_UNET_INVERT_AUTO;

@@ -241,18 +241,18 @@ static void merged_discs(ft_tensor *t, const double (*c)[3], int n, double rim) 
 }
 
 /* Two discs merged through a neck are cut between them along the neck; an
- * ellipse and a peanut without a real neck stay whole; neck_split = 0 keeps
+ * ellipse without a neck stays whole; neck_split = 0 (the default) keeps
  * the merged pair as one. */
 static void test_neck_split(void) {
   static const double pair[2][3] = {{25, 25, 12}, {45, 25, 12}};
-  static const double ell[1][3] = {{0, 0, 0}};
   ft_tensor *t = new_map(80, 50), *e = new_map(80, 50);
   ft_labels *lab = NULL;
   ft_instance_params p;
   int x, y, a, b;
   merged_discs(t, pair, 2, 2);
   ft_instance_params_init(&p);
-  CU_ASSERT(p.neck_split > 0);
+  CU_ASSERT_EQUAL(p.neck_split, 0);
+  p.neck_split = 0.75;
   CU_ASSERT_FATAL(ft_split_instances(NULL, t, NULL, &p, &lab) == FT_OK);
   CU_ASSERT_EQUAL(lab->nlabels, 3);
   a = at(lab, 25, 25);
@@ -274,13 +274,12 @@ static void test_neck_split(void) {
   ft_labels_free(lab);
   lab = NULL;
   /* an ellipse 2.5:1, no neck: one instance */
-  (void)ell;
   for (y = 0; y < 50; y++)
     for (x = 0; x < 80; x++) {
       double r = hypot((x - 40) / 25.0, (y - 25) / 10.0);
       if (r <= 1) set_px(e, x, y, r > 0.85 ? BND : INT);
     }
-  ft_instance_params_init(&p);
+  p.neck_split = 0.75;
   CU_ASSERT_FATAL(ft_split_instances(NULL, e, NULL, &p, &lab) == FT_OK);
   CU_ASSERT_EQUAL(lab->nlabels, 2);
   ft_labels_free(lab);

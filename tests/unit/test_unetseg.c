@@ -229,6 +229,7 @@ static void test_unet_matches_engine(void) {
   p.loaded = m;
   p.rescale = 0;
   p.invert = FT_UNET_INVERT_NO;
+  p.flips = FT_UNET_FLIPS_NO;
   p.instances.min_area = 7;
   CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &a) == FT_OK);
   CU_ASSERT_FATAL(ft_model_run(NULL, m, img, NULL, &prob) == FT_OK);
@@ -241,6 +242,48 @@ static void test_unet_matches_engine(void) {
   ft_tensor_free(prob);
   ft_model_free(m);
   ft_image_free(img);
+}
+
+/* With test-time flips the segmenter commutes with mirroring: the mirrored
+ * image gives the mirrored objects (up to the rounding of the four maps'
+ * sum in another order).  The fixture model alone is no mirror-symmetric
+ * function; the flips make it one. */
+static void test_unet_flips(void) {
+  int ndiscs, x, y, w = 160, h = 96, diff = 0, fg = 0;
+  ft_image *img = disc_image_n(w, h, 16, 1, &ndiscs), *mir = NULL;
+  ft_labels *a = NULL, *b = NULL;
+  ft_unet_params p;
+  CU_ASSERT_FATAL(ft_image_new(NULL, w, h, 1, &mir) == FT_OK);
+  /* an asymmetric brightness ramp, so mirroring changes the input */
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) img->data[(size_t)y * w + x] *= 0.6f + 0.4f * (float)x / w;
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) mir->data[(size_t)y * w + x] = img->data[(size_t)y * w + (w - 1 - x)];
+  ft_unet_params_init(&p);
+  CU_ASSERT_EQUAL(p.flips, FT_UNET_FLIPS_AUTO);
+  p.model = ramp3();
+  p.rescale = 0;
+  p.flips = FT_UNET_FLIPS_YES;
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &a) == FT_OK);
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, mir, &p, &b) == FT_OK);
+  CU_ASSERT_EQUAL(a->nlabels, b->nlabels);
+  CU_ASSERT(a->nlabels - 1 >= ndiscs / 2);
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      int la = a->label[(size_t)y * w + x] != 0, lb = b->label[(size_t)y * w + (w - 1 - x)] != 0;
+      fg += la;
+      diff += la != lb;
+    }
+  CU_ASSERT(fg > 1000);
+  CU_ASSERT(diff <= 4);
+  ft_labels_free(a);
+  ft_labels_free(b);
+  /* a bad value is refused */
+  p.flips = 7;
+  CU_ASSERT_EQUAL(ft_segment_unet(NULL, img, &p, &a), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(a);
+  ft_image_free(img);
+  ft_image_free(mir);
 }
 
 /* AUTO polarity: a dark-on-bright image gives what its negative gives. */
@@ -708,6 +751,12 @@ static void test_options_segment(void) {
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:sketch,scale=2.5,ink=auto") == FT_OK);
   CU_ASSERT_DOUBLE_EQUAL(opt.unet.scale, 2.5, 0);
   CU_ASSERT_DOUBLE_EQUAL(opt.unet.ink_threshold, 0, 0);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet,split=0.8,flips=no") == FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.neck_split, 0.8, 0);
+  CU_ASSERT_EQUAL(opt.unet.flips, FT_UNET_FLIPS_NO);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet,split=0,flips=yes") == FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.neck_split, 0, 0);
+  CU_ASSERT_EQUAL(opt.unet.flips, FT_UNET_FLIPS_YES);
   /* Keys not given take the defaults again. */
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:nuclei, diameter=20 ") == FT_OK);
   CU_ASSERT_EQUAL(opt.unet.rescale, 1);
@@ -729,6 +778,10 @@ static void test_options_segment(void) {
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,scale=0.1"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "scale"));
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,scale=5"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,split=0.3"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "split"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,flips=maybe"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "flips"));
   CU_ASSERT_EQUAL(memcmp(&before, &opt, sizeof opt), 0);
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "threshold") == FT_OK);
   CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_THRESHOLD);
@@ -803,6 +856,7 @@ int main(void) {
       {"object diameter estimate", test_estimate_diameter},
       {"segmenter is deterministic", test_unet_deterministic},
       {"segmenter equals engine + splitting", test_unet_matches_engine},
+      {"test-time flips: mirrored in, mirrored out", test_unet_flips},
       {"automatic polarity", test_unet_polarity},
       {"object-size rescaling", test_unet_rescale},
       {"specks do not decide the size; probes", test_unet_probe},
