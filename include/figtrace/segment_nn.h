@@ -144,7 +144,11 @@ typedef struct ft_unet_params {
                              median diameter is more than 10% off the model's
                              object_size (see ft_segment_unet); 0: one run */
   double ink_threshold;   /* 1- and 2-class models: ink where p(ink) > this, 0.01..0.99;
-                             default 0.5 */
+                             0 (default): automatic, 0.5, or 0.45 when thin strokes
+                             were magnified (see ft_segment_unet) */
+  double scale;           /* > 0: run the network once, on the input resized by this
+                             factor (0.25..4), whatever the model's object_size or
+                             stroke width; 0 (default): automatic */
   int flips;              /* test-time flips: the image's full passes also run
                              mirrored left-right, top-bottom and both, the four
                              probability maps averaged (4x the network's time).
@@ -203,8 +207,16 @@ FT_API double ft_estimate_object_diameter(const ft_image *gray);
  *      scale other than 1 the instances are split at the network's scale
  *      and serve as markers at the input's scale, where the probabilities,
  *      resized back, give the final outlines.
+ *      Ink models (1 or 2 classes, no object_size), rescale on: the
+ *      typical stroke width w of the native pass's ink (4 m - 2, m the mean
+ *      chamfer distance of its pixels to the background) decides a second
+ *      pass: when 8 / w >= 1.25, the network runs again on the image
+ *      magnified by 8 / w (at most max_scale and 16 Mpixel), whose map,
+ *      resized back, replaces the first (thin strokes come out too thin at
+ *      native size).  A given scale (params) runs once at that scale.
  *   4. 3-class models: ft_split_instances; 1- or 2-class models: ink where
- *      p(ink) > 0.5.
+ *      p(ink) > ink_threshold (automatic: 0.5 at native size, 0.45 after
+ *      the magnified pass, where the ink area then matches the true ink's).
  * Label colours are the means of in; the pixel size is copied.  Errors:
  * lookup and load errors of the model (FT_ERR_MODEL, FT_ERR_IO), FT_ERR_INVAL
  * for parameters, FT_ERR_UNSUPPORTED for a model whose class count is not

@@ -69,11 +69,14 @@ static const ft_setting sketch[] = {
 };
 
 /* The sketch preset's model chain: the ink U-Net on the unfiltered photo
- * (it normalises and inverts the gray image itself).  On the 40 photos of
- * tools/bench/sketches, mean / min IoU as centre lines 0.942 / 0.910
- * against the classical chain's 0.941 / 0.910, as outlines 0.966 / 0.942
- * against 0.961 / 0.938, with fewer specks, at about eight times its CPU
- * time (Sketches section of tools/bench/README.md). */
+ * (it normalises and inverts the gray image itself, and runs thin strokes
+ * again magnified).  On the 40 photos of tools/bench/sketches, mean / min
+ * IoU as centre lines 0.954 / 0.921 against the classical chain's 0.950 /
+ * 0.915, as outlines 0.969 / 0.945 against 0.961 / 0.938, with fewer
+ * specks, at several times its CPU time (Sketches section of
+ * tools/bench/README.md); on the degraded 512 px icons of
+ * tools/bench/centerline, centre lines 0.934 against 0.930 (Centerline
+ * section). */
 static const ft_setting sketch_model[] = {
     {"segment", "unet:sketch"},
     {"denoise", ""},

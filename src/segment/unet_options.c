@@ -16,7 +16,7 @@
 
 #include "segment/nn_internal.h"
 
-#define KEYS "diameter, rescale, refine, invert, min-area, tile, ink, split, flips"
+#define KEYS "diameter, rescale, refine, invert, min-area, tile, ink, split, flips, scale"
 
 static int word_is(const char *s, size_t n, const char *w) {
   return strlen(w) == n && strncasecmp(s, w, n) == 0;
@@ -86,10 +86,17 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
                       val);
     p->instances.min_area = (int)v;
   } else if (!strcasecmp(item, "ink")) {
-    if (parse_num(val, 0.01, 0.99, &v))
+    if (!strcasecmp(val, "auto"))
+      v = 0;
+    else if (parse_num(val, 0.01, 0.99, &v))
       return ft__fail(ctx, FT_ERR_INVAL,
-                      "segment: unet: ink='%s' is not a probability 0.01..0.99", val);
+                      "segment: unet: ink='%s' is not a probability 0.01..0.99 or auto", val);
     p->ink_threshold = v;
+  } else if (!strcasecmp(item, "scale")) {
+    if (parse_num(val, 0, 4, &v) || (v > 0 && v < 0.25))
+      return ft__fail(ctx, FT_ERR_INVAL,
+                      "segment: unet: scale='%s' is not a factor 0.25..4 (0 automatic)", val);
+    p->scale = v;
   } else if (!strcasecmp(item, "split")) {
     if (parse_num(val, 0, 0.99, &v) || (v != 0 && v < 0.5))
       return ft__fail(ctx, FT_ERR_INVAL,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "figtrace.h"
+#include "segment/nn_internal.h"
 #include "testutil.h"
 
 static char model_path[4096];
@@ -28,6 +29,14 @@ static const char *fixture(const char *name) {
  * object_size 16. */
 static const char *ramp3(void) {
   snprintf(model_path, sizeof model_path, "%s/tests/data/unetseg/ramp3.safetensors",
+           ft_test_srcdir());
+  return model_path;
+}
+
+/* Its one-class sibling ramp1: ink where the normalised, polarity-corrected
+ * intensity exceeds one half; no object_size (as the sketch model). */
+static const char *ramp1(void) {
+  snprintf(model_path, sizeof model_path, "%s/tests/data/unetseg/ramp1.safetensors",
            ft_test_srcdir());
   return model_path;
 }
@@ -425,6 +434,165 @@ static void test_unet_ink_model(void) {
   ft_image_free(img);
 }
 
+/* ---- stroke width (ink models) ---- */
+
+/* A w x h map, 0 everywhere but v inside a bar of width bw px along the
+ * axis from (x0, y0) to (x1, y1) (pixel centres within bw / 2 of the
+ * segment). */
+static float *bar_map(int w, int h, double x0, double y0, double x1, double y1, double bw,
+                      float v) {
+  float *m = calloc((size_t)w * h, sizeof *m);
+  double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
+  int x, y;
+  CU_ASSERT_FATAL(m != NULL);
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      double t = ((x + 0.5 - x0) * dx + (y + 0.5 - y0) * dy) / len2, px, py;
+      if (t < 0 || t > 1) continue;
+      px = x0 + t * dx - (x + 0.5);
+      py = y0 + t * dy - (y + 0.5);
+      if (px * px + py * py <= bw * bw / 4) m[(size_t)y * w + x] = v;
+    }
+  return m;
+}
+
+/* 4 m - 2 is k for bars k (even) or k + 1/k (odd) pixels wide along an
+ * axis (up to their ends), close for a diagonal one; too few pixels or none
+ * above the cut give 0. */
+static void test_ink_stroke_width(void) {
+  static const int widths[] = {3, 4, 5, 8, 11};
+  float *m;
+  int k;
+  for (k = 0; k < 5; k++) {
+    int bw = widths[k];
+    double want = bw % 2 ? bw + 1.0 / bw : bw; /* the ends lower it a little */
+    /* horizontal: rows 20 .. 20 + bw - 1 */
+    m = bar_map(240, 48, 10, 20 + bw / 2.0, 230, 20 + bw / 2.0, bw, 0.9f);
+    CU_ASSERT_DOUBLE_EQUAL(ft__ink_stroke_width(m, 240, 48, 0.5f), want, 0.25);
+    free(m);
+    /* vertical */
+    m = bar_map(48, 240, 20 + bw / 2.0, 10, 20 + bw / 2.0, 230, bw, 0.9f);
+    CU_ASSERT_DOUBLE_EQUAL(ft__ink_stroke_width(m, 48, 240, 0.5f), want, 0.25);
+    free(m);
+  }
+  /* a 45-degree bar 6 px wide: within a pixel */
+  m = bar_map(200, 200, 20, 20, 180, 180, 6, 0.9f);
+  CU_ASSERT_DOUBLE_EQUAL(ft__ink_stroke_width(m, 200, 200, 0.5f), 6, 1.0);
+  /* the cut decides what is ink: nothing above 0.95 */
+  CU_ASSERT_EQUAL(ft__ink_stroke_width(m, 200, 200, 0.95f), 0);
+  free(m);
+  /* 5 x 12 = 60 ink pixels: too few to say */
+  m = bar_map(40, 40, 10, 20.5, 22, 20.5, 5, 1.0f);
+  CU_ASSERT_EQUAL(ft__ink_stroke_width(m, 40, 40, 0.5f), 0);
+  free(m);
+  CU_ASSERT_EQUAL(ft__ink_stroke_width(NULL, 40, 40, 0.5f), 0);
+}
+
+/* Dark pen lines bw px wide on bright paper, soft-edged (the darkness is
+ * the pixel's coverage, 4x4 supersampled): a grid of horizontal and
+ * vertical lines 24 px apart and one diagonal. */
+static ft_image *pen_image(int w, int h, double bw) {
+  ft_image *img = NULL;
+  int x, y, i, j;
+  CU_ASSERT_FATAL(ft_image_new(NULL, w, h, 1, &img) == FT_OK);
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      int hit = 0;
+      for (j = 0; j < 4; j++)
+        for (i = 0; i < 4; i++) {
+          double sx = x + (i + 0.5) / 4, sy = y + (j + 0.5) / 4;
+          double gx = fmod(sx - 12, 24), gy = fmod(sy - 12, 24);
+          int on = (gx >= 0 && gx < bw && sx > 8 && sx < w - 8) ||
+                   (gy >= 0 && gy < bw && sy > 8 && sy < h - 8) ||
+                   fabs(sx - sy) * M_SQRT1_2 < bw / 2;
+          hit += on && sx > 8 && sx < w - 8 && sy > 8 && sy < h - 8;
+        }
+      img->data[(size_t)y * w + x] = (float)(0.92 - 0.7 * hit / 16.0);
+    }
+  return img;
+}
+
+typedef struct scale_log {
+  int magnified, native, given;
+  double scale;
+} scale_log;
+
+static void note_scale(void *user, ft_log_level level, const char *msg) {
+  scale_log *sl = user;
+  const char *s;
+  (void)level;
+  if ((s = strstr(msg, "network at scale ")) != NULL) {
+    sl->magnified++;
+    sl->scale = atof(s + strlen("network at scale "));
+  }
+  if (strstr(msg, "wide: native scale")) sl->native++;
+  if (strstr(msg, "(given)")) sl->given++;
+}
+
+static size_t ink_count(const ft_labels *lab) {
+  size_t i, n = 0;
+  for (i = 0; i < (size_t)lab->width * lab->height; i++) n += ft_labels_get(lab, i) != 0;
+  return n;
+}
+
+/* Ink models: thin strokes make a second, magnified pass (to about 8 px);
+ * wide ones, rescale=no and a given scale do not. */
+static void test_unet_thin_strokes(void) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_image *thin = pen_image(192, 160, 3), *wide = pen_image(192, 160, 12);
+  ft_labels *a = NULL, *b = NULL;
+  ft_unet_params p;
+  scale_log sl;
+  size_t na, nb;
+  memset(&sl, 0, sizeof sl);
+  ft_ctx_set_log(ctx, note_scale, &sl, FT_LOG_INFO);
+  ft_unet_params_init(&p);
+  CU_ASSERT_DOUBLE_EQUAL(p.ink_threshold, 0, 0);
+  CU_ASSERT_DOUBLE_EQUAL(p.scale, 0, 0);
+  p.model = ramp1();
+  /* 3 px lines: magnified about 8 / 3 times */
+  CU_ASSERT_FATAL(ft_segment_unet(ctx, thin, &p, &a) == FT_OK);
+  check_labels_valid(a, 192, 160, FT_CLASS_INK);
+  CU_ASSERT_EQUAL(sl.magnified, 1);
+  CU_ASSERT(sl.scale > 2.2 && sl.scale < 3.2);
+  /* one pass at native size: the same lines within a few percent */
+  p.rescale = 0;
+  CU_ASSERT_FATAL(ft_segment_unet(ctx, thin, &p, &b) == FT_OK);
+  CU_ASSERT_EQUAL(sl.magnified, 1);
+  na = ink_count(a);
+  nb = ink_count(b);
+  CU_ASSERT(nb > 0 && fabs((double)na / nb - 1) < 0.08);
+  ft_labels_free(a);
+  ft_labels_free(b);
+  a = b = NULL;
+  /* a given scale runs once, at that scale */
+  p.rescale = 1;
+  p.scale = 2;
+  CU_ASSERT_FATAL(ft_segment_unet(ctx, thin, &p, &a) == FT_OK);
+  CU_ASSERT_EQUAL(sl.magnified, 1);
+  CU_ASSERT_EQUAL(sl.given, 1);
+  ft_labels_free(a);
+  a = NULL;
+  /* 12 px lines: native, the same labels as rescale=no with the 0.5 cut */
+  p.scale = 0;
+  CU_ASSERT_FATAL(ft_segment_unet(ctx, wide, &p, &a) == FT_OK);
+  CU_ASSERT_EQUAL(sl.magnified, 1);
+  CU_ASSERT_EQUAL(sl.native, 1);
+  p.rescale = 0;
+  p.ink_threshold = 0.5;
+  CU_ASSERT_FATAL(ft_segment_unet(ctx, wide, &p, &b) == FT_OK);
+  CU_ASSERT(labels_equal(a, b));
+  ft_labels_free(a);
+  ft_labels_free(b);
+  p.scale = 0.1;
+  a = (ft_labels *)&a;
+  CU_ASSERT_EQUAL(ft_segment_unet(ctx, wide, &p, &a), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NULL(a);
+  ft_image_free(thin);
+  ft_image_free(wide);
+  ft_ctx_free(ctx);
+}
+
 static void test_unet_errors(void) {
   ft_ctx *ctx = ft_ctx_new();
   ft_image *img = disc_image(32, 32, 8, 1);
@@ -580,6 +748,9 @@ static void test_options_segment(void) {
   CU_ASSERT_EQUAL(opt.unet.instances.min_area, 12);
   CU_ASSERT_EQUAL(opt.unet.tile, 256);
   CU_ASSERT_DOUBLE_EQUAL(opt.unet.ink_threshold, 0.35, 0);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:sketch,scale=2.5,ink=auto") == FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.scale, 2.5, 0);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.ink_threshold, 0, 0);
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet,split=0.8,flips=no") == FT_OK);
   CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.neck_split, 0.8, 0);
   CU_ASSERT_EQUAL(opt.unet.flips, FT_UNET_FLIPS_NO);
@@ -604,6 +775,9 @@ static void test_options_segment(void) {
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "watershed"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "unknown segmenter 'watershed'"));
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,tile=16"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,scale=0.1"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "scale"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,scale=5"), FT_ERR_INVAL);
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,split=0.3"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "split"));
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,flips=maybe"), FT_ERR_INVAL);
@@ -687,6 +861,8 @@ int main(void) {
       {"object-size rescaling", test_unet_rescale},
       {"specks do not decide the size; probes", test_unet_probe},
       {"one-class ink model", test_unet_ink_model},
+      {"stroke width of an ink map", test_ink_stroke_width},
+      {"ink model: thin strokes magnified", test_unet_thin_strokes},
       {"bad models and parameters", test_unet_errors},
       {"label image round trip", test_labels_write_roundtrip},
       {"label image and traced paths agree", test_labels_match_paths},
