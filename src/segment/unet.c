@@ -237,6 +237,35 @@ static unsigned chamfer_at(const uint16_t *dist, int w, int h, int x, int y) {
   return x < 0 || y < 0 || x >= w || y >= h ? 0u : dist[(size_t)y * w + x];
 }
 
+/* Chamfer 3-4 distance (3 per step, 4 per diagonal step) of every pixel
+ * with dist != 0 on entry to the nearest pixel with dist == 0 (outside the
+ * image counts as such): a forward pass, then a backward one. */
+static void chamfer34(uint16_t *dist, int w, int h) {
+  int x, y;
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      size_t p = (size_t)y * w + x;
+      unsigned d;
+      if (!dist[p]) continue;
+      d = 3u + chamfer_at(dist, w, h, x - 1, y);
+      d = umin(d, 3u + chamfer_at(dist, w, h, x, y - 1));
+      d = umin(d, 4u + chamfer_at(dist, w, h, x - 1, y - 1));
+      d = umin(d, 4u + chamfer_at(dist, w, h, x + 1, y - 1));
+      dist[p] = (uint16_t)umin(d, 65535u);
+    }
+  for (y = h - 1; y >= 0; y--)
+    for (x = w - 1; x >= 0; x--) {
+      size_t p = (size_t)y * w + x;
+      unsigned d = dist[p];
+      if (!d) continue;
+      d = umin(d, 3u + chamfer_at(dist, w, h, x + 1, y));
+      d = umin(d, 3u + chamfer_at(dist, w, h, x, y + 1));
+      d = umin(d, 4u + chamfer_at(dist, w, h, x + 1, y + 1));
+      d = umin(d, 4u + chamfer_at(dist, w, h, x - 1, y + 1));
+      dist[p] = (uint16_t)umin(d, 65535u);
+    }
+}
+
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -262,7 +291,7 @@ double ft_estimate_object_diameter(const ft_image *gray) {
   uint8_t *mask = NULL;
   int32_t *comp = NULL, *stack = NULL;
   uint16_t *dist = NULL;
-  int w, h, x, y, ncomp = 0, nd = 0;
+  int w, h, ncomp = 0, nd = 0;
   if (!gray || gray->channels != 1 || gray->width < 3 || gray->height < 3) return 0;
   w = gray->width;
   h = gray->height;
@@ -288,32 +317,9 @@ double ft_estimate_object_diameter(const ft_image *gray) {
     mask[i] = v > t;
   }
   /* Chamfer 3-4 distance to the nearest background pixel; outside the image
-   * counts as background.  Forward pass, then backward. */
-  for (y = 0; y < h; y++)
-    for (x = 0; x < w; x++) {
-      size_t p = (size_t)y * w + x;
-      unsigned d;
-      if (!mask[p]) {
-        dist[p] = 0;
-        continue;
-      }
-      d = 3u + chamfer_at(dist, w, h, x - 1, y);
-      d = umin(d, 3u + chamfer_at(dist, w, h, x, y - 1));
-      d = umin(d, 4u + chamfer_at(dist, w, h, x - 1, y - 1));
-      d = umin(d, 4u + chamfer_at(dist, w, h, x + 1, y - 1));
-      dist[p] = (uint16_t)umin(d, 65535u);
-    }
-  for (y = h - 1; y >= 0; y--)
-    for (x = w - 1; x >= 0; x--) {
-      size_t p = (size_t)y * w + x;
-      unsigned d = dist[p];
-      if (!d) continue;
-      d = umin(d, 3u + chamfer_at(dist, w, h, x + 1, y));
-      d = umin(d, 3u + chamfer_at(dist, w, h, x, y + 1));
-      d = umin(d, 4u + chamfer_at(dist, w, h, x + 1, y + 1));
-      d = umin(d, 4u + chamfer_at(dist, w, h, x - 1, y + 1));
-      dist[p] = (uint16_t)umin(d, 65535u);
-    }
+   * counts as background. */
+  for (i = 0; i < n; i++) dist[i] = mask[i] != 0;
+  chamfer34(dist, w, h);
   /* Components; per component the largest distance. */
   diam = ft__malloc_n(n / 9 + 1, sizeof *diam);
   if (!diam) goto done;
@@ -373,36 +379,12 @@ double ft__ink_stroke_width(const float *prob, int w, int h, float cut) {
   size_t n = (size_t)w * h, i, count = 0;
   uint16_t *dist;
   double sum = 0;
-  int x, y;
   if (!prob || w < 1 || h < 1) return 0;
   if (!(dist = ft__malloc_n(n, sizeof *dist))) return 0;
   /* Chamfer 3-4 distance of each ink pixel to the nearest background pixel
-   * (outside the map counts as background): forward pass, then backward. */
-  for (y = 0; y < h; y++)
-    for (x = 0; x < w; x++) {
-      size_t q = (size_t)y * w + x;
-      unsigned d;
-      if (!(prob[q] > cut)) {
-        dist[q] = 0;
-        continue;
-      }
-      d = 3u + chamfer_at(dist, w, h, x - 1, y);
-      d = umin(d, 3u + chamfer_at(dist, w, h, x, y - 1));
-      d = umin(d, 4u + chamfer_at(dist, w, h, x - 1, y - 1));
-      d = umin(d, 4u + chamfer_at(dist, w, h, x + 1, y - 1));
-      dist[q] = (uint16_t)umin(d, 65535u);
-    }
-  for (y = h - 1; y >= 0; y--)
-    for (x = w - 1; x >= 0; x--) {
-      size_t q = (size_t)y * w + x;
-      unsigned d = dist[q];
-      if (!d) continue;
-      d = umin(d, 3u + chamfer_at(dist, w, h, x + 1, y));
-      d = umin(d, 3u + chamfer_at(dist, w, h, x, y + 1));
-      d = umin(d, 4u + chamfer_at(dist, w, h, x + 1, y + 1));
-      d = umin(d, 4u + chamfer_at(dist, w, h, x - 1, y + 1));
-      dist[q] = (uint16_t)umin(d, 65535u);
-    }
+   * (outside the map counts as background). */
+  for (i = 0; i < n; i++) dist[i] = prob[i] > cut;
+  chamfer34(dist, w, h);
   for (i = 0; i < n; i++)
     if (dist[i]) {
       sum += dist[i] / 3.0;
