@@ -29,6 +29,20 @@ static int parse_num(const char *s, double lo, double hi, double *v) {
   return end != s && !*end && !errno && isfinite(*v) && *v >= lo && *v <= hi ? 0 : -1;
 }
 
+/* val "auto", "yes" or "no" (any case) -> *out = a, y or n; -1 for anything
+ * else (*out unchanged). */
+static int auto_yes_no(const char *val, int a, int y, int n, int *out) {
+  if (!strcasecmp(val, "auto"))
+    *out = a;
+  else if (!strcasecmp(val, "yes"))
+    *out = y;
+  else if (!strcasecmp(val, "no"))
+    *out = n;
+  else
+    return -1;
+  return 0;
+}
+
 /* One KEY=VALUE item of length n at s into p. */
 static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p) {
   char item[128], *val;
@@ -59,23 +73,11 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
     else
       return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: %s='%s' is not yes or no", item, val);
   } else if (!strcasecmp(item, "flips")) {
-    if (!strcasecmp(val, "auto"))
-      p->flips = FT_UNET_FLIPS_AUTO;
-    else if (!strcasecmp(val, "yes"))
-      p->flips = FT_UNET_FLIPS_YES;
-    else if (!strcasecmp(val, "no"))
-      p->flips = FT_UNET_FLIPS_NO;
-    else
+    if (auto_yes_no(val, FT_UNET_FLIPS_AUTO, FT_UNET_FLIPS_YES, FT_UNET_FLIPS_NO, &p->flips))
       return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: flips='%s' is not auto, yes or no",
                       val);
   } else if (!strcasecmp(item, "invert")) {
-    if (!strcasecmp(val, "auto"))
-      p->invert = FT_UNET_INVERT_AUTO;
-    else if (!strcasecmp(val, "yes"))
-      p->invert = FT_UNET_INVERT_YES;
-    else if (!strcasecmp(val, "no"))
-      p->invert = FT_UNET_INVERT_NO;
-    else
+    if (auto_yes_no(val, FT_UNET_INVERT_AUTO, FT_UNET_INVERT_YES, FT_UNET_INVERT_NO, &p->invert))
       return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: invert='%s' is not auto, yes or no",
                       val);
   } else if (!strcasecmp(item, "min-area") || !strcasecmp(item, "min_area")) {
