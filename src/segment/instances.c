@@ -200,10 +200,14 @@ static void flood(work *W) {
 static ft_status split_necks(ft_ctx *ctx, work *W, int32_t *next, const ft_instance_params *p,
                              const uint8_t *holed) {
   const int min_core = 4;
+  struct core {
+    int32_t owner; /* the instance the core lies in */
+    int64_t size;  /* its pixels */
+  } *cores = NULL;
   uint8_t *inside = NULL;
   float *d = NULL, *dmax = NULL;
-  int32_t *core = NULL, *region = NULL, *owner = NULL, *ncores = NULL, ncore = 0, l;
-  int64_t *csize = NULL, *parea = NULL;
+  int32_t *core = NULL, *region = NULL, *ncores = NULL, ncore = 0, l;
+  int64_t *parea = NULL;
   int cap = 0, k, m, any = 0;
   uint32_t i, nb[4];
   ft_status st = FT_OK;
@@ -236,14 +240,9 @@ static ft_status split_necks(ft_ctx *ctx, work *W, int32_t *next, const ft_insta
   for (i = 0; i < W->n; i++) {
     uint32_t head = 0, tail = 0;
     if (!inside[i] || core[i]) continue;
-    if (ncore + 1 >= cap) {
-      int c2 = cap;
-      if (ft__grow((void **)&owner, &c2, ncore + 2, sizeof *owner) ||
-          ft__grow((void **)&csize, &cap, ncore + 2, sizeof *csize))
-        goto nomem;
-    }
+    if (ft__grow((void **)&cores, &cap, ncore + 2, sizeof *cores)) goto nomem;
     ncore++;
-    owner[ncore] = W->lab[i];
+    cores[ncore].owner = W->lab[i];
     core[i] = ncore;
     W->link[tail++] = i;
     while (head < tail) {
@@ -255,8 +254,8 @@ static ft_status split_necks(ft_ctx *ctx, work *W, int32_t *next, const ft_insta
           W->link[tail++] = nb[k];
         }
     }
-    csize[ncore] = tail;
-    if (tail >= (uint32_t)min_core && ++ncores[owner[ncore]] == 2) any = 1;
+    cores[ncore].size = tail;
+    if (tail >= (uint32_t)min_core && ++ncores[cores[ncore].owner] == 2) any = 1;
   }
   if (!any || *next > INT32_MAX - ncore) goto done;
   /* flood the split instances again from their cores */
@@ -268,7 +267,7 @@ static ft_status split_necks(ft_ctx *ctx, work *W, int32_t *next, const ft_insta
     l = region[i];
     W->fg[i] = l && ncores[l] >= 2;
     if (!W->fg[i]) continue;
-    W->lab[i] = core[i] && csize[core[i]] >= min_core ? *next + core[i] - 1 : 0;
+    W->lab[i] = core[i] && cores[core[i]].size >= min_core ? *next + core[i] - 1 : 0;
     W->level[i] = (uint8_t)(d[i] >= dmax[l] ? 255 : (int)(d[i] / dmax[l] * 255.0f));
   }
   W->region = region;
@@ -283,8 +282,8 @@ static ft_status split_necks(ft_ctx *ctx, work *W, int32_t *next, const ft_insta
         parea[W->lab[i] - *next + 1]++;
     }
   for (k = 1; k <= ncore; k++)
-    if (csize[k] >= min_core && parea[k] < p->min_area && ncores[owner[k]] >= 2)
-      ncores[owner[k]] = -1;
+    if (cores[k].size >= min_core && parea[k] < p->min_area && ncores[cores[k].owner] >= 2)
+      ncores[cores[k].owner] = -1;
   for (i = 0; i < W->n; i++)
     if (W->fg[i] && ncores[region[i]] < 0) W->lab[i] = region[i];
   *next += ncore;
@@ -297,8 +296,7 @@ done:
   free(core);
   free(dmax);
   free(ncores);
-  free(owner);
-  free(csize);
+  free(cores);
   free(region);
   free(parea);
   return st;

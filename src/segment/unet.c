@@ -567,15 +567,9 @@ static int instance_diameters(ft_ctx *ctx, const ft_tensor *prob, double object_
   }
   for (l = 1; rc == 0 && l < lab->nlabels; l++) {
     if (cut && cut[l]) continue;
-    if (*n == *cap) {
-      int nc = *cap ? 2 * *cap : 64;
-      double *g = realloc(*dd, (size_t)nc * sizeof **dd);
-      if (!g) {
-        rc = -1;
-        break;
-      }
-      *dd = g;
-      *cap = nc;
+    if (ft__grow((void **)dd, cap, *n + 1, sizeof **dd)) {
+      rc = -1;
+      break;
     }
     (*dd)[(*n)++] = 2.0 * sqrt((double)lab->info[l].area / M_PI);
   }
