@@ -139,6 +139,12 @@ static void components(work *W, const uint8_t *mask, int32_t *next) {
   }
 }
 
+/* Whether unlabelled pixel q may take the label of its neighbour p: q is
+ * foreground and, during the neck split, of p's region. */
+static inline int may_take(const work *W, uint32_t q, uint32_t p) {
+  return W->fg[q] && !W->lab[q] && (!W->region || W->region[q] == W->region[p]);
+}
+
 /* Step 2: priority flood from the labelled markers into the foreground. */
 static void flood(work *W) {
   uint32_t head[256], tail[256], i, nb[4];
@@ -165,7 +171,7 @@ static void flood(work *W) {
     if (!W->lab[i]) continue;
     m = neighbours4(W, i, nb);
     for (k = 0; k < m; k++)
-      if (W->fg[nb[k]] && !W->lab[nb[k]] && (!W->region || W->region[nb[k]] == W->region[i])) {
+      if (may_take(W, nb[k], i)) {
         PUSH(i, W->level[i]);
         break;
       }
@@ -180,7 +186,7 @@ static void flood(work *W) {
     if (head[cur] == none) tail[cur] = none;
     m = neighbours4(W, p, nb);
     for (k = 0; k < m; k++)
-      if (W->fg[nb[k]] && !W->lab[nb[k]] && (!W->region || W->region[nb[k]] == W->region[p])) {
+      if (may_take(W, nb[k], p)) {
         int lv = W->level[nb[k]];
         W->lab[nb[k]] = W->lab[p];
         PUSH(nb[k], lv > cur ? cur : lv);
