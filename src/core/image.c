@@ -37,9 +37,9 @@ static ft_status image_new(ft_ctx *ctx, int width, int height, int channels, int
   img = calloc(1, sizeof *img);
   if (!img) return ft__nomem(ctx, "image");
   if (storage == FT_STORAGE_U8)
-    img->data8 = calloc(1, n);
+    img->data8 = ft__calloc_n(n, 1);
   else
-    img->data = calloc(1, n * elem);
+    img->data = ft__calloc_n(n, elem);
   if (!img->data && !img->data8) {
     free(img);
     return ft__fail(ctx, FT_ERR_NOMEM, "image: out of memory for %dx%d", width, height);

@@ -20,7 +20,7 @@ static ft_status labels_new(ft_ctx *ctx, int width, int height, int nlabels, int
   lab = calloc(1, sizeof *lab);
   if (!lab) return ft__nomem(ctx, "labels");
   if (compact)
-    lab->label8 = calloc(n, 1);
+    lab->label8 = ft__calloc_n(n, 1);
   else
     lab->label = ft__calloc_n(n, sizeof(int32_t));
   lab->info = ft__calloc_n((size_t)nlabels, sizeof(ft_label_info));
