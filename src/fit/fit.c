@@ -23,9 +23,9 @@
  * fitted as one loop.
  *
  * Per outline, before its runs are fitted (fit_stair): with p->thin the
- * width of the region at each unit edge, from pixel runs looked up in the
- * same edge table (built then for a single label too), gives each data
- * point its own tolerance; with p->image, subpixel.c moves each data point
+ * width of the region at each unit edge, from pixel runs in a map of the
+ * regions rebuilt from the outlines (a bit per pixel for a single label),
+ * gives each data point its own tolerance; with p->image, subpixel.c moves each data point
  * off its edge midpoint to where the gray levels put the edge, limited
  * where the region is thin, and the point's tolerance shrinks by the
  * distance it moved (so the tolerance still bounds the distance to the
@@ -74,7 +74,7 @@ typedef struct stair {
   ft_point *v; /* [n] pixel corners, one per unit step; NULL when not a staircase */
   int n;
   long *edge;  /* [n] id in the edge table of unit edge k (v[k] -> v[k+1]), when the
-                  table exists (several labels, or widths wanted) */
+                  table exists (several labels) */
   int shared;  /* 1 when some edge is used by another path too */
 } stair;
 
@@ -365,54 +365,175 @@ done:
   return st;
 }
 
-/* ---- what the image and the region's width add to one staircase ---- */
+/* ---- the region map: the label covering each pixel ---- */
 
-/* Is the unit edge between corners a and b a boundary of label lab? */
-static int boundary_of(const edge_table *t, const ft_paths *in, ft_point a, ft_point b, int lab) {
-  long e = edge_find(t, edge_key(a, b));
-  const edge_rec *r;
-  if (e < 0) return 0;
-  r = &t->e[e];
-  return in->path[r->owner[0]].label == lab ||
-         (r->owner[1] >= 0 && in->path[r->owner[1]].label == lab);
+/* Built from the staircases themselves (the stage sees paths, not the label
+ * map): every vertical unit edge of an outline toggles the label index of
+ * its region in the pixels right of it (exclusive or), so that a running
+ * exclusive or along each row leaves in each pixel the index of the one
+ * region covering it, or 0.  This holds for nested outlines and holes
+ * (a region's loops around a pixel toggle its index an odd number of times
+ * exactly when the pixel is the region's) and for regions that touch
+ * (the toggles of two regions at their common edge exchange one index for
+ * the other).  Pixels are stored in as few bits as the number of labels
+ * needs: one bit for a single label, so an 8192^2 page costs 8 MiB. */
+typedef struct region_map {
+  int w, h, bits;  /* bits per pixel: 1, 8, 16 or 32 */
+  size_t stride;   /* row length in 64-bit words */
+  uint64_t *px;    /* [h * stride] */
+  int *label;      /* [nlab + 1] the label of each index, 0 for index 0 (no region) */
+  int nlab;
+} region_map;
+
+static unsigned map_get(const region_map *m, int x, int y) {
+  const uint64_t *row;
+  if (x < 0 || y < 0 || x >= m->w || y >= m->h) return 0;
+  row = m->px + (size_t)y * m->stride;
+  switch (m->bits) {
+    case 1: return (unsigned)(row[x >> 6] >> (x & 63) & 1);
+    case 8: return ((const uint8_t *)row)[x];
+    case 16: return ((const uint16_t *)row)[x];
+    default: return ((const uint32_t *)row)[x];
+  }
 }
 
-/* Pixels of label lab from the one centred at c in direction u (a unit axis
- * vector; m the other axis) up to the first boundary, at most cap. */
-static int pixel_run(const edge_table *t, const ft_paths *in, ft_point c, ft_point u, ft_point m,
-                     int lab, int cap) {
-  int j;
-  for (j = 0; j < cap; j++) {
-    ft_point e = {c.x + (j + 0.5) * u.x, c.y + (j + 0.5) * u.y};
-    ft_point a = {e.x + 0.5 * m.x, e.y + 0.5 * m.y}, b = {e.x - 0.5 * m.x, e.y - 0.5 * m.y};
-    if (boundary_of(t, in, a, b, lab)) return j + 1;
+static void map_toggle(region_map *m, int x, int y, unsigned idx) {
+  uint64_t *row = m->px + (size_t)y * m->stride;
+  switch (m->bits) {
+    case 1: row[x >> 6] ^= (uint64_t)(idx & 1) << (x & 63); break;
+    case 8: ((uint8_t *)row)[x] ^= (uint8_t)idx; break;
+    case 16: ((uint16_t *)row)[x] ^= (uint16_t)idx; break;
+    default: ((uint32_t *)row)[x] ^= (uint32_t)idx; break;
   }
+}
+
+/* The running exclusive or along each row. */
+static void map_spread(region_map *m) {
+  int y, x;
+  for (y = 0; y < m->h; y++) {
+    uint64_t *row = m->px + (size_t)y * m->stride;
+    if (m->bits == 1) {
+      uint64_t carry = 0;
+      size_t k;
+      for (k = 0; k < m->stride; k++) {
+        uint64_t v = row[k]; /* bit i: pixel 64k + i; each bit becomes the xor of those below */
+        v ^= v << 1;
+        v ^= v << 2;
+        v ^= v << 4;
+        v ^= v << 8;
+        v ^= v << 16;
+        v ^= v << 32;
+        v ^= carry;
+        row[k] = v;
+        carry = (uint64_t)0 - (v >> 63);
+      }
+    } else {
+      unsigned acc = 0;
+      for (x = 0; x < m->w; x++) {
+        acc ^= map_get(m, x, y);
+        map_toggle(m, x, y, map_get(m, x, y) ^ acc);
+      }
+    }
+  }
+}
+
+static int cmp_int(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
+}
+
+/* The index of label lab (present: the labels are sorted and distinct). */
+static unsigned map_index(const region_map *m, int lab) {
+  int lo = 1, hi = m->nlab;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (m->label[mid] < lab) lo = mid + 1;
+    else hi = mid;
+  }
+  return (unsigned)lo;
+}
+
+/* The map of the staircases st_[0..n-1] (those with v) of paths in.  Edges
+ * outside the w x h grid toggle nothing there (a pixel outside reads 0).
+ * Returns 1 when out of memory. */
+static int map_build(region_map *m, const ft_paths *in, const stair *st_, int w, int h) {
+  int i, k, n = 0;
+  memset(m, 0, sizeof *m);
+  m->label = ft__malloc_n((size_t)in->npaths + 2, sizeof *m->label);
+  if (!m->label) return 1;
+  for (i = 0; i < in->npaths; i++)
+    if (st_[i].v) m->label[1 + n++] = in->path[i].label;
+  qsort(m->label + 1, (size_t)n, sizeof *m->label, cmp_int);
+  for (i = 1, k = 0; i <= n; i++)
+    if (k == 0 || m->label[i] != m->label[k]) m->label[++k] = m->label[i];
+  m->label[0] = 0;
+  m->nlab = k;
+  m->bits = k <= 1 ? 1 : k < 256 ? 8 : k < 65536 ? 16 : 32;
+  m->w = w;
+  m->h = h;
+  m->stride = ((size_t)w * (size_t)m->bits + 63) / 64;
+  m->px = ft__calloc_n((size_t)h * m->stride, sizeof *m->px);
+  if (!m->px) return 1;
+  for (i = 0; i < in->npaths; i++) {
+    const stair *s = &st_[i];
+    unsigned idx;
+    if (!s->v) continue;
+    idx = map_index(m, in->path[i].label);
+    for (k = 0; k < s->n; k++) {
+      ft_point a = s->v[k], b = s->v[(k + 1) % s->n];
+      double y = a.y < b.y ? a.y : b.y;
+      if (a.x != b.x || y < 0 || y >= h || a.x >= w) continue;
+      map_toggle(m, a.x < 0 ? 0 : (int)a.x, (int)y, idx);
+    }
+  }
+  map_spread(m);
+  return 0;
+}
+
+static void map_free(region_map *m) {
+  free(m->px);
+  free(m->label);
+}
+
+/* ---- what the image and the region's width add to one staircase ---- */
+
+/* Pixels of index idx from pixel (x, y) (one of them) along (ux, uy), at
+ * most cap. */
+static int pixel_run(const region_map *m, int x, int y, int ux, int uy, unsigned idx, int cap) {
+  int j;
+  for (j = 1; j < cap; j++)
+    if (map_get(m, x + j * ux, y + j * uy) != idx) return j;
   return cap;
 }
 
+/* The width of region idx at pixel (px, py), one of its pixels next to a
+ * unit edge along (dx, dy) with (mx, my) pointing into the region: h pixels
+ * of the region straight in, v along the edge through the first of them,
+ * h v / |(h, v)|, at most cap. */
+static double width_at(const region_map *m, int px, int py, int dx, int dy, int mx, int my,
+                       unsigned idx, int cap) {
+  double h = pixel_run(m, px, py, mx, my, idx, cap), v = 1.0;
+  if (h >= cap) return cap;
+  if (map_get(m, px + dx, py + dy) == idx) v += pixel_run(m, px + dx, py + dy, dx, dy, idx, cap);
+  if (map_get(m, px - dx, py - dy) == idx) v += pixel_run(m, px - dx, py - dy, -dx, -dy, idx, cap);
+  return h * v / sqrt(h * h + v * v);
+}
+
 /* w[k] for each unit edge of staircase s: the width of its region there
- * (see subpixel.c), in pixels, at most cap. */
-static void widths(const edge_table *t, const ft_paths *in, const stair *s, int me, int cap,
+ * (see subpixel.c), in pixels, at most cap.  Only the region's own width
+ * counts: a border shared with another traced region is fitted once, by the
+ * first of the two, to its widths.  (Taking the smaller of both sides'
+ * widths held thin regions tighter but, on the colour benchmark, cost 41%
+ * more segments for +0.06 dB mean and -0.35 dB on the worst figure.) */
+static void widths(const region_map *m, const ft_paths *in, const stair *s, int me, int cap,
                    float *w) {
-  int k, lab = in->path[me].label;
+  int k;
+  unsigned idx = map_index(m, in->path[me].label);
   for (k = 0; k < s->n; k++) {
     ft_point a = s->v[k], b = s->v[(k + 1) % s->n];
-    ft_point d = {b.x - a.x, b.y - a.y}, m = {-d.y, d.x}, md = {-d.x, -d.y};
-    ft_point c = {0.5 * (a.x + b.x) + 0.5 * m.x, 0.5 * (a.y + b.y) + 0.5 * m.y}; /* inside pixel */
-    double h = pixel_run(t, in, c, m, d, lab, cap), v = 1.0;
-    if (h < cap) {
-      /* along the edge, both ways from the inside pixel */
-      ft_point e1 = {c.x + 0.5 * d.x + 0.5 * m.x, c.y + 0.5 * d.y + 0.5 * m.y};
-      ft_point e2 = {c.x + 0.5 * d.x - 0.5 * m.x, c.y + 0.5 * d.y - 0.5 * m.y};
-      ft_point f1 = {c.x - 0.5 * d.x + 0.5 * m.x, c.y - 0.5 * d.y + 0.5 * m.y};
-      ft_point f2 = {c.x - 0.5 * d.x - 0.5 * m.x, c.y - 0.5 * d.y - 0.5 * m.y};
-      ft_point c1 = {c.x + d.x, c.y + d.y}, c2 = {c.x - d.x, c.y - d.y};
-      if (!boundary_of(t, in, e1, e2, lab)) v += pixel_run(t, in, c1, d, m, lab, cap);
-      if (!boundary_of(t, in, f1, f2, lab)) v += pixel_run(t, in, c2, md, m, lab, cap);
-      w[k] = (float)(h * v / sqrt(h * h + v * v));
-    } else {
-      w[k] = (float)cap;
-    }
+    int dx = (int)(b.x - a.x), dy = (int)(b.y - a.y), mx = -dy, my = dx; /* m: inward */
+    int px = (int)a.x + (dx + mx < 0 ? -1 : 0), py = (int)a.y + (dy + my < 0 ? -1 : 0);
+    w[k] = (float)width_at(m, px, py, dx, dy, mx, my, idx, cap);
   }
 }
 
@@ -430,22 +551,22 @@ static void widths(const edge_table *t, const ft_paths *in, const stair *s, int 
  * the threshold is much of its shape, so there the thresholded pixels are
  * trusted (the limit grows from 0 at LIM_W0 px wide to LIM_MAX at LIM_W1
  * px). */
-static ft_status fit_stair(const ft_fit_params *p, const ft__edgesrc *es, edge_table *t,
-                           run_store *rs, const ft_paths *in, const stair *s, int me,
-                           ft__segbuf *out) {
+static ft_status fit_stair(const ft_fit_params *p, const ft__edgesrc *es, const region_map *rm,
+                           edge_table *t, run_store *rs, const ft_paths *in, const stair *s,
+                           int me, ft__segbuf *out) {
   ft__runinfo ri = {NULL, NULL};
   double *off = NULL;
   float *w = NULL, *tol = NULL, *lim = NULL;
   int *outl = NULL, k;
   ft_status st = FT_ERR_NOMEM;
-  if (p->thin > 0 && s->edge) {
+  if (rm) {
     int cap = (int)ceil(p->tolerance / p->thin) + 1;
     if (cap > MAX_RUN) cap = MAX_RUN;
     if (cap < 6) cap = 6;
     w = ft__malloc_n((size_t)s->n, sizeof *w);
     tol = ft__malloc_n((size_t)s->n, sizeof *tol);
     if (!w || !tol) goto done;
-    widths(t, in, s, me, cap, w);
+    widths(rm, in, s, me, cap, w);
     for (k = 0; k < s->n; k++) {
       double tl = p->thin * w[k];
       if (tl < MIN_TOL) tl = MIN_TOL;
@@ -508,6 +629,7 @@ typedef struct fit_job {
   const ft_paths *in;
   const ft_fit_params *p;
   const ft__edgesrc *es;
+  const region_map *rm; /* NULL unless p->thin asks for widths */
   edge_table *t; /* only read for paths that share no border */
   const stair *st_;
   const int *newidx;
@@ -527,7 +649,7 @@ static int fit_items(void *arg, int lo, int hi) {
     fit_result *r = &J->res[i];
     if (J->newidx[i] < 0 || J->p->mode == FT_FIT_NONE) continue;
     if (s->v && !s->shared)
-      r->st = fit_stair(J->p, J->es, J->t, NULL, J->in, s, i, &r->b);
+      r->st = fit_stair(J->p, J->es, J->rm, J->t, NULL, J->in, s, i, &r->b);
     else if (!s->v && is_polyline(pa))
       r->st = ft__fit_stroke(pa, J->p->mode == FT_FIT_POLYGON, J->p->tolerance, &r->b)
                   ? FT_ERR_NOMEM
@@ -563,11 +685,14 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
   int *newidx = NULL, i, j, nlab = 0, first_label = 0;
   stair *st_ = NULL;
   edge_table t;
+  region_map rm;
+  int use_map = 0;
   run_store rs;
   ft__edgesrc es;
   ft_status st;
   *out = NULL;
   memset(&t, 0, sizeof t);
+  memset(&rm, 0, sizeof rm);
   memset(&rs, 0, sizeof rs);
   if (!p) p = &fit_defaults;
   if (!in) return ft__fail(ctx, FT_ERR_INVAL, "fit: no input");
@@ -598,7 +723,8 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
     newidx[i] = drop ? -1 : j++;
   }
 
-  /* staircases and, with more than one label, the shared-edge table */
+  /* staircases, the region map when widths are wanted and, with more than
+   * one label, the shared-edge table */
   if (p->mode != FT_FIT_NONE) {
     long total = 0;
     for (i = 0; i < in->npaths; i++) {
@@ -613,7 +739,11 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
         nlab = 2;
       }
     }
-    if (nlab > 1 || (nlab == 1 && p->thin > 0)) {
+    if (nlab > 0 && p->thin > 0) {
+      use_map = 1;
+      if (map_build(&rm, in, st_, in->width, in->height)) goto nomem;
+    }
+    if (nlab > 1) {
       long cap = 16;
       while (cap < 2 * total + 16) cap *= 2;
       t.cap = cap;
@@ -649,6 +779,7 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
     J.in = in;
     J.p = p;
     J.es = &es;
+    J.rm = use_map ? &rm : NULL;
     J.t = &t;
     J.st_ = st_;
     J.newidx = newidx;
@@ -694,7 +825,7 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
     } else {
       ft__segbuf b;
       memset(&b, 0, sizeof b);
-      st = fit_stair(p, &es, &t, &rs, in, &st_[i], i, &b);
+      st = fit_stair(p, &es, use_map ? &rm : NULL, &t, &rs, in, &st_[i], i, &b);
       if (st) {
         ft__segbuf_free(&b);
         if (st == FT_ERR_NOMEM) goto nomem;
@@ -731,5 +862,6 @@ done:
   free(newidx);
   free(t.slot);
   free(t.e);
+  map_free(&rm);
   return st;
 }

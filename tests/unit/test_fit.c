@@ -1409,6 +1409,79 @@ static void test_thin_bar(void) {
   }
 }
 
+/* The wavy bar of test_thin_bar, label lab, in a 120 x 100 map, fitted:
+ * returns the fitted path of the bar (its staircase in *stair_out), the
+ * rest of the map as made by what (0 alone, 1 inside the hole of a ring of
+ * the same label, 2 under a wide region of label 1 that it touches, 3
+ * among 360 specks of labels 3...).  *fitted and *in are freed by the
+ * caller. */
+static const ft_path *bar_in(int what, int lab, ft_paths **in, ft_paths **fitted,
+                             const ft_path **stair_out) {
+  grid g = grid_new(120, 100);
+  int x, y, i, next = 3;
+  for (y = 0; y < 100; y++)
+    for (x = 25; x < 95; x++)
+      if (fabs(y + 0.5 - (50 + 8 * sin((x + 0.5) / 9.0))) < 1.0) g.l[y * 120 + x] = lab;
+  if (what == 1) {
+    fill_rect(&g, 5, 5, 115, 9, 1);
+    fill_rect(&g, 5, 91, 115, 95, 1);
+    fill_rect(&g, 5, 5, 9, 95, 1);
+    fill_rect(&g, 111, 5, 115, 95, 1);
+  } else if (what == 2) {
+    /* label 1 down to the bar from above, over its middle */
+    for (x = 40; x < 80; x++)
+      for (y = 20; y < 100 && g.l[y * 120 + x] != lab; y++) g.l[y * 120 + x] = 1;
+  } else if (what == 3) {
+    for (y = 2; y < 100; y += 4) {
+      if (y > 22 && y < 74) continue;
+      for (x = 2; x + 2 <= 120; x += 4) fill_rect(&g, x, y, x + 2, y + 2, next++);
+    }
+    CU_ASSERT(next > 300); /* more labels than one byte holds */
+  }
+  *in = trace_grid(&g);
+  free(g.l);
+  *fitted = fit_with(*in, FT_FIT_CURVES, 0.8);
+  for (i = 0; i < (*in)->npaths; i++)
+    if ((*in)->path[i].label == lab && !(*in)->path[i].hole &&
+        (*in)->path[i].start.x >= 25 && (*in)->path[i].start.x <= 95 &&
+        (*in)->path[i].start.y >= 38 && (*in)->path[i].start.y <= 62) {
+      *stair_out = &(*in)->path[i];
+      return &(*fitted)->path[i];
+    }
+  CU_FAIL_FATAL("no bar");
+  return NULL;
+}
+
+/* The widths behind the thin tolerance come from a map of the regions
+ * rebuilt from the outlines: the bar is measured alike alone, nested in a
+ * ring's hole and among hundreds of labels.  Beside a wide neighbour it
+ * touches, their shared border is fitted once, by the neighbour (the first
+ * path) to its own width: the bar stays within the plain tolerance. */
+static void test_thin_bar_neighbours(void) {
+  ft_paths *in0, *f0;
+  const ft_path *st0, *ref = bar_in(0, 1, &in0, &f0, &st0);
+  int what, k;
+  CU_ASSERT(deviation(ref, st0) <= 0.5 + 0.02);
+  for (what = 1; what <= 3; what++) {
+    ft_paths *in, *f;
+    const ft_path *st, *bar = bar_in(what, what == 2 ? 2 : 1, &in, &f, &st);
+    double dev = deviation(bar, st);
+    if (getenv("FT_DEBUG"))
+      printf("\n  bar %d: deviation %.3f, %d segments (alone %d)", what, dev, bar->nseg,
+             ref->nseg);
+    CU_ASSERT(dev <= (what == 2 ? 0.8 : 0.5) + 0.02);
+    if (what != 2) { /* nothing within reach of the widths: the same fit */
+      CU_ASSERT_EQUAL_FATAL(bar->nseg, ref->nseg);
+      for (k = 0; k < bar->nseg; k++)
+        CU_ASSERT(same_point(bar->seg[k].c[2], ref->seg[k].c[2]));
+    }
+    ft_paths_free(f);
+    ft_paths_free(in);
+  }
+  ft_paths_free(f0);
+  ft_paths_free(in0);
+}
+
 /* Bitwise equality of two path sets (field by field: ft_seg has padding). */
 static int same_paths(const ft_paths *a, const ft_paths *b) {
   int i, j;
@@ -1586,6 +1659,7 @@ int main(void) {
       {"sub-pixel edges: shared gray border still fitted once", test_subpixel_shared},
       {"sub-pixel edges: a byte image reads as its float copy", test_subpixel_bytes_as_floats},
       {"width-scaled tolerance on a thin bar", test_thin_bar},
+      {"thin bar: widths beside neighbours, in holes, among many labels", test_thin_bar_neighbours},
       {"1, 2 and 7 threads: the same paths (also with sub-pixel edges)", test_threads_same_result},
       {NULL, NULL}};
   return ft_test_main("fit", cases);
