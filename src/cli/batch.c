@@ -196,7 +196,7 @@ static void convert_one(worker *w, int i) {
   ft_labels *labels = NULL;
   ft_sink *sink = NULL;
   ft_status st, cst;
-  double t0 = cli_now();
+  double t0 = cli_now(), t1;
   char *dir = NULL;
   int k;
 
@@ -211,6 +211,7 @@ static void convert_one(worker *w, int i) {
   }
 
   if ((st = ft_read_file(w->ctx, j->input, &cfg->opt->read, &img))) goto fail;
+  if (cfg->verbosity > 1) fprintf(w->err, "figtrace: %s: read: %.3f s\n", w->name, cli_now() - t0);
   r->width = img->width;
   r->height = img->height;
   if ((st = ft_pipeline_run_labels(w->ctx, cfg->opt, img, &doc,
@@ -230,6 +231,7 @@ static void convert_one(worker *w, int i) {
   }
   free(dir);
   if ((st = ft_sink_open_file(w->ctx, j->output, &sink))) goto fail;
+  t1 = cli_now();
   st = cli_figure_write(w->ctx, doc, cfg->opt, j->output, sink);
   if (st == FT_OK && stop_signal) st = FT_ERR_CANCELLED;
   /* Commit only a complete document; otherwise the temporary is removed. */
@@ -240,6 +242,7 @@ static void convert_one(worker *w, int i) {
   sink = NULL;
   if (st == FT_OK) st = cst;
   if (st) goto fail;
+  if (cfg->verbosity > 1) fprintf(w->err, "figtrace: %s: write: %.3f s\n", w->name, cli_now() - t1);
   /* --labels: the label image, written (atomically) once the figure is. */
   if (labels && (st = ft_labels_write(w->ctx, labels, cfg->labels_path))) goto fail;
 

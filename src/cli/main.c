@@ -183,7 +183,7 @@ static void print_help(FILE *fp) {
           "Messages:\n"
           "  -q, --quiet            print errors only, no warnings\n"
           "  -v, --verbose          report each conversion and the library's log;\n"
-          "                         twice for debugging detail\n"
+          "                         twice for debugging detail and step times\n"
           "  -h, --help             show this help and exit\n"
           "      --version          show the version and exit\n"
           "\n"

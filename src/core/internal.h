@@ -39,6 +39,9 @@ ft_status ft__nomem(ft_ctx *ctx, const char *domain);
 
 void ft__log(ft_ctx *ctx, ft_log_level level, const char *fmt, ...) FT__PRINTF(3, 4);
 
+/* Monotonic wall-clock seconds from an arbitrary origin (for timing logs). */
+double ft__seconds(void);
+
 /* Progress: a stage reports its own fraction 0..1; the context maps it into
  * the slice set by the pipeline and throttles calls to the callback.
  * Returns FT_ERR_CANCELLED (with a message) when the callback asks to stop. */

@@ -186,6 +186,13 @@ static ft_status run_segmenter(ft_ctx *ctx, const ft_options *opt, const ft_imag
   }
 }
 
+/* Logs (debug) the wall time of the stage just done and restarts the clock. */
+static void stage_done(ft_ctx *ctx, const char *stage, double *t) {
+  double now = ft__seconds();
+  ft__log(ctx, FT_LOG_DEBUG, "%s: %.3f s", stage, now - *t);
+  *t = now;
+}
+
 ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_image *in,
                                  ft_doc **out, ft_labels **labels_out) {
   ft_options defaults;
@@ -195,7 +202,7 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
   ft_doc *doc = NULL;
   ft_fit_params fit;
   ft_status st;
-  double seg0 = 0.0;
+  double seg0 = 0.0, t = ft__seconds();
 
   *out = NULL;
   if (labels_out) *labels_out = NULL;
@@ -212,6 +219,7 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
     chain.filters = (ft_denoise_filter *)opt->denoise;
     ft__progress_slice(ctx, 0.0, 0.2);
     if ((st = ft_denoise(ctx, in, &chain, &clean))) goto done;
+    stage_done(ctx, "denoise", &t);
     seg0 = 0.2;
   }
   ft__progress_slice(ctx, seg0, 0.4);
@@ -222,6 +230,7 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
     ft_labels_free(labels);
     labels = kept;
   }
+  stage_done(ctx, "segment", &t);
   fit = opt->fit;
   fit.image = NULL;
   fit.level = -1.0;
@@ -234,12 +243,14 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
   }
   ft__progress_slice(ctx, 0.4, 0.6);
   if ((st = ft_trace(ctx, labels, &opt->trace, &traced))) goto done;
+  stage_done(ctx, "trace", &t);
   if (!labels_out) {
     ft_labels_free(labels);
     labels = NULL;
   }
   ft__progress_slice(ctx, 0.6, 0.9);
   if ((st = ft_fit(ctx, traced, &fit, &fitted))) goto done;
+  stage_done(ctx, "fit", &t);
   ft_paths_free(traced);
   traced = NULL;
   ft_image_free(clean);
@@ -255,6 +266,7 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
   }
   if ((st = ft_doc_set_string(ctx, &doc->source, in->name))) goto done;
   if ((st = ft__style_describe(ctx, doc))) goto done;
+  stage_done(ctx, "style", &t);
   if ((st = ft__progress(ctx, 1.0))) goto done;
   *out = doc;
   doc = NULL;

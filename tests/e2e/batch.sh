@@ -146,6 +146,15 @@ expect_rc 2 "a bad --progress value"
 ft -j 0 scans/deep
 expect_rc 2 "-j 0 is a usage error"
 
+# ---- -vv: the wall time of each step ----
+ft -vv -o vv.svg "$SAMPLES/diagram.png"
+expect_rc 0 "-vv"
+steps=$(grep -cE '^figtrace: .*diagram\.png: (read|segment|trace|fit|style|write): [0-9]+\.[0-9]{3} s$' "$TMP/ft.err")
+expect "-vv: read, segment, trace, fit, style and write each timed" "$steps" -eq 6 ||
+  sed 's/^/    stderr: /' "$TMP/ft.err" >&2
+ft -v -o v.svg "$SAMPLES/diagram.png"
+expect "-v alone: no step times" "$(grep -c ': fit: ' "$TMP/ft.err")" -eq 0
+
 # ---- SIGINT ----
 # Noise converts slowly (many small regions); ten names for one file keep
 # a single worker busy long enough for the signal to land mid-batch.
