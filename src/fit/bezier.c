@@ -49,6 +49,7 @@
 #define STRICT_TOL 0.5 /* px: tolerance on long straight edges, which must look straight */
 #define GIVE_UP 4.0     /* stop extending a piece whose error exceeds this many tol */
 #define BEAM 3          /* candidates per layer that chain extends */
+#define PROBE 4         /* data points: the stride of a quick first look at a likely misfit */
 #define FIT_POINTS 12   /* data points (evenly spread) the least squares of one piece use */
 
 int ft__segbuf_push(ft__segbuf *b, int type, ft_point c1, ft_point c2, ft_point end) {
@@ -161,18 +162,18 @@ static inline double seg_dist2(double x, double y, ft_point l0, const segd *sg) 
  * multiplied by w2[i] when w2 is not NULL.  Stops early once past stop.
  * seg[0..nl-2] holds the segments' direction and inverse squared length:
  * computed here, once rather than for every point, unless given (filled). */
-static double ordered_dist(const ft_point *pts, int np, const ft_point *line, int nl,
+static double ordered_dist(const ft_point *pts, int np, int step, const ft_point *line, int nl,
                            const float *w2, double stop, segd *seg, int filled) {
-  int i, s = 0, k;
+  int i, s = 0, k, ahead = 4 * step;
   double worst = 0, stop2 = stop * stop;
   if (nl < 2) return 0;
   if (!filled)
     for (k = 0; k < nl - 1; k++) set_seg(&seg[k], line[k], line[k + 1]);
   /* the first segment tried always sets the best; after it, each one either
    * improves on its predecessor or ends the search */
-  for (i = 0; i < np; i++) {
+  for (i = 0; i < np; i += step) {
     const double x = pts[i].x, y = pts[i].y;
-    int kend = s + 4 < nl - 2 ? s + 4 : nl - 2;
+    int kend = s + ahead < nl - 2 ? s + ahead : nl - 2;
     double best = seg_dist2(x, y, line[s], &seg[s]);
     for (k = s + 1; k <= kend; k++) {
       double dd = seg_dist2(x, y, line[k], &seg[k]);
@@ -243,6 +244,7 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   ft_point c[4], t0 = ja->tout, t1 = jb->tin, *d, *smp, sd[FIT_POINTS];
   double chord = ft__len(jb->p.x - ja->p.x, jb->p.y - ja->p.y), al = chord / 3, be = chord / 3;
   double st[FIT_POINTS];
+  size_t at = (size_t)(a % f->nj) * (MAX_WINDOW + 1) + (size_t)(b - a); /* in memo */
   int iter, ns;
   if (m < 0) m = 0;
   ns = (int)(chord * 0.7) + 8;
@@ -323,14 +325,23 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   sample_curve(c, ns, smp, f->seg);
   {
     double stop = GIVE_UP * f->tol, e1, e2 = 0.0;
-    e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, smp, ns + 1, f->ww + q0, stop, f->seg, 1) : 0.0;
+    e1 = -1.0;
+    if (m >= 8 * PROBE && b > a + 1 && f->tried[at - 1] && f->memo[at - 1].err > f->tol) {
+      /* the piece one candidate shorter failed: likely this one too, which
+       * every PROBE-th data point usually shows (their error cannot exceed
+       * all the points') */
+      double lb = ordered_dist(f->qq + q0, (int)m, PROBE, smp, ns + 1, f->ww + q0, stop, f->seg, 1);
+      if (lb > f->tol) e1 = lb;
+    }
+    if (e1 < 0)
+      e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, 1, smp, ns + 1, f->ww + q0, stop, f->seg, 1) : 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
     if (e1 <= f->tol) {
       if (m == 0) {
         d = f->buf; /* the chord alone */
         d[0] = ja->p;
         d[1] = jb->p;
-        e2 = ordered_dist(smp + 1, ns - 1, d, 2, NULL, stop, f->seg, 0);
+        e2 = ordered_dist(smp + 1, ns - 1, 1, d, 2, NULL, stop, f->seg, 0);
       } else {
         /* the polyline start, interior data, end, without copying the data
          * or its segments (the same for every piece): qq[r - 1] and the
@@ -343,7 +354,8 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
         f->qq[r - 1] = ja->p;
         set_seg(&f->qseg[r - 1], ja->p, f->qq[r]);
         set_seg(&f->qseg[r + m - 1], f->qq[r + m - 1], jb->p);
-        e2 = ordered_dist(smp + 1, ns - 1, f->qq + r - 1, (int)m + 2, NULL, stop, f->qseg + r - 1, 1);
+        e2 = ordered_dist(smp + 1, ns - 1, 1, f->qq + r - 1, (int)m + 2, NULL, stop, f->qseg + r - 1,
+                          1);
         f->qq[r - 1] = keep_q;
         f->qseg[r - 1] = keep_first;
         f->qseg[r + m - 1] = keep_last;

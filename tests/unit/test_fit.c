@@ -833,6 +833,7 @@ static void test_big_circle_few_segments(void) {
   int l, c;
   check_common(in, out, 0.6);
   count(&out->path[0], &l, &c);
+  if (getenv("FT_DEBUG")) printf("\n  big circle: %d cubics, %d lines", c, l);
   CU_ASSERT(c >= 4 && c <= 6);
   ft_paths_free(out);
   ft_paths_free(in);
