@@ -27,8 +27,8 @@ static ft_status check_size(ft_ctx *ctx, int width, int height, int channels, si
   return FT_OK;
 }
 
-static ft_status image_new(ft_ctx *ctx, int width, int height, int channels, int storage,
-                           ft_image **out) {
+ft_status ft__image_alloc(ft_ctx *ctx, int width, int height, int channels, int storage,
+                          int zero, ft_image **out) {
   ft_image *img;
   size_t n = 0, elem = storage == FT_STORAGE_U8 ? 1 : sizeof(float);
   ft_status st;
@@ -37,9 +37,9 @@ static ft_status image_new(ft_ctx *ctx, int width, int height, int channels, int
   img = calloc(1, sizeof *img);
   if (!img) return ft__nomem(ctx, "image");
   if (storage == FT_STORAGE_U8)
-    img->data8 = ft__calloc_n(n, 1);
+    img->data8 = zero ? ft__calloc_n(n, 1) : ft__malloc_n(n, 1);
   else
-    img->data = ft__calloc_n(n, elem);
+    img->data = zero ? ft__calloc_n(n, elem) : ft__malloc_n(n, elem);
   if (!img->data && !img->data8) {
     free(img);
     return ft__fail(ctx, FT_ERR_NOMEM, "image: out of memory for %dx%d", width, height);
@@ -54,11 +54,11 @@ static ft_status image_new(ft_ctx *ctx, int width, int height, int channels, int
 }
 
 ft_status ft_image_new(ft_ctx *ctx, int width, int height, int channels, ft_image **out) {
-  return image_new(ctx, width, height, channels, FT_STORAGE_FLOAT, out);
+  return ft__image_alloc(ctx, width, height, channels, FT_STORAGE_FLOAT, 1, out);
 }
 
 ft_status ft_image_new_u8(ft_ctx *ctx, int width, int height, int channels, ft_image **out) {
-  return image_new(ctx, width, height, channels, FT_STORAGE_U8, out);
+  return ft__image_alloc(ctx, width, height, channels, FT_STORAGE_U8, 1, out);
 }
 
 void ft_image_free(ft_image *img) {
@@ -87,8 +87,8 @@ static ft_status copy_meta(ft_ctx *ctx, const ft_image *in, ft_image *out) {
 ft_status ft_image_copy(ft_ctx *ctx, const ft_image *in, ft_image **out) {
   ft_image *img;
   int u8 = in->data8 != NULL;
-  ft_status st = image_new(ctx, in->width, in->height, in->channels,
-                           u8 ? FT_STORAGE_U8 : FT_STORAGE_FLOAT, &img);
+  ft_status st = ft__image_alloc(ctx, in->width, in->height, in->channels,
+                                 u8 ? FT_STORAGE_U8 : FT_STORAGE_FLOAT, 0, &img); /* copied over */
   size_t n = (size_t)in->width * in->height * in->channels;
   *out = NULL;
   if (st) return st;

@@ -42,6 +42,16 @@ void ft__log(ft_ctx *ctx, ft_log_level level, const char *fmt, ...) FT__PRINTF(3
 /* Monotonic wall-clock seconds from an arbitrary origin (for timing logs). */
 double ft__seconds(void);
 
+/* ft_image_new (storage FT_STORAGE_FLOAT) or ft_image_new_u8, and
+ * ft_labels_new or ft_labels_new_compact, with the pixels zeroed only when
+ * zero is 1.  Zero 0 is for a caller that writes every pixel: an image-sized
+ * buffer is then first touched where it is written (in parallel, where the
+ * writing is), not once more by a clearing pass. */
+ft_status ft__image_alloc(ft_ctx *ctx, int width, int height, int channels, int storage,
+                          int zero, ft_image **out);
+ft_status ft__labels_alloc(ft_ctx *ctx, int width, int height, int nlabels, int compact,
+                           int zero, ft_labels **out);
+
 /* Progress: a stage reports its own fraction 0..1; the context maps it into
  * the slice set by the pipeline and throttles calls to the callback.
  * Returns FT_ERR_CANCELLED (with a message) when the callback asks to stop. */

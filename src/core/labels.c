@@ -6,8 +6,8 @@
 
 #include "core/internal.h"
 
-static ft_status labels_new(ft_ctx *ctx, int width, int height, int nlabels, int compact,
-                            ft_labels **out) {
+ft_status ft__labels_alloc(ft_ctx *ctx, int width, int height, int nlabels, int compact,
+                           int zero, ft_labels **out) {
   ft_labels *lab;
   size_t n;
   *out = NULL;
@@ -20,9 +20,9 @@ static ft_status labels_new(ft_ctx *ctx, int width, int height, int nlabels, int
   lab = calloc(1, sizeof *lab);
   if (!lab) return ft__nomem(ctx, "labels");
   if (compact)
-    lab->label8 = ft__calloc_n(n, 1);
+    lab->label8 = zero ? ft__calloc_n(n, 1) : ft__malloc_n(n, 1);
   else
-    lab->label = ft__calloc_n(n, sizeof(int32_t));
+    lab->label = zero ? ft__calloc_n(n, sizeof(int32_t)) : ft__malloc_n(n, sizeof(int32_t));
   lab->info = ft__calloc_n((size_t)nlabels, sizeof(ft_label_info));
   if ((!lab->label && !lab->label8) || !lab->info) {
     ft_labels_free(lab);
@@ -37,12 +37,12 @@ static ft_status labels_new(ft_ctx *ctx, int width, int height, int nlabels, int
 }
 
 ft_status ft_labels_new(ft_ctx *ctx, int width, int height, int nlabels, ft_labels **out) {
-  return labels_new(ctx, width, height, nlabels, 0, out);
+  return ft__labels_alloc(ctx, width, height, nlabels, 0, 1, out);
 }
 
 ft_status ft_labels_new_compact(ft_ctx *ctx, int width, int height, int nlabels,
                                 ft_labels **out) {
-  return labels_new(ctx, width, height, nlabels, 1, out);
+  return ft__labels_alloc(ctx, width, height, nlabels, 1, 1, out);
 }
 
 void ft_labels_free(ft_labels *lab) {

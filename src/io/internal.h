@@ -44,10 +44,13 @@ ft_status ft__read_pnm_own(ft_ctx *ctx, unsigned char **buf, size_t len, const c
 ft_status ft__read_check_size(ft_ctx *ctx, const char *name, const char *dom, uint64_t width,
                               uint64_t height, const ft_read_params *p);
 
-/* ft_image_new() (compact: ft_image_new_u8()) with the message rewritten as
- * "NAME: dom: ...". */
+/* ft_image_new() (flags FT__READ_COMPACT: ft_image_new_u8()) with the
+ * message rewritten as "NAME: dom: ...".  With FT__READ_FILLED the pixels
+ * are not zeroed: the reader writes every sample or fails. */
+#define FT__READ_COMPACT 1
+#define FT__READ_FILLED 2
 ft_status ft__read_new_image(ft_ctx *ctx, const char *name, const char *dom, int width,
-                             int height, int channels, int compact, ft_image **out);
+                             int height, int channels, int flags, ft_image **out);
 
 /* Apply an EXIF/TIFF orientation (1..8, as in TIFF 6.0 tag 274: 1 = rows top
  * to bottom, columns left to right; 6 = the stored image must be turned 90

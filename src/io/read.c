@@ -85,9 +85,10 @@ ft_status ft__read_check_size(ft_ctx *ctx, const char *name, const char *dom, ui
 }
 
 ft_status ft__read_new_image(ft_ctx *ctx, const char *name, const char *dom, int width,
-                             int height, int channels, int compact, ft_image **out) {
-  ft_status st = compact ? ft_image_new_u8(ctx, width, height, channels, out)
-                         : ft_image_new(ctx, width, height, channels, out);
+                             int height, int channels, int flags, ft_image **out) {
+  ft_status st = ft__image_alloc(ctx, width, height, channels,
+                                 flags & FT__READ_COMPACT ? FT_STORAGE_U8 : FT_STORAGE_FLOAT,
+                                 !(flags & FT__READ_FILLED), out);
   if (st == FT_ERR_NOMEM)
     return ft__fail(ctx, st, "%s: %s: out of memory for %dx%d pixels", name, dom, width, height);
   if (st) return ft__fail(ctx, st, "%s: %s: cannot make a %dx%d image with %d channels", name,
@@ -207,7 +208,7 @@ static ft_status read_stream(ft_ctx *ctx, FILE *fp, const char *name, const ft_r
         free(buf);
         return ft__fail(ctx, FT_ERR_TOOBIG, "%s: read: input too large", dn);
       }
-      nb = realloc(buf, ncap);
+      nb = buf ? realloc(buf, ncap) : ft__malloc_n(ncap, 1); /* a large first buffer in huge pages */
       if (!nb) {
         free(buf);
         return ft__fail(ctx, FT_ERR_NOMEM, "%s: read: out of memory after %zu bytes", dn, len);

@@ -159,7 +159,9 @@ static ft_status read_pnm(ft_ctx *ctx, const unsigned char *data, size_t len, co
   }
   /* compact when every sample value v / maxval is a byte's b / 255 */
   compact = p && p->compact && 255 % maxval == 0;
-  if ((st = ft__read_new_image(ctx, name, "pnm", (int)w, (int)h, (int)depth, compact, &img)))
+  /* every branch below writes all samples or fails */
+  if ((st = ft__read_new_image(ctx, name, "pnm", (int)w, (int)h, (int)depth,
+                               (compact ? FT__READ_COMPACT : 0) | FT__READ_FILLED, &img)))
     return st;
   img->bit_depth = kind == 1 || kind == 4 ? 1 : depth_for(maxval);
   n = (size_t)w * h * depth;

@@ -375,9 +375,8 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
 
   /* the byte fast path: one channel, one byte per sample, 256 bins */
   fast = in->data8 && in->channels == 1 && in->bit_depth <= 8;
-  if ((st = p->compact && p->min_area <= 1 ? ft_labels_new_compact(ctx, w, h, 2, &lab)
-                                           : ft_labels_new(ctx, w, h, 2, &lab)))
-    goto fail;
+  /* pass 2 below writes every pixel (no zeroing pass first) */
+  if ((st = ft__labels_alloc(ctx, w, h, 2, p->compact && p->min_area <= 1, 0, &lab))) goto fail;
   if (!fast && !(grow = ft__malloc_n((size_t)w, sizeof *grow))) goto nomem;
 
   /* Pass 1: histogram (Otsu) or side counts (fixed value). */
