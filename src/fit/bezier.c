@@ -329,7 +329,7 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
   {
     double stop = GIVE_UP * f->tol, e1, e2 = 0.0;
     e1 = -1.0;
-    if (m >= 8 * PROBE && b > a + 1 && f->tried[at - 1] && f->memo[at - 1].err > f->tol) {
+    if (m >= 4 * PROBE && b > a + 1 && f->tried[at - 1] && f->memo[at - 1].err > f->tol) {
       /* the piece one candidate shorter failed: likely this one too, which
        * every PROBE-th data point usually shows (their error cannot exceed
        * all the points') */

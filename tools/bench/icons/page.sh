@@ -8,14 +8,16 @@
 # (FT_BENCH_PAGE_SIZE, default 8192) by tiling icons rendered at 512 px
 # (bootstrap-icons and @tabler/icons filled, alternating, in name order) into
 # $FT_BENCH_WORK/page/ as PGM, PNG and PBM (thresholded at 50%), then times
-# with hyperfine (median of FT_BENCH_RUNS, default 5, after one warm-up)
 #   figtrace --threshold 0.5 -o page.ft.svg page.pbm    (and page.png)
 #   potrace -s -o page.po.svg page.pbm
-# and takes each one's peak resident memory and CPU time (user + system, so
+# in FT_BENCH_RUNS rounds (default 5, after a warm-up round), each command
+# once per round, so that a shared machine's slow and fast spells fall on
+# all three alike (median wall time of each, and the median of the per-round
+# figtrace/potrace ratios), and takes each one's peak resident memory and CPU time (user + system, so
 # threads add up) from one run under /usr/bin/time -v.  Prints a
 # markdown table; also the segments of both SVGs and the IoU of their
 # renderings with the page's ink (rsvg-convert at full size, 50%).
-# Needs hyperfine, potrace, rsvg-convert, GNU time, /usr/bin/python3 (numpy, PIL).
+# Needs potrace, rsvg-convert, GNU time, /usr/bin/python3 (numpy, PIL).
 set -euo pipefail
 work=${FT_BENCH_WORK:?}
 ft=${FT_BENCH_FIGTRACE:?}
@@ -59,9 +61,6 @@ inv=$(/usr/bin/python3 -c "
 import numpy as np; from PIL import Image
 a = np.asarray(Image.open('$base.pgm')) < 128
 print('--invert' if 2 * int(a.sum()) > a.size else '')")
-median() { # hyperfine JSON -> median seconds
-  /usr/bin/python3 -c "import json,sys; print('%.3f' % json.load(open(sys.argv[1]))['results'][0]['median'])" "$1"
-}
 stats() { # "peak RSS MiB | CPU s" (user + system) of one run of the command
   /usr/bin/time -v "$@" 2>&1 >/dev/null |
     awk '/User time/{u=$4} /System time/{s=$4} /Maximum resident/{m=$6}
@@ -72,14 +71,30 @@ declare -A cmd=(
   [figtrace-png]="$ft --threshold 0.5 $inv -o $base.ftpng.svg $base.png"
   [potrace-pbm]="potrace -s -o $base.po.svg $base.pbm"
 )
-echo "| page ${size}x${size} | median wall s ($runs runs) | peak RSS MiB | CPU s (user+sys, 1 run) |"
-echo "|---|---|---|---|"
-for k in figtrace-pbm figtrace-png potrace-pbm; do
-  # shellcheck disable=SC2086
-  hyperfine -N -w 1 -r "$runs" --export-json "$k.json" "${cmd[$k]}" >/dev/null 2>&1
-  # shellcheck disable=SC2086
-  echo "| $k | $(median "$k.json") | $(stats ${cmd[$k]}) |"
+# Timed in rounds, one run of each command per round (after one warm-up
+# round), so that the shared machine's slow and fast spells fall on all of
+# them alike; wall seconds of each run from date(1), median per command.
+order="figtrace-pbm figtrace-png potrace-pbm"
+declare -A walls=()
+for r in $(seq 0 "$runs"); do
+  for k in $order; do
+    t0=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    ${cmd[$k]} >/dev/null 2>&1
+    t1=$(date +%s.%N)
+    [ "$r" -gt 0 ] && walls[$k]="${walls[$k]:-} $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')"
+  done
 done
+median_of() { # numbers -> their median, 3 decimals
+  printf '%s\n' $1 | sort -g | awk '{a[NR] = $1} END {m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m}'
+}
+echo "| page ${size}x${size} | median wall s ($runs rounds) | peak RSS MiB | CPU s (user+sys, 1 run) |"
+echo "|---|---|---|---|"
+for k in $order; do
+  # shellcheck disable=SC2086
+  echo "| $k | $(median_of "${walls[$k]}") | $(stats ${cmd[$k]}) |"
+done
+echo "figtrace-pbm / potrace-pbm wall, median of per-round ratios: $(paste <(printf '%s\n' ${walls[figtrace-pbm]}) <(printf '%s\n' ${walls[potrace-pbm]}) | awk '{print $1 / $2}' | sort -g | awk '{a[NR] = $1} END {m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f", m}')"
 FT_HERE=$here FT_SIZE=$size FT_BASE=$base /usr/bin/python3 - <<'EOF'
 import os, subprocess, sys
 import numpy as np
