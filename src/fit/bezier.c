@@ -34,6 +34,10 @@
  *     work.  Only pieces that can end at a next front or at the last
  *     candidate are fitted: past the previous layer's reach, and once three
  *     ends of the new layer are known, not short of the nearest of them.
+ *     A piece is extended until its error passes 4 tol (GIVE_UP); where
+ *     the piece one candidate shorter failed, every fourth data point is
+ *     measured first, and a piece those already put past tol is refused
+ *     with their (lower) error, without measuring the rest.
  *     Loops without corners try a few starts.
  */
 #include "config.h"
