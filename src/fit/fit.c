@@ -615,7 +615,7 @@ done:
 
 /* ---- independent fits, in parallel ---- */
 
-#define FIT_CHUNK 8 /* paths per chunk of the parallel loop */
+#define FIT_CHUNK 4 /* paths per chunk of the parallel loop */
 
 /* The fit of one path that shares no border, made before the paths are
  * assembled in order. */
@@ -633,17 +633,32 @@ typedef struct fit_job {
   edge_table *t; /* only read for paths that share no border */
   const stair *st_;
   const int *newidx;
-  fit_result *res; /* [npaths], item i writes only res[i] */
+  const int *order; /* [npaths] the paths, longest first: item k is path order[k] */
+  fit_result *res; /* [npaths], path i writes only res[i] */
 } fit_job;
 
-/* ft__work_fn: fit paths [lo, hi) that depend on no other path - staircases
+/* Longest staircase (or polyline) first, so that no long path starts last
+ * and leaves the other threads idle; ties in path order. */
+typedef struct by_len {
+  long len;
+  int i;
+} by_len;
+
+static int cmp_len(const void *a, const void *b) {
+  const by_len *x = a, *y = b;
+  if (x->len != y->len) return x->len < y->len ? 1 : -1;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+/* ft__work_fn: fit paths order[lo..hi) that depend on no other path - staircases
  * without shared edges (no edge table) and stroke polylines; the rest are
  * left for the serial pass.  Errors are kept per path, so the first one in
  * path order is reported whatever the threads did. */
 static int fit_items(void *arg, int lo, int hi) {
   const fit_job *J = arg;
-  int i;
-  for (i = lo; i < hi; i++) {
+  int k;
+  for (k = lo; k < hi; k++) {
+    int i = J->order[k];
     const ft_path *pa = &J->in->path[i];
     const stair *s = &J->st_[i];
     fit_result *r = &J->res[i];
@@ -682,7 +697,7 @@ static ft_status check_params(ft_ctx *ctx, const ft_fit_params *p) {
 ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_paths **out) {
   ft_paths *ps = NULL;
   fit_result *res = NULL;
-  int *newidx = NULL, i, j, nlab = 0, first_label = 0;
+  int *newidx = NULL, *order = NULL, i, j, nlab = 0, first_label = 0;
   stair *st_ = NULL;
   edge_table t;
   region_map rm;
@@ -773,9 +788,19 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
   /* Independent fits in parallel: every path that does not share borders
    * (staircases when there is no edge table, strokes) into res[i] */
   res = ft__calloc_n((size_t)in->npaths + 1, sizeof *res);
-  if (!res) goto nomem;
+  order = ft__malloc_n((size_t)in->npaths + 1, sizeof *order);
+  if (!res || !order) goto nomem;
   {
     fit_job J;
+    by_len *bl = ft__malloc_n((size_t)in->npaths + 1, sizeof *bl);
+    if (!bl) goto nomem;
+    for (i = 0; i < in->npaths; i++) {
+      bl[i].len = st_[i].v ? st_[i].n : in->path[i].nseg;
+      bl[i].i = i;
+    }
+    qsort(bl, (size_t)in->npaths, sizeof *bl, cmp_len);
+    for (i = 0; i < in->npaths; i++) order[i] = bl[i].i;
+    free(bl);
     J.in = in;
     J.p = p;
     J.es = &es;
@@ -783,6 +808,7 @@ ft_status ft_fit(ft_ctx *ctx, const ft_paths *in, const ft_fit_params *p, ft_pat
     J.t = &t;
     J.st_ = st_;
     J.newidx = newidx;
+    J.order = order;
     J.res = res;
     if ((st = ft__parallel(ctx, "fit", in->npaths, FIT_CHUNK, fit_items, &J, 0.0, 0.9)))
       goto fail;
@@ -857,6 +883,7 @@ done:
   if (res)
     for (i = 0; i < in->npaths; i++) ft__segbuf_free(&res[i].b);
   free(res);
+  free(order);
   free(rs.r);
   free(st_);
   free(newidx);
