@@ -453,8 +453,9 @@ static unsigned map_index(const region_map *m, int lab) {
   return (unsigned)lo;
 }
 
-/* The map of the staircases st_[0..n-1] (those with v) of paths in.  Edges
- * outside the w x h grid toggle nothing there (a pixel outside reads 0).
+/* The map of the staircases st_[0..npaths-1] (those with v) of paths in,
+ * on the w x h grid: an edge left of it toggles from its first column, one
+ * right of, above or below it nothing, and a pixel outside reads 0.
  * Returns 1 when out of memory. */
 static int map_build(region_map *m, const ft_paths *in, const stair *st_, int w, int h) {
   int i, k, n = 0;
