@@ -340,8 +340,9 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
       double lb = ordered_dist(f->qq + q0, (int)m, PROBE, smp, ns + 1, f->ww + q0, stop, f->seg, 1);
       if (lb > f->tol) e1 = lb;
     }
-    if (e1 < 0)
-      e1 = m > 0 ? ordered_dist(f->qq + q0, (int)m, 1, smp, ns + 1, f->ww + q0, stop, f->seg, 1) : 0.0;
+    if (e1 < 0 && m > 0)
+      e1 = ordered_dist(f->qq + q0, (int)m, 1, smp, ns + 1, f->ww + q0, stop, f->seg, 1);
+    if (e1 < 0) e1 = 0.0;
     /* past tol the piece is refused; e1 alone then bounds the error from below */
     if (e1 <= f->tol) {
       if (m == 0) {
@@ -361,8 +362,8 @@ static int fit_piece(fitter *f, long a, long b, piece *out) {
         f->qq[r - 1] = ja->p;
         set_seg(&f->qseg[r - 1], ja->p, f->qq[r]);
         set_seg(&f->qseg[r + m - 1], f->qq[r + m - 1], jb->p);
-        e2 = ordered_dist(smp + 1, ns - 1, 1, f->qq + r - 1, (int)m + 2, NULL, stop, f->qseg + r - 1,
-                          1);
+        e2 = ordered_dist(smp + 1, ns - 1, 1, f->qq + r - 1, (int)m + 2, NULL, stop,
+                          f->qseg + r - 1, 1);
         f->qq[r - 1] = keep_q;
         f->qseg[r - 1] = keep_first;
         f->qseg[r + m - 1] = keep_last;

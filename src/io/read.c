@@ -208,7 +208,8 @@ static ft_status read_stream(ft_ctx *ctx, FILE *fp, const char *name, const ft_r
         free(buf);
         return ft__fail(ctx, FT_ERR_TOOBIG, "%s: read: input too large", dn);
       }
-      nb = buf ? realloc(buf, ncap) : ft__malloc_n(ncap, 1); /* a large first buffer in huge pages */
+      /* the first buffer, when large, in huge pages (ft__malloc_n) */
+      nb = buf ? realloc(buf, ncap) : ft__malloc_n(ncap, 1);
       if (!nb) {
         free(buf);
         return ft__fail(ctx, FT_ERR_NOMEM, "%s: read: out of memory after %zu bytes", dn, len);
