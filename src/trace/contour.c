@@ -26,7 +26,10 @@
  * linear in the number of pixels plus the boundary length.  The first edge
  * of a loop is its top-left one: it is walked eastward for an outer boundary
  * and westward for a hole, which is how the hole flag is set.  Loops are
- * numbered in discovery order, all labels together.
+ * numbered in discovery order, all labels together.  A map of a megapixel
+ * or more is scanned in bands of edge rows, one a thread (bands()): each
+ * band keeps the loops whose first edge lies in it, so the loops of the
+ * bands one after the other are those of one scan, in the same order.
  *
  * Stage 2, nesting.  In the spirit of Suzuki and Abe's border following
  * ("Topological structural analysis of digitized binary images by border
@@ -105,6 +108,7 @@ typedef struct tracer {
   int vcap;
   long steps;         /* edges walked since the last cancellation check */
   double fraction;    /* progress of the scan, 0..1 */
+  int y0;             /* a band's first edge row: loops reaching above it are another band's */
 } tracer;
 
 static inline int bit_get(const uint64_t *b, size_t i) { return (int)((b[i >> 6] >> (i & 63)) & 1u); }
@@ -139,10 +143,22 @@ static ft_status trace_loop(tracer *t, int sx, int sy, int sd, int32_t L, int ho
 
   for (;;) {
     switch (d) {
-      case DIR_E: bit_set(t->seen_e, (size_t)y * w + (size_t)x); x++; break;
+      case DIR_E:
+        /* in a band, an edge walked before belongs to a loop found above
+         * the band (a loop of its own is walked once, from its first edge) */
+        if (t->y0 > 0 && bit_get(t->seen_e, (size_t)y * w + (size_t)x)) return FT_OK;
+        bit_set(t->seen_e, (size_t)y * w + (size_t)x);
+        x++;
+        break;
       case DIR_S: y++; break;
-      case DIR_W: x--; bit_set(t->seen_w, (size_t)y * w + (size_t)x); break;
-      default: y--; break;
+      case DIR_W:
+        x--;
+        if (t->y0 > 0 && bit_get(t->seen_w, (size_t)y * w + (size_t)x)) return FT_OK;
+        bit_set(t->seen_w, (size_t)y * w + (size_t)x);
+        break;
+      default:
+        if (--y < t->y0) return FT_OK; /* reaches above the band: not its loop */
+        break;
     }
     nd = turn(t, x, y, d, L);
     if (nd != d) {
@@ -236,15 +252,16 @@ static ft_status check_row8(const tracer *t, const uint8_t *row, int y) {
                   (int)row[x], x, y, t->in->nlabels - 1);
 }
 
-/* Stage 1: scan the horizontal edge rows and trace every loop at its first edge. */
-static ft_status scan(tracer *t) {
+/* Stage 1: scan the horizontal edge rows y0..y1-1 and trace every loop at
+ * its first edge. */
+static ft_status scan(tracer *t, int y0, int y1) {
   void *zero;
   int x, y, w = t->w, h = t->h, elem = t->lab ? 4 : 1;
   ft_status st = FT_OK;
 
   zero = ft__calloc_n((size_t)w, (size_t)elem);
   if (!zero) return ft__nomem(t->ctx, "trace");
-  for (y = 0; y <= h && !st; y++) {
+  for (y = y0; y < y1 && !st; y++) {
     const void *above, *below;
     size_t row = (size_t)y * (size_t)w;
     if (t->lab) {
@@ -443,9 +460,104 @@ done:
   return st;
 }
 
+/* ---- stage 1 on several threads ---- */
+
+#define BAND_MIN_PIXELS ((size_t)1 << 20) /* smaller maps are scanned in one band */
+#define BAND_MIN_ROWS 64
+
+/* One band of edge rows, scanned on its own: a tracer of its own (edge
+ * bitmaps, paths, a context without callbacks for its errors). */
+typedef struct band {
+  tracer t;
+  int y1;
+  ft_status st;
+} band;
+
+typedef struct band_job {
+  band *b;
+} band_job;
+
+/* ft__work_fn: scan bands [lo, hi). */
+static int scan_bands(void *arg, int lo, int hi) {
+  band_job *J = arg;
+  int i;
+  for (i = lo; i < hi; i++) J->b[i].st = scan(&J->b[i].t, J->b[i].t.y0, J->b[i].y1);
+  return 0;
+}
+
+static void band_free(band *b) {
+  free(b->t.vbuf);
+  free(b->t.seen_e);
+  free(b->t.seen_w);
+  ft_paths_free(b->t.ps);
+  ft_ctx_free(b->t.ctx);
+}
+
+/* Stage 1 into t->ps.  A large map is cut into bands of edge rows, one a
+ * thread, each scanned as the whole map would be, with its own edge
+ * bitmaps.  A band keeps the loops whose first edge (the top-left one,
+ * where the whole scan finds them) lies in it: a walk that reaches above
+ * the band, or onto an edge the band walked before, is a loop found above
+ * and is left (its edges stay marked, so the band meets it no more).  The
+ * bands' loops one after the other are the whole scan's, in its order, so
+ * the result is the same for any number of threads. */
+static ft_status bands(tracer *t) {
+  size_t nbits = (size_t)t->w * ((size_t)t->h + 1), npix = (size_t)t->w * (size_t)t->h;
+  int n = ft_ctx_threads(t->ctx), i, rows = t->h + 1;
+  band *b;
+  band_job J;
+  ft_status st = FT_OK;
+  if (n > rows / BAND_MIN_ROWS) n = rows / BAND_MIN_ROWS;
+  if (npix < BAND_MIN_PIXELS || n < 2) {
+    t->seen_e = ft__calloc_n(nbits / 64 + 1, sizeof(uint64_t));
+    t->seen_w = ft__calloc_n(nbits / 64 + 1, sizeof(uint64_t));
+    if (!t->seen_e || !t->seen_w) st = ft__nomem(t->ctx, "trace");
+    else st = scan(t, 0, rows);
+    free(t->vbuf);
+    free(t->seen_e);
+    free(t->seen_w);
+    t->vbuf = NULL;
+    t->seen_e = t->seen_w = NULL;
+    return st;
+  }
+  if (!(b = ft__calloc_n((size_t)n, sizeof *b))) return ft__nomem(t->ctx, "trace");
+  for (i = 0; i < n && !st; i++) {
+    b[i].t = *t;
+    b[i].t.ps = NULL;
+    b[i].t.y0 = (int)((long)rows * i / n);
+    b[i].y1 = (int)((long)rows * (i + 1) / n);
+    b[i].t.ctx = ft_ctx_new();
+    b[i].t.seen_e = ft__calloc_n(nbits / 64 + 1, sizeof(uint64_t));
+    b[i].t.seen_w = ft__calloc_n(nbits / 64 + 1, sizeof(uint64_t));
+    if (!b[i].t.ctx || !b[i].t.seen_e || !b[i].t.seen_w ||
+        ft_paths_new(b[i].t.ctx, t->w, t->h, &b[i].t.ps) != FT_OK)
+      st = ft__nomem(t->ctx, "trace");
+  }
+  J.b = b;
+  if (!st) st = ft__parallel(t->ctx, "trace", n, 1, scan_bands, &J, 0.0, 0.9);
+  /* the first band's error is the whole scan's first */
+  for (i = 0; i < n && !st; i++)
+    if (b[i].st) st = ft__fail(t->ctx, b[i].st, "%s", ft_ctx_errmsg(b[i].t.ctx));
+  for (i = 0; i < n && !st; i++) {
+    ft_paths *bp = b[i].t.ps;
+    if (bp->npaths > INT32_MAX - t->ps->npaths ||
+        ft__grow((void **)&t->ps->path, &t->ps->cap, t->ps->npaths + bp->npaths,
+                 sizeof *t->ps->path)) {
+      st = ft__nomem(t->ctx, "trace");
+      break;
+    }
+    memcpy(t->ps->path + t->ps->npaths, bp->path, (size_t)bp->npaths * sizeof *bp->path);
+    t->ps->npaths += bp->npaths;
+    bp->npaths = 0; /* the segments are t->ps's now */
+  }
+  for (i = 0; i < n; i++) band_free(&b[i]);
+  free(b);
+  return st;
+}
+
 ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, ft_paths **out) {
   tracer t;
-  size_t npix, nbits;
+  size_t npix, nbits; /* the edge bitmaps' size, checked here */
   ft_status st;
 
   if (!out) return ft__fail(ctx, FT_ERR_INVAL, "trace: no output pointer");
@@ -470,30 +582,17 @@ ft_status ft_trace(ft_ctx *ctx, const ft_labels *in, const ft_trace_params *p, f
       ft__mul_overflow((size_t)t.w, (size_t)t.h + 1, &nbits))
     return ft__fail(ctx, FT_ERR_TOOBIG, "trace: %dx%d is too large", t.w, t.h);
 
-  t.seen_e = ft__calloc_n(nbits / 64 + 1, sizeof(uint64_t));
-  t.seen_w = ft__calloc_n(nbits / 64 + 1, sizeof(uint64_t));
-  if (!t.seen_e || !t.seen_w) goto nomem;
   if ((st = ft_paths_new(ctx, t.w, t.h, &t.ps))) goto fail;
   t.ps->pixel_w = in->pixel_w;
   t.ps->pixel_h = in->pixel_h;
   if (in->info && (st = ft_paths_set_info(ctx, t.ps, in->info, in->nlabels))) goto fail;
 
-  if ((st = scan(&t))) goto fail;
-  free(t.vbuf);
-  free(t.seen_e);
-  free(t.seen_w);
-  t.vbuf = NULL;
-  t.seen_e = t.seen_w = NULL;
+  if ((st = bands(&t))) goto fail;
   if ((st = nest(&t))) goto fail;
   if ((st = ft__progress(ctx, 1.0))) goto fail;
   *out = t.ps;
   return FT_OK;
-nomem:
-  st = ft__nomem(ctx, "trace");
 fail:
-  free(t.vbuf);
-  free(t.seen_e);
-  free(t.seen_w);
   ft_paths_free(t.ps);
   return st;
 }

@@ -762,6 +762,84 @@ static int same_trace(const ft_paths *a, const ft_paths *b) {
   return 1;
 }
 
+/* Trace lab with ctx set to the given threads. */
+static ft_paths *trace_threads(const ft_labels *lab, int threads) {
+  ft_ctx *ctx = ft_ctx_new();
+  ft_paths *ps = NULL;
+  ft_ctx_set_threads(ctx, threads);
+  CU_ASSERT_EQUAL(ft_trace(ctx, lab, NULL, &ps), FT_OK);
+  ft_ctx_free(ctx);
+  return ps;
+}
+
+/* Maps of a megapixel and more are scanned in bands of rows, one a thread:
+ * the paths are the same, in the same order, for 1, 2, 3 and 7 threads, on
+ * painted rings and islands larger than a band, a random speckle of
+ * crossing loops (int32 and compact), and the first bad label is still the
+ * one reported. */
+static void test_bands(void) {
+  ft_labels *maps[3];
+  int m, k, x, y;
+  static const int threads[] = {2, 3, 7};
+  maps[0] = painted_map(1200, 1000, 3, 77);
+  maps[1] = random_map(1100, 1000, 1, 45, 5); /* above 8-connected percolation: spans bands */
+  CU_ASSERT_PTR_NOT_NULL_FATAL(maps[0]);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(maps[1]);
+  CU_ASSERT_EQUAL_FATAL(ft_labels_new_compact(NULL, 1100, 1000, 2, &maps[2]), FT_OK);
+  for (y = 0; y < 1000; y++)
+    for (x = 0; x < 1100; x++) maps[2]->label8[y * 1100 + x] = (uint8_t)maps[1]->label[y * 1100 + x];
+  maps[2]->info[1].class_id = FT_CLASS_INK;
+  for (m = 0; m < 3; m++) {
+    ft_paths *ref = trace_threads(maps[m], 1);
+    int crossing = 0, i;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ref);
+    /* loops that span the middle rows, so bands do meet loops found above */
+    for (i = 0; i < ref->npaths; i++) {
+      int j, lo = (int)ref->path[i].start.y, hi = lo;
+      for (j = 0; j < ref->path[i].nseg; j++) {
+        int yy = (int)ref->path[i].seg[j].c[2].y;
+        lo = yy < lo ? yy : lo;
+        hi = yy > hi ? yy : hi;
+      }
+      if (lo < 480 && hi > 520) crossing++;
+    }
+    CU_ASSERT(crossing >= 2);
+    for (k = 0; k < 3; k++) {
+      ft_paths *ps = trace_threads(maps[m], threads[k]);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(ps);
+      if (!same_trace(ref, ps)) printf("\n  map %d: %d threads differ from one\n", m, threads[k]);
+      CU_ASSERT(same_trace(ref, ps));
+      ft_paths_free(ps);
+    }
+    ft_paths_free(ref);
+  }
+  /* bad labels in the first and last thirds: the first is reported */
+  {
+    ft_ctx *ctx = ft_ctx_new();
+    ft_paths *ps = (ft_paths *)1;
+    ft_ctx_set_threads(ctx, 3);
+    maps[1]->label[900 * 1100 + 10] = 9;
+    maps[1]->label[100 * 1100 + 20] = 8;
+    CU_ASSERT_EQUAL(ft_trace(ctx, maps[1], NULL, &ps), FT_ERR_INVAL);
+    CU_ASSERT_PTR_NULL(ps);
+    CU_ASSERT_STRING_EQUAL(ft_ctx_errmsg(ctx), "trace: label 8 at (20,100) out of range 0..1");
+    ft_ctx_free(ctx);
+  }
+  /* cancelled while the bands run: nothing returned, nothing leaked */
+  {
+    ft_ctx *ctx = ft_ctx_new();
+    ft_paths *ps = (ft_paths *)1;
+    ft_ctx_set_threads(ctx, 2);
+    progress_calls = 0;
+    cancel_at = 1;
+    ft_ctx_set_progress(ctx, progress_cb, NULL);
+    CU_ASSERT_EQUAL(ft_trace(ctx, maps[0], NULL, &ps), FT_ERR_CANCELLED);
+    CU_ASSERT_PTR_NULL(ps);
+    ft_ctx_free(ctx);
+  }
+  for (m = 0; m < 3; m++) ft_labels_free(maps[m]);
+}
+
 /* A compact label map traces exactly like its int32 form, in outline,
  * centerline and auto mode, at widths that do and do not fill the 8-byte
  * steps of the scan; a byte out of range is refused. */
@@ -828,6 +906,7 @@ int main(void) {
       {"random blobs, exact", test_random_blobs},
       {"painted nested shapes, exact with parents", test_painted_nesting},
       {"large random map, exact", test_random_large},
+      {"large maps in bands of rows: the same for any threads", test_bands},
       {"segment then trace", test_segment_then_trace},
       {"errors, progress and cancellation", test_errors_and_cancel},
       {"compact label map traces the same", test_compact_map},
