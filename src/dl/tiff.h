@@ -15,7 +15,6 @@ ft_status ft__tiff_require(ft_ctx *ctx);
 
 #if FT_LAZY_LIBS
 #define FT_TIFF_SYMBOLS(X) \
-  X(TIFFClientOpen) \
   X(TIFFClientOpenExt) \
   X(TIFFClose) \
   X(TIFFComputeStrip) \
@@ -33,9 +32,7 @@ ft_status ft__tiff_require(ft_ctx *ctx);
   X(TIFFReadTile) \
   X(TIFFScanlineSize) \
   X(TIFFSetDirectory) \
-  X(TIFFSetErrorHandler) \
   X(TIFFSetField) \
-  X(TIFFSetWarningHandler) \
   X(TIFFStripSize) \
   X(TIFFTileRowSize) \
   X(TIFFTileSize) \
@@ -47,7 +44,6 @@ extern struct ft__tiff_fns {
 } ft__tiff;
 
 #ifndef FT_DL_NO_REDIRECT
-#define TIFFClientOpen (ft__tiff.TIFFClientOpen)
 #define TIFFClientOpenExt (ft__tiff.TIFFClientOpenExt)
 #define TIFFClose (ft__tiff.TIFFClose)
 #define TIFFComputeStrip (ft__tiff.TIFFComputeStrip)
@@ -65,9 +61,7 @@ extern struct ft__tiff_fns {
 #define TIFFReadTile (ft__tiff.TIFFReadTile)
 #define TIFFScanlineSize (ft__tiff.TIFFScanlineSize)
 #define TIFFSetDirectory (ft__tiff.TIFFSetDirectory)
-#define TIFFSetErrorHandler (ft__tiff.TIFFSetErrorHandler)
 #define TIFFSetField (ft__tiff.TIFFSetField)
-#define TIFFSetWarningHandler (ft__tiff.TIFFSetWarningHandler)
 #define TIFFStripSize (ft__tiff.TIFFStripSize)
 #define TIFFTileRowSize (ft__tiff.TIFFTileRowSize)
 #define TIFFTileSize (ft__tiff.TIFFTileSize)

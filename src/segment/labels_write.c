@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "dl/tiff.h"
+#include "write/tiffmem.h"
 #include "segment/nn_internal.h"
 
 static int has_ext(const char *path, const char *ext) {
@@ -90,94 +91,19 @@ static ft_status write_png(ft_ctx *ctx, const ft_labels *lab, ft_sink *sink, con
   return FT_OK;
 }
 
-/* A growing memory file for libtiff's client procedures. */
-typedef struct mem_tiff {
-  unsigned char *buf;
-  size_t len, cap, pos;
-  char msg[200]; /* first libtiff error */
-} mem_tiff;
-
-static tmsize_t mt_read(thandle_t h, void *data, tmsize_t n) {
-  mem_tiff *m = (mem_tiff *)h;
-  size_t k = m->pos < m->len ? m->len - m->pos : 0;
-  if ((size_t)n < k) k = (size_t)n;
-  memcpy(data, m->buf + m->pos, k);
-  m->pos += k;
-  return (tmsize_t)k;
-}
-
-static tmsize_t mt_write(thandle_t h, void *data, tmsize_t n) {
-  mem_tiff *m = (mem_tiff *)h;
-  size_t end;
-  if (n < 0 || m->pos > SIZE_MAX - (size_t)n) return -1;
-  end = m->pos + (size_t)n;
-  if (end > m->cap) {
-    size_t cap = m->cap ? m->cap : 65536;
-    unsigned char *nb;
-    while (cap < end) {
-      if (cap > SIZE_MAX / 2) return -1;
-      cap *= 2;
-    }
-    nb = realloc(m->buf, cap);
-    if (!nb) return -1;
-    m->buf = nb;
-    m->cap = cap;
-  }
-  if (m->pos > m->len) memset(m->buf + m->len, 0, m->pos - m->len);
-  memcpy(m->buf + m->pos, data, (size_t)n);
-  m->pos = end;
-  if (end > m->len) m->len = end;
-  return n;
-}
-
-static toff_t mt_seek(thandle_t h, toff_t off, int whence) {
-  mem_tiff *m = (mem_tiff *)h;
-  uint64_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->len : 0;
-  if (off > UINT64_MAX - base || base + off > SIZE_MAX) return (toff_t)-1;
-  m->pos = (size_t)(base + off);
-  return (toff_t)m->pos;
-}
-
-static int mt_close(thandle_t h) { return 0; }
-static toff_t mt_size(thandle_t h) { return (toff_t)((mem_tiff *)h)->len; }
-static int mt_map(thandle_t h, void **base, toff_t *size) { return 0; }
-static void mt_unmap(thandle_t h, void *base, toff_t size) {}
-
-static int mt_error(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
-  mem_tiff *m = user;
-  if (!m->msg[0]) vsnprintf(m->msg, sizeof m->msg, fmt, ap);
-  return 1; /* handled: nothing reaches libtiff's global handler */
-}
-
-static int mt_warn(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
-  return 1;
-}
-
 static ft_status write_tiff(ft_ctx *ctx, const ft_labels *lab, ft_sink *sink, const char *path) {
-  mem_tiff m;
-  TIFFOpenOptions *opts;
+  ft__tiffmem m;
   TIFF *t;
   uint16_t *row;
   int x, y, ok;
   ft_status st = FT_OK;
   if ((st = ft__tiff_require(ctx))) return st;
-  memset(&m, 0, sizeof m);
-  opts = TIFFOpenOptionsAlloc();
-  if (!opts) return ft__nomem(ctx, "labels");
-  TIFFOpenOptionsSetErrorHandlerExtR(opts, mt_error, &m);
-  TIFFOpenOptionsSetWarningHandlerExtR(opts, mt_warn, &m);
-  t = TIFFClientOpenExt(path, "wm", (thandle_t)&m, mt_read, mt_write, mt_seek, mt_close, mt_size,
-                        mt_map, mt_unmap, opts);
-  TIFFOpenOptionsFree(opts);
-  if (!t) {
-    free(m.buf);
-    return ft__fail(ctx, FT_ERR_IO, "labels: %s: tiff: %s", path,
-                    m.msg[0] ? m.msg : "cannot start the file");
-  }
+  if (!(t = ft__tiffmem_open(&m, path)))
+    return ft__fail(ctx, FT_ERR_IO, "labels: %s: tiff: %s", path, m.msg);
   row = ft__malloc_n((size_t)lab->width, sizeof *row);
   if (!row) {
     TIFFClose(t);
-    free(m.buf);
+    ft__tiffmem_free(&m);
     return ft__nomem(ctx, "labels");
   }
   ok = TIFFSetField(t, TIFFTAG_IMAGEWIDTH, (uint32_t)lab->width) &&
@@ -205,7 +131,7 @@ static ft_status write_tiff(ft_ctx *ctx, const ft_labels *lab, ft_sink *sink, co
                   m.msg[0] ? m.msg : "write failed");
   else if (sink->write(sink->user, m.buf, m.len) != 0)
     st = ft__fail(ctx, FT_ERR_IO, "labels: %s: write failed", path);
-  free(m.buf);
+  ft__tiffmem_free(&m);
   return st;
 }
 

@@ -33,6 +33,7 @@
 
 #include "dl/cairo.h"
 #include "dl/tiff.h"
+#include "write/tiffmem.h"
 #include "write/internal.h"
 
 static const ft_cairo_params cairo_defaults = {
@@ -201,71 +202,18 @@ static void draw_text(cairo_t *cr, const ft_text *t, int outline) {
   }
 }
 
-/* ---- TIFF in memory ---- */
-
-typedef struct tmem {
-  unsigned char *data;
-  toff_t len, cap, pos;
-} tmem;
-
-static tmsize_t tm_read(thandle_t h, void *buf, tmsize_t n) {
-  tmem *m = (tmem *)h;
-  tmsize_t left = m->pos >= m->len ? 0 : (tmsize_t)(m->len - m->pos);
-  tmsize_t k = left < n ? left : n;
-  if (k > 0) memcpy(buf, m->data + m->pos, (size_t)k);
-  m->pos += (toff_t)k;
-  return k;
-}
-
-static tmsize_t tm_write(thandle_t h, void *buf, tmsize_t n) {
-  tmem *m = (tmem *)h;
-  toff_t end = m->pos + (toff_t)n;
-  if (n < 0) return -1;
-  if (end > m->cap) {
-    toff_t cap = m->cap ? m->cap : 65536;
-    unsigned char *d;
-    while (cap < end) cap *= 2;
-    if (cap > (toff_t)((size_t)-1) || !(d = realloc(m->data, (size_t)cap))) return -1;
-    m->data = d;
-    m->cap = cap;
-  }
-  if (m->pos > m->len) memset(m->data + m->len, 0, (size_t)(m->pos - m->len));
-  memcpy(m->data + m->pos, buf, (size_t)n);
-  m->pos = end;
-  if (end > m->len) m->len = end;
-  return n;
-}
-
-static toff_t tm_seek(thandle_t h, toff_t off, int whence) {
-  tmem *m = (tmem *)h;
-  toff_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->len : 0;
-  m->pos = base + off;
-  return m->pos;
-}
-
-static int tm_close(thandle_t h) { return 0; }
-static toff_t tm_size(thandle_t h) { return ((tmem *)h)->len; }
-static int tm_map(thandle_t h, void **base, toff_t *size) { return 0; }
-static void tm_unmap(thandle_t h, void *base, toff_t size) {}
-
-/* Silence libtiff's default handlers (they print) for one call. */
-static void tiff_quiet(const char *module, const char *fmt, va_list ap) {}
-
 /* Encode the image surface as TIFF into the stream. */
 static ft_status write_tiff(ft_ctx *ctx, cairo_surface_t *surf, double dpi, stream *s) {
   int w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
   int stride = cairo_image_surface_get_stride(surf), x, y, ok = 1;
   const unsigned char *px;
   unsigned char *row = NULL;
-  tmem m = {NULL, 0, 0, 0};
-  TIFFErrorHandler olde = TIFFSetErrorHandler(tiff_quiet);
-  TIFFErrorHandler oldw = TIFFSetWarningHandler(tiff_quiet);
+  ft__tiffmem m;
   TIFF *tif;
   ft_status st = FT_OK;
   cairo_surface_flush(surf);
   px = cairo_image_surface_get_data(surf);
-  tif = TIFFClientOpen("figure.tif", "w", (thandle_t)&m, tm_read, tm_write, tm_seek, tm_close,
-                       tm_size, tm_map, tm_unmap);
+  tif = ft__tiffmem_open(&m, "figure.tif");
   if (!tif || !(row = malloc((size_t)w * 3))) {
     ok = 0;
   } else {
@@ -295,14 +243,13 @@ static ft_status write_tiff(ft_ctx *ctx, cairo_surface_t *surf, double dpi, stre
     if (ok && !TIFFWriteDirectory(tif)) ok = 0;
     TIFFClose(tif);
   }
-  TIFFSetErrorHandler(olde);
-  TIFFSetWarningHandler(oldw);
   free(row);
   if (!ok || m.len > UINT_MAX)
-    st = ft__fail(ctx, FT_ERR_NOMEM, "cairo: TIFF encoding failed");
-  else if (stream_write(s, m.data, (unsigned)m.len) != CAIRO_STATUS_SUCCESS)
+    st = ft__fail(ctx, FT_ERR_NOMEM, "cairo: TIFF encoding failed%s%s", m.msg[0] ? ": " : "",
+                  m.msg);
+  else if (stream_write(s, m.buf, (unsigned)m.len) != CAIRO_STATUS_SUCCESS)
     st = FT_ERR_IO; /* the caller reports the sink's failure */
-  free(m.data);
+  ft__tiffmem_free(&m);
   return st;
 }
 

@@ -4,7 +4,9 @@ libfigtrace_impl_la_SOURCES += \
 	src/write/sink.c \
 	src/write/pathdata.c \
 	src/write/svg.c \
-	src/write/preview.c
+	src/write/preview.c \
+	src/write/tiffmem.h \
+	src/write/tiffmem.c
 
 figtraceinc_HEADERS += include/figtrace/preview.h
 
