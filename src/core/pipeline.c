@@ -65,10 +65,11 @@ ft_status ft_pipeline_run(ft_ctx *ctx, const ft_options *opt, const ft_image *in
 }
 
 /* Can the fit stage read edge positions from the gray levels the labels came
- * from?  Not from a 1-bit image: it has none between ink and paper. */
-static int gray_edges(const ft_options *opt, const ft_image *img) {
+ * from?  Not from an unfiltered 1-bit image (raw: the input when no denoise
+ * filter made another, else NULL): it has none between ink and paper. */
+static int gray_edges(const ft_options *opt, const ft_image *raw) {
   const ft_segment_params *sp = &opt->segment;
-  if (opt->segmenter != FT_SEGMENTER_THRESHOLD || img->bit_depth == 1) return 0;
+  if (opt->segmenter != FT_SEGMENTER_THRESHOLD || (raw && raw->bit_depth == 1)) return 0;
   if (sp->colors > 0) return 1;
   return sp->method == FT_THRESH_OTSU || sp->method == FT_THRESH_VALUE ||
          sp->method == FT_THRESH_LI || sp->method == FT_THRESH_TRIANGLE;
@@ -235,7 +236,7 @@ ft_status ft_pipeline_run_labels(ft_ctx *ctx, const ft_options *opt, const ft_im
   fit = opt->fit;
   fit.image = NULL;
   fit.level = -1.0;
-  if (gray_edges(opt, clean ? clean : in) && fit.mode != FT_FIT_NONE) {
+  if (gray_edges(opt, clean ? NULL : in) && fit.mode != FT_FIT_NONE) {
     fit.image = clean ? clean : in;
     if (opt->segment.colors == 0) fit.level = split_level(fit.image, labels);
   } else {

@@ -342,6 +342,44 @@ static char *svg_of(const ft_doc *doc) {
   return r;
 }
 
+/* A 1-bit image gives the fit no gray levels to read, so it skips them -
+ * with the same SVG as the same pixels marked 8-bit, whose gray edges sit
+ * exactly on the pixel edges - unless a denoise filter made gray levels:
+ * then it reads them as an 8-bit image's (the filtered copy keeps the
+ * input's bit depth). */
+static void test_one_bit_input(void) {
+  ft_image *one = page_with_square(80, 60, 0, 0, 0, 0), *eight = NULL;
+  int x, y, blur;
+  for (y = 0; y < 60; y++)
+    for (x = 0; x < 80; x++)
+      one->data[(size_t)y * 80 + x] =
+          (x - 30) * (x - 30) + 3 * (y - 28) * (y - 28) < 500 || (x > 50 && x + y < 110) ? 0.0f : 1.0f;
+  one->bit_depth = 1;
+  CU_ASSERT_EQUAL_FATAL(ft_image_copy(NULL, one, &eight), FT_OK);
+  eight->bit_depth = 8;
+  for (blur = 0; blur < 2; blur++) {
+    ft_options opt;
+    ft_doc *d1 = NULL, *d8 = NULL;
+    char *s1, *s8;
+    ft_options_init(&opt);
+    if (blur) CU_ASSERT_EQUAL(ft_options_set_denoise(NULL, &opt, "gaussian:sigma=1.5"), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_pipeline_run(NULL, &opt, one, &d1), FT_OK);
+    CU_ASSERT_EQUAL_FATAL(ft_pipeline_run(NULL, &opt, eight, &d8), FT_OK);
+    s1 = svg_of(d1);
+    s8 = svg_of(d8);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s8);
+    CU_ASSERT(doc_paths(d1) >= 1);
+    CU_ASSERT_STRING_EQUAL(s1, s8);
+    free(s1);
+    free(s8);
+    ft_doc_free(d1);
+    ft_doc_free(d8);
+  }
+  ft_image_free(one);
+  ft_image_free(eight);
+}
+
 /* A compact input gives the same SVG as its float copy, with compact label
  * maps (the defaults) or without, plain, after a denoise chain and with an
  * underlay; the label map handed back is compact and has the same labels. */
@@ -413,6 +451,7 @@ int main(void) {
       {"options set by name", test_options_set},
       {"presets", test_presets},
       {"compact input: the same SVG", test_compact_input},
+      {"1-bit input: gray edges only from a filtered copy", test_one_bit_input},
       {NULL, NULL},
   };
   return ft_test_main("pipeline", cases);
