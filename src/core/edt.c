@@ -18,7 +18,9 @@
 
 #define BIG 1e20
 
-void ft__edt_1d(const double *f, int n, double *d, int *v, double *z) {
+/* The squared distance transform of the sampled function f[0..n) into d,
+ * with scratch v[n] and z[n + 1]. */
+static void edt_1d(const double *f, int n, double *d, int *v, double *z) {
   int k = 0, q;
   v[0] = 0;
   z[0] = -BIG;
@@ -69,13 +71,13 @@ ft_status ft__edt(ft_ctx *ctx, const uint8_t *inside, int w, int h, float *dist)
   }
   for (x = 0; x < w; x++) {
     for (y = 0; y < h; y++) f[y] = inside[(size_t)y * w + x] ? BIG : 0.0;
-    ft__edt_1d(f, h, g, v, z);
+    edt_1d(f, h, g, v, z);
     for (y = 0; y < h; y++) dist[(size_t)y * w + x] = (float)g[y];
   }
   for (y = 0; y < h; y++) {
     float *row = dist + (size_t)y * w;
     for (x = 0; x < w; x++) f[x] = row[x];
-    ft__edt_1d(f, w, g, v, z);
+    edt_1d(f, w, g, v, z);
     for (x = 0; x < w; x++) row[x] = (float)sqrt(g[x]);
   }
   free(f);

@@ -116,11 +116,8 @@ ft_status ft__parallel(ft_ctx *ctx, const char *domain, int n, int chunk, ft__wo
 
 /* Exact Euclidean distance transform (edt.c): dist[y * w + x] = distance
  * from pixel (x, y) to the nearest pixel with inside == 0 (0 there; pixels
- * beyond the image do not count; about 1e10 when every pixel is inside).
- * ft__edt_1d: the squared distance transform of the sampled function f[0..n)
- * into d, with scratch v[n] and z[n + 1]. */
+ * beyond the image do not count; about 1e10 when every pixel is inside). */
 ft_status ft__edt(ft_ctx *ctx, const uint8_t *inside, int w, int h, float *dist);
-void ft__edt_1d(const double *f, int n, double *d, int *v, double *z);
 
 /* strdup that accepts NULL (returns NULL) - check the result when s != NULL. */
 char *ft__strdup(const char *s);

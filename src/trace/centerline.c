@@ -73,7 +73,6 @@
 #include "core/internal.h"
 #include "trace/internal.h"
 
-#define BIG 1e20
 /* A path's width is this quantile of its half-width samples, times two:
  * above the median because notches in a ragged edge lower the distance to
  * the edge while bumps do not raise it. */
@@ -124,9 +123,6 @@ typedef struct work {
   int *nid;       /* [h][w] node of a skeleton pixel, -1 none */
   uint8_t *vis;   /* [h][w] chain pixel already walked */
   int *cand;      /* [h*w] scratch */
-  double *f, *g;  /* [max(w,h)] transform scratch */
-  double *z;      /* [max(w,h)+1] */
-  int *v;         /* [max(w,h)] */
   node *nd;
   int nn, ncap;
   chain *ch;
@@ -193,19 +189,9 @@ static inline int popcount8(int m) {
 
 /* ---- 1. distance ---- */
 
-static void distance(work *wk) {
-  int x, y, w = wk->w, h = wk->h;
-  for (x = 0; x < w; x++) {
-    for (y = 0; y < h; y++) wk->f[y] = wk->ink[(size_t)y * w + x] ? BIG : 0.0;
-    ft__edt_1d(wk->f, h, wk->g, wk->v, wk->z);
-    for (y = 0; y < h; y++) wk->dist[(size_t)y * w + x] = (float)wk->g[y];
-  }
-  for (y = 0; y < h; y++) {
-    float *row = wk->dist + (size_t)y * w;
-    for (x = 0; x < w; x++) wk->f[x] = row[x];
-    ft__edt_1d(wk->f, w, wk->g, wk->v, wk->z);
-    for (x = 0; x < w; x++) row[x] = (float)sqrt(wk->g[x]);
-  }
+/* wk->dist from wk->ink (ft__edt); FT_ERR_NOMEM when out of memory. */
+static ft_status distance(work *wk) {
+  return ft__edt(wk->ctx, wk->ink, wk->w, wk->h, wk->dist);
 }
 
 /* Bilinear sample of the distance field at (x, y), 0 outside. */
@@ -295,9 +281,15 @@ static int fill_pinholes(work *wk) {
   for (i = 0; i < npix; i++) filled[i] = ink[i] || !wk->vis[i];
   wk->ink = filled;
   wk->dist = df;
-  distance(wk);
+  if (distance(wk)) any = -1;
   wk->ink = ink;
   wk->dist = dist;
+  if (any < 0) {
+    free(filled);
+    free(df);
+    free(list);
+    return -1;
+  }
   for (y = 1; y < h - 1; y++)
     for (x = 1; x < w - 1; x++) {
       size_t area, edge;
@@ -314,7 +306,7 @@ static int fill_pinholes(work *wk) {
   free(filled);
   free(df);
   free(list);
-  if (any) distance(wk);
+  if (any && distance(wk)) return -1;
   return any;
 }
 
@@ -1674,7 +1666,7 @@ static void reset_graph(work *wk) {
 /* Trace label L in box [x0,x1] x [y0,y1]; blob pixels go into blobmap. */
 static ft_status trace_label(work *wk, const ft_labels *in, int32_t L, int x0, int y0, int x1,
                              int y1, ft_paths *ps, int32_t *blobmap, int *any_blob) {
-  int w = x1 - x0 + 3, h = y1 - y0 + 3, x, y, i, m = w > h ? w : h, *partner = NULL;
+  int w = x1 - x0 + 3, h = y1 - y0 + 3, x, y, i, *partner = NULL;
   size_t npix;
   ft_status st = FT_OK;
   if (ft__mul_overflow((size_t)w, (size_t)h, &npix))
@@ -1691,19 +1683,14 @@ static ft_status trace_label(work *wk, const ft_labels *in, int32_t L, int x0, i
   wk->nid = ft__malloc_n(npix, sizeof *wk->nid);
   wk->vis = malloc(npix);
   wk->cand = ft__malloc_n(npix, sizeof *wk->cand);
-  wk->f = ft__malloc_n((size_t)m, sizeof *wk->f);
-  wk->g = ft__malloc_n((size_t)m, sizeof *wk->g);
-  wk->z = ft__malloc_n((size_t)m + 1, sizeof *wk->z);
-  wk->v = ft__malloc_n((size_t)m, sizeof *wk->v);
   if (!wk->ink || !wk->sk || (blobmap && !wk->blob) || !wk->dist || !wk->nid || !wk->vis ||
-      !wk->cand || !wk->f || !wk->g || !wk->z || !wk->v)
+      !wk->cand)
     goto nomem;
   for (y = y0; y <= y1; y++)
     for (x = x0; x <= x1; x++)
       wk->ink[(size_t)(y - y0 + 1) * w + (x - x0 + 1)] =
           ft_labels_get(in, (size_t)y * in->width + x) == L;
-  distance(wk);
-  if (fill_pinholes(wk) < 0) goto nomem;
+  if (distance(wk) || fill_pinholes(wk) < 0) goto nomem;
   thin(wk);
   if (blobmap && find_blobs(wk) < 0) goto nomem;
   if (make_nodes(wk) || make_chains(wk)) goto nomem;
@@ -1753,14 +1740,9 @@ done:
   free(wk->nid);
   free(wk->vis);
   free(wk->cand);
-  free(wk->f);
-  free(wk->g);
-  free(wk->z);
-  free(wk->v);
   wk->ink = wk->sk = wk->blob = wk->vis = NULL;
   wk->dist = NULL;
-  wk->nid = wk->cand = wk->v = NULL;
-  wk->f = wk->g = wk->z = NULL;
+  wk->nid = wk->cand = NULL;
   return st;
 }
 
