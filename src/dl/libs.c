@@ -66,17 +66,7 @@ struct ft__xml_fns ft__xml;
 static int xml_resolve(void *h, const char **missing) {
 #define R(f) FT__DL_RESOLVE(ft__xml, f)
   FT_XML_SYMBOLS(R)
-  FT_XML_GLOBALS(R)
 #undef R
-#ifndef LIBXML_THREAD_ENABLED
-  if (!(ft__xml.generic_var = ft__dl_sym(h, "xmlGenericError")) ||
-      !(ft__xml.generic_ctx_var = ft__dl_sym(h, "xmlGenericErrorContext")) ||
-      !(ft__xml.structured_var = ft__dl_sym(h, "xmlStructuredError")) ||
-      !(ft__xml.structured_ctx_var = ft__dl_sym(h, "xmlStructuredErrorContext"))) {
-    *missing = "xmlGenericError";
-    return -1;
-  }
-#endif
 #ifdef LIBXML_THREAD_ALLOC_ENABLED
   if (!(*(void **)&ft__xml.free_fn = ft__dl_sym(h, "__xmlFree"))) {
     *missing = "__xmlFree";

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -457,6 +458,11 @@ static void check_root(walker *w, xmlNodePtr root, const char *name) {
   if (vb) xmlFree(vb);
 }
 
+/* Once per process, and complete before any thread goes on: libxml2 2.9
+ * publishes its lazily built tables without a memory barrier, so
+ * concurrent first calls from several threads would race. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
 ft_status ft_check_svg(ft_ctx *ctx, const char *data, size_t len, const char *name,
                        const ft_journal *j, ft_check_fn fn, void *user, int *nfindings) {
   xmlDocPtr doc;
@@ -470,7 +476,7 @@ ft_status ft_check_svg(ft_ctx *ctx, const char *data, size_t len, const char *na
     return ft__fail(ctx, FT_ERR_INVAL, "%s: check: no data or too large", name);
   if (!j) j = ft_journal_find("none");
   if ((st = ft__xml_require(ctx))) return st;
-  xmlInitParser();
+  pthread_once(&xml_once, xmlInitParser);
   doc = xmlReadMemory(data, (int)len, name, NULL,
                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   if (!doc) return ft__fail(ctx, FT_ERR_FORMAT, "%s: check: not well-formed XML", name);

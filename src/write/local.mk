@@ -4,6 +4,8 @@ libfigtrace_impl_la_SOURCES += \
 	src/write/sink.c \
 	src/write/pathdata.c \
 	src/write/svg.c \
+	src/write/xmlw.h \
+	src/write/xmlw.c \
 	src/write/preview.c \
 	src/write/tiffmem.h \
 	src/write/tiffmem.c

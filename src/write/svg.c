@@ -1,9 +1,8 @@
-/* src/write/svg.c - ft_doc to SVG 1.1 with libxml2's xmlTextWriter.
+/* src/write/svg.c - ft_doc to SVG 1.1.
  *
- * The text writer produces well-formed XML and escapes every string; its
- * xmlOutputBuffer hands the bytes to an ft_sink through a write callback.
- * libxml2 is opened on the first write (src/dl), so conversions to PDF or
- * PNG, and the library's other entry points, do not load it.
+ * The elements go through the streaming XML writer of xmlw.c, which
+ * escapes every string and hands the bytes to an ft_sink (see xmlw.c for
+ * why it is not libxml2's xmlTextWriter).
  * The document follows the structure of SVG 1.1 (W3C Recommendation, 2011):
  * the root <svg> carries viewBox "0 0 W H" in user units (the source
  * image's pixels) and width/height in mm (Sec. 7.2, 7.7); each layer is a
@@ -15,20 +14,17 @@
  *
  * Strings from the document are checked for UTF-8 and for characters XML
  * 1.0 forbids (C0 controls other than tab, CR, LF); offenders are replaced
- * by U+FFFD so the output always parses.  libxml2's error reports are
- * routed to a silent handler for the duration of the call: the library
- * never prints.
+ * by U+FFFD so the output always parses.
  */
 #include "config.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dl/xml.h"
 #include "write/internal.h"
+#include "write/xmlw.h"
 
 static const ft_svg_params svg_defaults = {
     .decimals = 2,
@@ -43,45 +39,6 @@ void ft_svg_params_init(ft_svg_params *p) { *p = svg_defaults; }
 #define NS_DC "http://purl.org/dc/elements/1.1/"
 #define NS_FIGTRACE "urn:figtrace:metadata"
 
-/* Where xmlOutputBuffer's bytes go. */
-typedef struct out_state {
-  ft_sink *sink;
-  int failed; /* the sink refused a write */
-} out_state;
-
-/* xmlOutputBuffer's write callback: the number of bytes taken, or -1 after
- * which libxml2 fails every later write and the writer calls return < 0. */
-static int io_write(void *user, const char *buf, int len) {
-  out_state *o = user;
-  if (o->failed || len < 0) return -1;
-  if (len > 0 && o->sink->write(o->sink->user, buf, (size_t)len) != 0) {
-    o->failed = 1;
-    return -1;
-  }
-  return len;
-}
-
-/* The sink outlives the buffer; closing it is the caller's business. */
-static int io_close(void *user) {
-  (void)user;
-  return 0;
-}
-
-/* Handlers that drop libxml2's error reports (installed for one call). */
-static void silent_generic(void *user, const char *msg, ...) {
-  (void)user;
-  (void)msg;
-}
-
-#if LIBXML_VERSION >= 21200
-static void silent_structured(void *user, const xmlError *e) {
-#else
-static void silent_structured(void *user, xmlErrorPtr e) {
-#endif
-  (void)user;
-  (void)e;
-}
-
 /* Private status: the xml writer failed; the caller finds out whether the
  * sink refused a write (FT_ERR_IO) or memory ran out. */
 #define XMLFAIL ((ft_status)(FT_ERR_INTERNAL + 100))
@@ -89,7 +46,8 @@ static void silent_structured(void *user, xmlErrorPtr e) {
 /* Everything one write needs. */
 typedef struct svgw {
   ft_ctx *ctx;
-  xmlTextWriterPtr w;
+  ft_sink *sink;
+  ft__xw xw;
   int decimals;
   ft__buf d;       /* path data of the element being written */
   ft__buf text;    /* scratch for cleaned strings */
@@ -118,7 +76,7 @@ static int utf8_len(const unsigned char *s) {
 
 /* s made safe for XML, in w->text (borrowed until the next call); NULL when
  * out of memory. */
-static const xmlChar *clean(svgw *w, const char *s) {
+static const char *clean(svgw *w, const char *s) {
   const unsigned char *p = (const unsigned char *)(s ? s : "");
   w->text.len = 0;
   if (ft__buf_append(&w->text, "", 0)) return NULL;
@@ -128,34 +86,32 @@ static const xmlChar *clean(svgw *w, const char *s) {
       return NULL;
     p += n ? n : 1;
   }
-  return (const xmlChar *)w->text.data;
+  return w->text.data;
 }
 
 /* ---- small writers; each returns < 0 on failure ---- */
 
 static int attr(svgw *w, const char *name, const char *value) {
-  const xmlChar *v = clean(w, value);
+  const char *v = clean(w, value);
   if (!v) return -1;
-  return xmlTextWriterWriteAttribute(w->w, (const xmlChar *)name, v);
+  return ft__xw_attr(&w->xw, name, v);
 }
 
 static int attr_num(svgw *w, const char *name, double v, int decimals, const char *unit) {
   char s[64];
   ft__fmt_attr(s, sizeof s, v, decimals);
   if (unit) strncat(s, unit, sizeof s - strlen(s) - 1);
-  return xmlTextWriterWriteAttribute(w->w, (const xmlChar *)name, (const xmlChar *)s);
+  return ft__xw_attr(&w->xw, name, s);
 }
 
-static int start(svgw *w, const char *name) {
-  return xmlTextWriterStartElement(w->w, (const xmlChar *)name);
-}
+static int start(svgw *w, const char *name) { return ft__xw_start(&w->xw, name); }
 
-static int end(svgw *w) { return xmlTextWriterEndElement(w->w); }
+static int end(svgw *w) { return ft__xw_end(&w->xw); }
 
 /* <name>text</name> */
 static int element_text(svgw *w, const char *name, const char *text) {
-  const xmlChar *v;
-  if (start(w, name) < 0 || !(v = clean(w, text)) || xmlTextWriterWriteString(w->w, v) < 0)
+  const char *v;
+  if (start(w, name) < 0 || !(v = clean(w, text)) || ft__xw_text(&w->xw, v) < 0)
     return -1;
   return end(w);
 }
@@ -253,8 +209,7 @@ static int path_element(svgw *w, const char *id, const ft_layer *l, const ft_pat
         attr_num(w, "stroke-width", stroke_path->stroke_width, 3, NULL) < 0)
       return -1;
   }
-  if (xmlTextWriterWriteAttribute(w->w, (const xmlChar *)"d", (const xmlChar *)w->d.data) < 0)
-    return -1;
+  if (ft__xw_attr(&w->xw, "d", w->d.data) < 0) return -1;
   return end(w);
 }
 
@@ -385,7 +340,7 @@ static int write_metadata(svgw *w, const ft_doc *doc) {
     ft__fmt_attr(b, sizeof b, doc->pixel_h > 0.0 ? doc->pixel_h : doc->pixel_w, 6);
     snprintf(s, sizeof s, "%s %s", a, b);
     if (start(w, "figtrace:pixelSize") < 0 || attr(w, "unit", "um") < 0 ||
-        xmlTextWriterWriteString(w->w, (const xmlChar *)s) < 0 || end(w) < 0)
+        ft__xw_text(&w->xw, s) < 0 || end(w) < 0)
       return -1;
   }
   if (doc->underlay_png) {
@@ -393,7 +348,7 @@ static int write_metadata(svgw *w, const ft_doc *doc) {
     ft__fmt_attr(b, sizeof b, doc->window_hi, 6);
     snprintf(s, sizeof s, "%s %s", a, b);
     if (start(w, "figtrace:displayWindow") < 0 || attr(w, "mapping", "linear") < 0 ||
-        xmlTextWriterWriteString(w->w, (const xmlChar *)s) < 0 || end(w) < 0)
+        ft__xw_text(&w->xw, s) < 0 || end(w) < 0)
       return -1;
     if (doc->gamma != 1.0 && doc->gamma > 0.0) {
       ft__fmt_attr(a, sizeof a, doc->gamma, 4);
@@ -416,10 +371,7 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
   ft_status st;
   int i;
 
-  if (pretty && (xmlTextWriterSetIndent(w->w, 1) < 0 ||
-                 xmlTextWriterSetIndentString(w->w, (const xmlChar *)"  ") < 0))
-    return XMLFAIL;
-  if (xmlTextWriterStartDocument(w->w, "1.0", "UTF-8", NULL) < 0) return XMLFAIL;
+  if (ft__xw_begin(&w->xw, w->sink, pretty) < 0) return XMLFAIL;
   if (start(w, "svg") < 0 || attr(w, "xmlns", NS_SVG) < 0 ||
       attr(w, "xmlns:inkscape", NS_INKSCAPE) < 0 ||
       (doc->underlay_png && attr(w, "xmlns:xlink", "http://www.w3.org/1999/xlink") < 0) ||
@@ -451,8 +403,7 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
         attr_num(w, "height", doc->height, 6, NULL) < 0 ||
         attr(w, "preserveAspectRatio", "none") < 0 ||
         attr(w, "image-rendering", "optimizeSpeed") < 0 ||
-        xmlTextWriterWriteAttribute(w->w, (const xmlChar *)"xlink:href",
-                                    (const xmlChar *)uri.data) < 0 ||
+        ft__xw_attr(&w->xw, "xlink:href", uri.data) < 0 ||
         end(w) < 0 || end(w) < 0;
     ft__buf_free(&uri);
     if (r) return XMLFAIL;
@@ -478,18 +429,18 @@ static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
   }
   for (i = 0; i < doc->ntexts; i++) {
     const ft_text *t = &doc->text[i];
-    const xmlChar *v;
+    const char *v;
     if (start(w, "text") < 0 || (t->id && attr(w, "id", t->id) < 0) ||
         attr_num(w, "x", t->x, 3, NULL) < 0 || attr_num(w, "y", t->y, 3, NULL) < 0 ||
         (t->font && attr(w, "font-family", t->font) < 0) ||
         attr_num(w, "font-size", t->size, 3, NULL) < 0 ||
         attr(w, "text-anchor", anchor_name(t->anchor)) < 0 || attr_color(w, "fill", t->color) < 0)
       return XMLFAIL;
-    if (!(v = clean(w, t->text)) || xmlTextWriterWriteString(w->w, v) < 0 || end(w) < 0)
+    if (!(v = clean(w, t->text)) || ft__xw_text(&w->xw, v) < 0 || end(w) < 0)
       return XMLFAIL;
   }
   if ((doc->nrects > 0 || doc->ntexts > 0) && end(w) < 0) return XMLFAIL;
-  if (xmlTextWriterEndDocument(w->w) < 0 || xmlTextWriterFlush(w->w) < 0) return XMLFAIL;
+  if (ft__xw_finish(&w->xw) < 0) return XMLFAIL;
   return FT_OK;
 }
 
@@ -514,15 +465,8 @@ static ft_status check_doc(ft_ctx *ctx, const ft_doc *doc) {
   return FT_OK;
 }
 
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
 ft_status ft_write_svg(ft_ctx *ctx, const ft_doc *doc, const ft_svg_params *p, ft_sink *sink) {
   svgw w;
-  out_state o;
-  xmlOutputBufferPtr buf;
-  xmlGenericErrorFunc old_generic;
-  void *old_generic_ctx, *old_structured_ctx;
-  xmlStructuredErrorFunc old_structured;
   ft_status st;
   int i;
 
@@ -535,52 +479,22 @@ ft_status ft_write_svg(ft_ctx *ctx, const ft_doc *doc, const ft_svg_params *p, f
 
   memset(&w, 0, sizeof w);
   w.ctx = ctx;
+  w.sink = sink;
   w.decimals = p->decimals;
   for (i = 0; i < doc->nlayers; i++)
     if (doc->layer[i].paths) w.total += doc->layer[i].paths->npaths;
-  o.sink = sink;
-  o.failed = 0;
-  if ((st = ft__xml_require(ctx)) != FT_OK) {
-    ft__buf_free(&w.d);
-    ft__buf_free(&w.text);
-    return st;
-  }
-
-  /* Once per process, and complete before any thread goes on: libxml2
-   * 2.9 publishes its lazily built tables without a memory barrier, so
-   * concurrent first calls from several threads would race. */
-  pthread_once(&xml_once, xmlInitParser);
-  old_generic = xmlGenericError;
-  old_generic_ctx = xmlGenericErrorContext;
-  old_structured = xmlStructuredError;
-  old_structured_ctx = xmlStructuredErrorContext;
-  xmlSetGenericErrorFunc(NULL, silent_generic);
-  xmlSetStructuredErrorFunc(NULL, silent_structured);
-
-  buf = xmlOutputBufferCreateIO(io_write, io_close, &o, NULL);
-  if (!buf) {
-    st = ft__nomem(ctx, "svg");
-    goto restore;
-  }
-  if (!(w.w = xmlNewTextWriter(buf))) {
-    xmlOutputBufferClose(buf);
-    st = ft__nomem(ctx, "svg");
-    goto restore;
-  }
   st = write_doc(&w, doc, p->pretty);
-  xmlFreeTextWriter(w.w); /* flushes what is left and closes buf */
-  if (st == FT_OK && o.failed) st = XMLFAIL;
   if (st == XMLFAIL) {
     const char *detail = ft__sink_detail(sink);
-    if (o.failed)
+    if (w.xw.failed == FT__XW_SINK)
       st = detail ? ft__fail(ctx, FT_ERR_IO, "%s", detail)
                   : ft__fail(ctx, FT_ERR_IO, "svg: output sink refused a write");
+    else if (w.xw.failed == FT__XW_NOMEM || w.xw.failed == 0)
+      st = ft__nomem(ctx, "svg");
     else
-      st = ft__fail(ctx, FT_ERR_NOMEM, "svg: XML writer failed (out of memory?)");
+      st = ft__fail(ctx, FT_ERR_INTERNAL, "svg: elements nested too deep");
   }
-restore:
-  xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
-  xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+  ft__xw_free(&w.xw);
   ft__buf_free(&w.d);
   ft__buf_free(&w.text);
   return st;

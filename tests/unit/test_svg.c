@@ -15,6 +15,7 @@
 
 #include "testutil.h"
 #include "write/internal.h"
+#include "write/xmlw.h"
 
 /* ---- a path-data parser: d -> absolute commands ---- */
 
@@ -684,6 +685,132 @@ static void test_escaping(void) {
   ft_ctx_free(ctx);
 }
 
+/* A memory sink that keeps what it was given, for the writer's own tests;
+ * refuses every write after `budget` bytes when limited. */
+typedef struct collect {
+  char buf[4096];
+  size_t len, budget;
+  int limited, writes;
+} collect;
+
+static int collect_write(void *user, const void *data, size_t n) {
+  collect *c = user;
+  c->writes++;
+  if ((c->limited && c->len + n > c->budget) || c->len + n >= sizeof c->buf) return -1;
+  memcpy(c->buf + c->len, data, n);
+  c->len += n;
+  c->buf[c->len] = '\0';
+  return 0;
+}
+
+/* The XML writer itself: its exact layout with and without indentation
+ * (one element per line, two spaces a level, text elements on one line,
+ * empty elements closed with "/>"), escapes in attributes and text that a
+ * parser reads back as the same strings, refusals of misuse, and a sink
+ * that fails. */
+static void test_xml_writer(void) {
+  static const char attr_value[] = "tab\there\nnew line\r& <\"q\"> 'a' \xc2\xb5m";
+  static const char text_value[] = "x < y & \"z\" > ]]>\nline\t\r\xc2\xb5";
+  collect c;
+  ft_sink sink = {collect_write, &c};
+  ft__xw xw;
+  xmlDocPtr doc;
+  xmlNodePtr root, kid;
+  xmlChar *v;
+  int pretty;
+  for (pretty = 1; pretty >= 0; pretty--) {
+    memset(&c, 0, sizeof c);
+    CU_ASSERT_EQUAL(ft__xw_begin(&xw, &sink, pretty), 0);
+    CU_ASSERT_EQUAL(ft__xw_start(&xw, "svg"), 0);
+    CU_ASSERT_EQUAL(ft__xw_attr(&xw, "a", "1"), 0);
+    CU_ASSERT_EQUAL(ft__xw_start(&xw, "title"), 0);
+    CU_ASSERT_EQUAL(ft__xw_text(&xw, "T"), 0);
+    CU_ASSERT_EQUAL(ft__xw_end(&xw), 0);
+    CU_ASSERT_EQUAL(ft__xw_start(&xw, "g"), 0);
+    CU_ASSERT_EQUAL(ft__xw_start(&xw, "path"), 0);
+    CU_ASSERT_EQUAL(ft__xw_attr(&xw, "d", "m0 0h1"), 0);
+    CU_ASSERT_EQUAL(ft__xw_end(&xw), 0);
+    CU_ASSERT_EQUAL(ft__xw_end(&xw), 0);
+    CU_ASSERT_EQUAL(ft__xw_start(&xw, "g"), 0);
+    CU_ASSERT_EQUAL(ft__xw_end(&xw), 0);
+    CU_ASSERT_EQUAL(c.writes, 0); /* all still buffered */
+    CU_ASSERT_EQUAL(ft__xw_finish(&xw), 0); /* closes <svg> */
+    ft__xw_free(&xw);
+    CU_ASSERT_EQUAL(c.writes, 1);
+    if (pretty) {
+      CU_ASSERT_STRING_EQUAL(c.buf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                    "<svg a=\"1\">\n"
+                                    "  <title>T</title>\n"
+                                    "  <g>\n"
+                                    "    <path d=\"m0 0h1\"/>\n"
+                                    "  </g>\n"
+                                    "  <g/>\n"
+                                    "</svg>\n");
+    } else {
+      CU_ASSERT_STRING_EQUAL(c.buf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                    "<svg a=\"1\"><title>T</title><g><path d=\"m0 0h1\"/></g><g/>"
+                                    "</svg>\n");
+    }
+  }
+
+  /* escapes: the parser gives back exactly what was written */
+  memset(&c, 0, sizeof c);
+  CU_ASSERT_EQUAL(ft__xw_begin(&xw, &sink, 1), 0);
+  CU_ASSERT_EQUAL(ft__xw_start(&xw, "r"), 0);
+  CU_ASSERT_EQUAL(ft__xw_attr(&xw, "v", attr_value), 0);
+  CU_ASSERT_EQUAL(ft__xw_start(&xw, "t"), 0);
+  CU_ASSERT_EQUAL(ft__xw_text(&xw, text_value), 0);
+  CU_ASSERT_EQUAL(ft__xw_text(&xw, "+more"), 0);
+  CU_ASSERT_EQUAL(ft__xw_finish(&xw), 0);
+  ft__xw_free(&xw);
+  CU_ASSERT_PTR_NULL(strstr(c.buf, "]]>"));
+  doc = xmlReadMemory(c.buf, (int)c.len, "w.xml", NULL, XML_PARSE_NONET);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+  root = xmlDocGetRootElement(doc);
+  v = xmlGetProp(root, (const xmlChar *)"v");
+  CU_ASSERT_STRING_EQUAL((const char *)v, attr_value);
+  xmlFree(v);
+  for (kid = root->children; kid && kid->type != XML_ELEMENT_NODE; kid = kid->next) continue;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(kid);
+  v = xmlNodeGetContent(kid);
+  CU_ASSERT_STRING_EQUAL((const char *)v, "x < y & \"z\" > ]]>\nline\t\r\xc2\xb5+more");
+  xmlFree(v);
+  xmlFreeDoc(doc);
+
+  /* misuse is refused, and every later call fails */
+  memset(&c, 0, sizeof c);
+  CU_ASSERT_EQUAL(ft__xw_begin(&xw, &sink, 0), 0);
+  CU_ASSERT_EQUAL(ft__xw_text(&xw, "outside"), -1);
+  CU_ASSERT_EQUAL(xw.failed, FT__XW_MISUSE);
+  CU_ASSERT_EQUAL(ft__xw_start(&xw, "a"), -1);
+  CU_ASSERT_EQUAL(ft__xw_finish(&xw), -1);
+  ft__xw_free(&xw);
+  CU_ASSERT_EQUAL(c.writes, 0);
+  memset(&c, 0, sizeof c);
+  CU_ASSERT_EQUAL(ft__xw_begin(&xw, &sink, 0), 0);
+  CU_ASSERT_EQUAL(ft__xw_start(&xw, "a"), 0);
+  CU_ASSERT_EQUAL(ft__xw_text(&xw, "t"), 0);
+  CU_ASSERT_EQUAL(ft__xw_attr(&xw, "late", "1"), -1); /* an attribute after content */
+  ft__xw_free(&xw);
+  memset(&c, 0, sizeof c);
+  CU_ASSERT_EQUAL(ft__xw_begin(&xw, &sink, 0), 0);
+  for (pretty = 0; pretty < FT__XW_MAX_DEPTH; pretty++) CU_ASSERT_EQUAL(ft__xw_start(&xw, "d"), 0);
+  CU_ASSERT_EQUAL(ft__xw_start(&xw, "d"), -1);
+  CU_ASSERT_EQUAL(xw.failed, FT__XW_MISUSE);
+  ft__xw_free(&xw);
+
+  /* a sink that refuses: the failure is the sink's */
+  memset(&c, 0, sizeof c);
+  c.limited = 1;
+  c.budget = 10;
+  CU_ASSERT_EQUAL(ft__xw_begin(&xw, &sink, 1), 0);
+  CU_ASSERT_EQUAL(ft__xw_start(&xw, "a"), 0);
+  CU_ASSERT_EQUAL(ft__xw_finish(&xw), -1);
+  CU_ASSERT_EQUAL(xw.failed, FT__XW_SINK);
+  CU_ASSERT_EQUAL(ft__xw_end(&xw), -1);
+  ft__xw_free(&xw);
+}
+
 /* Rects (scale bars) and metadata. */
 static void test_rects_and_metadata(void) {
   ft_ctx *ctx = ft_ctx_new();
@@ -906,6 +1033,7 @@ static const ft_test_case cases[] = {
     {"item ids", test_item_ids},
     {"strokes", test_strokes},
     {"escaping", test_escaping},
+    {"xml writer", test_xml_writer},
     {"rects and metadata", test_rects_and_metadata},
     {"empty doc", test_empty_doc},
     {"no accumulated rounding", test_no_accumulated_rounding},
