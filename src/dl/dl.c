@@ -16,7 +16,7 @@
 #include "dl/dl.h"
 
 /* Outcome per library, kept here so the descriptors can stay const. */
-#define MAX_LIBS 8
+#define MAX_LIBS 12
 static struct {
   const ft__dl *lib;
   ft_status st;

@@ -15,6 +15,8 @@
 #include "dl/blas.h"
 #include "dl/cairo.h"
 #include "dl/jpeg.h"
+#include "dl/json.h"
+#include "dl/png.h"
 #include "dl/tiff.h"
 #include "dl/xml.h"
 
@@ -25,6 +27,8 @@ ft_status ft__tiff_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
 ft_status ft__xml_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
 ft_status ft__jpeg_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
 ft_status ft__blas_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
+ft_status ft__png_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
+ft_status ft__json_require(ft_ctx *ctx) { return (void)ctx, FT_OK; }
 
 #else
 
@@ -111,6 +115,36 @@ ft_status ft__jpeg_require(ft_ctx *ctx) {
   ft_status st = ft__dl_require(ctx, &jpeg_lib);
   return st ? st : ft__dl_require(ctx, &exif_lib);
 }
+
+/* ---- libpng ---- */
+
+struct ft__png_fns ft__png;
+
+static int png_resolve(void *h, const char **missing) {
+#define R(f) FT__DL_RESOLVE(ft__png, f)
+  FT_PNG_SYMBOLS(R)
+#undef R
+  return 0;
+}
+
+static const ft__dl png_lib = {"png", FT_SONAME_PNG, FT_LIBDIR_PNG, png_resolve};
+
+ft_status ft__png_require(ft_ctx *ctx) { return ft__dl_require(ctx, &png_lib); }
+
+/* ---- json-c ---- */
+
+struct ft__json_fns ft__json;
+
+static int json_resolve(void *h, const char **missing) {
+#define R(f) FT__DL_RESOLVE(ft__json, f)
+  FT_JSON_SYMBOLS(R)
+#undef R
+  return 0;
+}
+
+static const ft__dl json_lib = {"json-c", FT_SONAME_JSONC, FT_LIBDIR_JSONC, json_resolve};
+
+ft_status ft__json_require(ft_ctx *ctx) { return ft__dl_require(ctx, &json_lib); }
 
 /* ---- OpenBLAS ---- */
 

@@ -1,4 +1,4 @@
-## src/dl: optional libraries (Cairo, libtiff, libxml2, OpenBLAS) opened on
+## src/dl: optional libraries (libpng, Cairo, libtiff, libxml2, json-c, OpenBLAS) opened on
 ## first use; see src/dl/dl.h.
 libfigtrace_impl_la_SOURCES += \
 	src/dl/dl.h \
@@ -7,6 +7,8 @@ libfigtrace_impl_la_SOURCES += \
 	src/dl/blas.h \
 	src/dl/cairo.h \
 	src/dl/jpeg.h \
+	src/dl/json.h \
+	src/dl/png.h \
 	src/dl/tiff.h \
 	src/dl/xml.h
 

@@ -21,7 +21,7 @@
  */
 #include "config.h"
 
-#include <png.h>
+#include "dl/png.h"
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +87,7 @@ ft_status ft__read_png(ft_ctx *ctx, const unsigned char *data, size_t len, const
     png_uint_32 hw = png_get_uint_32(data + 16), hh = png_get_uint_32(data + 20);
     if ((st = ft__read_check_size(ctx, name, "png", hw, hh, p))) return st;
   }
+  if ((st = ft__png_require(ctx))) return st;
   memset(&src, 0, sizeof src);
   src.data = data;
   src.len = len;

@@ -16,7 +16,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <json.h>
+#include "dl/json.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,6 +421,7 @@ ft_status ft_model_load_memory(ft_ctx *ctx, const void *data, size_t len, const 
                (unsigned long long)hlen, len);
   if (hlen < 2 || hlen > MAX_HEADER)
     return bad(&L, "header length %llu is implausible", (unsigned long long)hlen);
+  if ((st = ft__json_require(ctx))) return st;
   tok = json_tokener_new();
   if (!tok) return ft__nomem(ctx, "model");
   L.root = json_tokener_parse_ex(tok, (const char *)p + 8, (int)hlen);

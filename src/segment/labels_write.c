@@ -12,7 +12,7 @@
  */
 #include "config.h"
 
-#include <png.h>
+#include "dl/png.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,6 +56,8 @@ static ft_status write_png(ft_ctx *ctx, const ft_labels *lab, ft_sink *sink, con
   png_err err;
   unsigned char *row = NULL;
   int x, y;
+  ft_status st;
+  if ((st = ft__png_require(ctx))) return st;
   err.msg[0] = '\0';
   png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &err, png_on_error, png_on_warning);
   if (!png) return ft__nomem(ctx, "labels");

@@ -16,7 +16,7 @@
 #include "config.h"
 
 #include <math.h>
-#include <png.h>
+#include "dl/png.h"
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +76,8 @@ static ft_status encode_png(ft_ctx *ctx, const unsigned char *pix, int w, int h,
   png_infop info;
   membuf m = {NULL, 0, 0, 0};
   int y;
+  ft_status st;
+  if ((st = ft__png_require(ctx))) return st;
   png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_err, png_warn);
   if (!png) return ft__nomem(ctx, "underlay");
   info = png_create_info_struct(png);

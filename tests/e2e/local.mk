@@ -18,4 +18,5 @@ TESTS += \
 	tests/e2e/batch.sh \
 	tests/e2e/hostile.sh \
 	tests/e2e/report.sh \
-	tests/e2e/presets.sh
+	tests/e2e/presets.sh \
+	tests/e2e/lazy_libs.sh

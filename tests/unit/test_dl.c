@@ -8,6 +8,8 @@
 #include "dl/cairo.h"
 #include "dl/dl.h"
 #include "dl/jpeg.h"
+#include "dl/json.h"
+#include "dl/png.h"
 #include "dl/tiff.h"
 #include "dl/xml.h"
 #include "testutil.h"
@@ -67,6 +69,8 @@ static void test_real_libraries(void) {
   CU_ASSERT_EQUAL(ft__xml_require(ctx), FT_OK);
   CU_ASSERT_EQUAL(ft__jpeg_require(ctx), FT_OK);
   CU_ASSERT_EQUAL(ft__blas_require(ctx), FT_OK);
+  CU_ASSERT_EQUAL(ft__png_require(ctx), FT_OK);
+  CU_ASSERT_EQUAL(ft__json_require(ctx), FT_OK);
   CU_ASSERT_EQUAL(ft__cairo_require(ctx), FT_OK);
   ft_ctx_free(ctx);
 }
