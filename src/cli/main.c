@@ -131,6 +131,8 @@ static void print_help(FILE *fp) {
           "                         pixel outline, in pixels (default %.2g)\n"
           "      --alphamax=A       corner threshold from 0 (all corners) to 1.3333\n"
           "                         (no corners) (default %.2g)\n"
+          "      --thin=F           hold thin parts to F times their width in\n"
+          "                         pixels (at least 0.3), 0 for off (default %.2g)\n"
           "      --polygon          fit straight segments only\n"
           "      --no-fit           keep the exact pixel outline (no smoothing)\n"
           "      --trace=MODE       outline: filled outlines of the ink (default);\n"
@@ -200,7 +202,7 @@ static void print_help(FILE *fp) {
           "\n"
           "See figtrace(1) for details.\n",
           cli_preset_names(), cli_threshold_names(), ft_model_dir(),
-          (unsigned long long)rd.max_pixels, fit.tolerance, fit.alphamax);
+          (unsigned long long)rd.max_pixels, fit.tolerance, fit.alphamax, fit.thin);
 }
 
 /* ---- option parsing ---- */
@@ -220,6 +222,7 @@ enum {
   OPT_SHARD,
   OPT_TOLERANCE,
   OPT_ALPHAMAX,
+  OPT_THIN,
   OPT_MIN_AREA,
   OPT_BORDER_WEDGES,
   OPT_POLYGON,
@@ -259,6 +262,7 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"version", no_argument, NULL, OPT_VERSION},
       {"tolerance", required_argument, NULL, OPT_TOLERANCE},
       {"alphamax", required_argument, NULL, OPT_ALPHAMAX},
+      {"thin", required_argument, NULL, OPT_THIN},
       {"min-area", required_argument, NULL, OPT_MIN_AREA},
       {"border-wedges", required_argument, NULL, OPT_BORDER_WEDGES},
       {"polygon", no_argument, NULL, OPT_POLYGON},
@@ -461,23 +465,21 @@ static int parse_args(cli *c, int argc, char **argv) {
         break;
       }
       case OPT_TOLERANCE:
-        if (cli_parse_double(optarg, 0.05, 100.0, &c->opt.fit.tolerance)) {
-          usage_error("invalid tolerance '%s' (pixels, from 0.05 to 100)", optarg);
-          return EXIT_USAGE;
-        }
-        break;
       case OPT_ALPHAMAX:
-        if (cli_parse_double(optarg, 0.0, 4.0 / 3.0, &c->opt.fit.alphamax)) {
-          usage_error("invalid alphamax '%s' (from 0 to 1.3333)", optarg);
+      case OPT_THIN:
+      case OPT_POLYGON:
+      case OPT_NO_FIT: {
+        const char *key = ch == OPT_TOLERANCE  ? "tolerance"
+                          : ch == OPT_ALPHAMAX ? "alphamax"
+                          : ch == OPT_THIN     ? "thin"
+                                               : "fit";
+        const char *value = ch == OPT_POLYGON ? "polygon" : ch == OPT_NO_FIT ? "none" : optarg;
+        if (cli_set(&c->opt, key, value, msg, sizeof msg)) {
+          usage_error("%s", msg);
           return EXIT_USAGE;
         }
         break;
-      case OPT_POLYGON:
-        c->opt.fit.mode = FT_FIT_POLYGON;
-        break;
-      case OPT_NO_FIT:
-        c->opt.fit.mode = FT_FIT_NONE;
-        break;
+      }
       case OPT_TRACE:
         if (cli_parse_trace(optarg, &c->opt.trace)) {
           usage_error("invalid trace mode '%s' (one of: outline, centerline, auto)", optarg);

@@ -32,17 +32,6 @@ int cli_parse_long(const char *s, long min, long max, long *out) {
   return 0;
 }
 
-int cli_parse_double(const char *s, double min, double max, double *out) {
-  char *end;
-  double v;
-  if (!s || !*s || isspace((unsigned char)s[0])) return -1;
-  errno = 0;
-  v = strtod(s, &end);
-  if (end == s || *end || errno == ERANGE || !(v >= min && v <= max)) return -1;
-  *out = v;
-  return 0;
-}
-
 int cli_parse_pixels(const char *s, uint64_t *out) {
   char *end;
   unsigned long long v;

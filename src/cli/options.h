@@ -26,9 +26,6 @@ const char *cli_threshold_names(void);
 /* A decimal integer in [min, max].  Returns 0 and sets *out, or -1. */
 int cli_parse_long(const char *s, long min, long max, long *out);
 
-/* A finite decimal number in [min, max].  Returns 0 and sets *out, or -1. */
-int cli_parse_double(const char *s, double min, double max, double *out);
-
 /* A positive pixel count, optionally followed by k, M or G (multiples of
  * 1000, 1000^2, 1000^3): "50M" is 50 000 000.  Returns 0 or -1. */
 int cli_parse_pixels(const char *s, uint64_t *out);

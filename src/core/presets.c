@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -216,9 +217,22 @@ ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
 }
 
 static const char *const option_keys =
-    "denoise, threshold, invert, colors, min-area, border-wedges, segment, palette, trace";
+    "denoise, threshold, invert, colors, min-area, border-wedges, segment, palette, trace, fit, "
+    "tolerance, alphamax, thin";
 
 const char *ft_options_keys(void) { return option_keys; }
+
+/* A finite decimal number in [lo, hi] filling the whole string. */
+static int real_number(const char *s, double lo, double hi, double *v) {
+  char *end;
+  double x;
+  if (!s || !*s || isspace((unsigned char)*s)) return -1;
+  errno = 0;
+  x = strtod(s, &end);
+  if (end == s || *end || errno == ERANGE || !(x >= lo && x <= hi)) return -1;
+  *v = x;
+  return 0;
+}
 
 /* A decimal integer in [lo, hi] filling the whole string. */
 static int whole_number(const char *s, long long lo, long long hi, long long *v) {
@@ -288,6 +302,34 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
     else
       return ft__fail(ctx, FT_ERR_INVAL, "trace: '%s' is not one of: outline, centerline, auto",
                       value);
+    return FT_OK;
+  }
+  if (!strcmp(key, "fit")) {
+    if (!strcasecmp(value, "curves"))
+      opt->fit.mode = FT_FIT_CURVES;
+    else if (!strcasecmp(value, "polygon"))
+      opt->fit.mode = FT_FIT_POLYGON;
+    else if (!strcasecmp(value, "none"))
+      opt->fit.mode = FT_FIT_NONE;
+    else
+      return ft__fail(ctx, FT_ERR_INVAL, "fit: '%s' is not one of: curves, polygon, none", value);
+    return FT_OK;
+  }
+  if (!strcmp(key, "tolerance")) {
+    if (real_number(value, 0.05, 100.0, &opt->fit.tolerance))
+      return ft__fail(ctx, FT_ERR_INVAL, "tolerance: '%s' is not a number of pixels from 0.05 to 100",
+                      value);
+    return FT_OK;
+  }
+  if (!strcmp(key, "alphamax")) {
+    if (real_number(value, 0.0, 4.0 / 3.0, &opt->fit.alphamax))
+      return ft__fail(ctx, FT_ERR_INVAL,
+                      "alphamax: '%s' is not a number from 0 (all corners) to 1.3333 (none)", value);
+    return FT_OK;
+  }
+  if (!strcmp(key, "thin")) {
+    if (real_number(value, 0.0, 10.0, &opt->fit.thin))
+      return ft__fail(ctx, FT_ERR_INVAL, "thin: '%s' is not a number from 0 (off) to 10", value);
     return FT_OK;
   }
   if (!strcmp(key, "palette")) {

@@ -139,6 +139,7 @@ sketch.jpg - - 0.97
 logo.pnm - - 0.99
 logo.pnm - --polygon 0.99
 tiny.pbm - --tolerance=0.3 0.95
+logo.pnm - --alphamax=0 0.99
 LIST
 
 # The comparison itself must be able to fail: the drawing traced at
@@ -155,5 +156,22 @@ if [ "$rc" -eq 1 ]; then
 else
   fail "negative control: rasterdiff exit $rc, expected 1: $(cat "$TMP/rd.out" "$TMP/rd.err")"
 fi
+
+# --thin reaches the fit: without the width-scaled tolerance the pencil
+# strokes of the sketch (one to three pixels) lose pixels to the full
+# tolerance, and the rendering matches the input clearly worse.
+iou() { # iou SVG : IoU of its rendering with the sketch, or 0
+  rsvg-convert -w 400 -h 300 -o "$TMP/neg/s.png" "$1" 2>"$TMP/rsvg.err"
+  "$RASTERDIFF" "$SAMPLES/sketch.jpg" "$TMP/neg/s.png" 2>/dev/null |
+    sed -n 's/.*IoU \([0-9.]*\).*/\1/p' | sed 1q
+}
+ft -o "$TMP/neg/thin-default.svg" "$SAMPLES/sketch.jpg"
+expect_rc 0 "sketch at the default --thin"
+ft --thin=0 -o "$TMP/neg/thin-0.svg" "$SAMPLES/sketch.jpg"
+expect_rc 0 "sketch with --thin=0"
+i_def=$(iou "$TMP/neg/thin-default.svg")
+i_off=$(iou "$TMP/neg/thin-0.svg")
+expect "--thin=0 follows thin strokes worse (IoU ${i_off:-?} against ${i_def:-?})" \
+  "$(awk -v a="${i_def:-0}" -v b="${i_off:-1}" 'BEGIN { print (a >= 0.97 && b < a - 0.05) ? "y" : "n" }')" = y
 
 finish
