@@ -38,7 +38,8 @@
  *     the piece one candidate shorter failed, every fourth data point is
  *     measured first, and a piece those already put past tol is refused
  *     with their (lower) error, without measuring the rest.
- *     Loops without corners try a few starts.
+ *     Loops without corners try a few starts, until one gives the fewest
+ *     pieces the loop's total turn allows.
  */
 #include "config.h"
 
@@ -726,15 +727,19 @@ ft_status ft__fit_curves(const ft__poly *pl, double tol, ft__segbuf *out) {
     if (pl->closed && !any_corner && best_n > 1) {
       /* The pieces' feasibility depends on where the candidates fall, so
        * try other starts: the breaks of the first solution and 16 starts
-       * spread round the loop (fits are memoised, so these are cheap). */
-      int starts[32], ns = 0, t;
+       * spread round the loop (fits are memoised, so these are cheap),
+       * until one reaches the fewest pieces any start can give: no piece
+       * of more than one step turns more than MAX_TURN, so the loop needs
+       * at least lap / MAX_TURN (a circle four).  The first start to reach
+       * that count is kept, not the one of least error among all. */
+      int starts[32], ns = 0, t, fewest = (int)ceil(f.lap / MAX_TURN - 1e-9);
       k = len;
       while (k > 0 && ns < 16) {
         if (prev[k] > 0) starts[ns++] = prev[k];
         k = prev[k];
       }
       for (t = 1; t <= 16 && t < len; t++) starts[ns++] = (int)((long)t * len / 17);
-      for (t = 0; t < ns; t++) {
+      for (t = 0; t < ns && best_n > fewest; t++) {
         n2 = chain(&f, starts[t], len, prev, cnt, cst, &cost);
         if (n2 < 0) goto done;
         if (n2 < best_n || (n2 == best_n && cost < best_cost)) {
