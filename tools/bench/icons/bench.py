@@ -8,7 +8,10 @@ renders every SVG back at the same size and reports per tool: IoU of the ink
 with the input's ink (both thresholded at 50%), segments in the path data,
 file bytes, wall time and CPU time (user + system of the process; on a
 shared machine the steadier of the two), plus the source icon's own segment
-count.  VTracer's times are both its wall time inside one node process.
+count.  figtrace and potrace run FT_BENCH_REPS times each (default 3),
+alternately, and each icon's times are the medians of its runs; the table
+also gives the ratio of the mean CPU times to potrace's.  VTracer's times
+are both its wall time inside one node process.
 
 Run through tools/bench/icons/run, which prepares the work folder.
 """
@@ -27,6 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PER_SET = int(os.environ.get("FT_BENCH_PER_SET", "100"))
 SIZES = [int(s) for s in os.environ.get("FT_BENCH_SIZES", "256 512 1024").split()]
 FTARGS = os.environ.get("FT_BENCH_FTARGS", "").split()
+REPS = max(1, int(os.environ.get("FT_BENCH_REPS", "3")))
 SETS = [
     ("bootstrap", os.path.join(WORK, "node_modules/bootstrap-icons/icons")),
     ("tabler", os.path.join(WORK, "node_modules/@tabler/icons/icons/filled")),
@@ -175,18 +179,21 @@ def main():
             vt_time[p] = float(t)
     for sname, size, icon, src_segs, base in jobs:
         truth = ink(base + ".png", size)
-        r = {}
-        t0, c0 = time.perf_counter(), child_cpu()
         # the CLI takes the minority side as ink; icons are dark ink, which
         # covers more than half of some renderings: --invert says so there
         inv = ["--invert"] if 2 * int(truth.sum()) > truth.size else []
-        run([figtrace, "--threshold", "0.5"] + inv + FTARGS + ["-o", base + ".ft.svg", base + ".pgm"])
-        r["figtrace"] = time.perf_counter() - t0
-        cpu = {"figtrace": child_cpu() - c0}
-        t0, c0 = time.perf_counter(), child_cpu()
-        run(["potrace", "-s", "-o", base + ".po.svg", base + ".pbm"])
-        r["potrace"] = time.perf_counter() - t0
-        cpu["potrace"] = child_cpu() - c0
+        cmds = {"figtrace": [figtrace, "--threshold", "0.5"] + inv + FTARGS +
+                ["-o", base + ".ft.svg", base + ".pgm"],
+                "potrace": ["potrace", "-s", "-o", base + ".po.svg", base + ".pbm"]}
+        times = {t: ([], []) for t in cmds}
+        for _ in range(REPS):
+            for tool, cmd in cmds.items():
+                t0, c0 = time.perf_counter(), child_cpu()
+                run(cmd)
+                times[tool][0].append(time.perf_counter() - t0)
+                times[tool][1].append(child_cpu() - c0)
+        r = {t: float(np.median(w)) for t, (w, _) in times.items()}
+        cpu = {t: float(np.median(c)) for t, (_, c) in times.items()}
         r["vtracer"] = cpu["vtracer"] = vt_time[base + ".vt.svg"]
         stats = {}
         for tool, ext in (("figtrace", "ft"), ("potrace", "po"), ("vtracer", "vt")):
@@ -206,19 +213,22 @@ def report(rows):
               for s, _ in SETS for z in SIZES]
     groups.append(("all", rows))
     print("| set size | n | source segs | tool | mean IoU | min IoU | mean segs | segs / potrace |"
-          " mean bytes | mean time ms | mean cpu ms |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          " mean bytes | mean time ms | mean cpu ms | cpu / potrace |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, g in groups:
         if not g:
             continue
         po = mean([r[4]["potrace"][1] for r in g])
+        po_cpu = mean([r[4]["potrace"][4] for r in g])
         for tool in TOOLS:
             ious = [r[4][tool][0] for r in g]
             segs = mean([r[4][tool][1] for r in g])
-            print("| %s | %d | %.1f | %s | %.4f | %.4f | %.1f | %.2f | %.0f | %.1f | %.1f |" % (
+            tcpu = mean([r[4][tool][4] for r in g])
+            print("| %s | %d | %.1f | %s | %.4f | %.4f | %.1f | %.2f | %.0f | %.1f | %.1f | %.2f |" % (
                 name, len(g), mean([r[3] for r in g]), tool, mean(ious), min(ious), segs,
                 segs / po if po else float("nan"), mean([r[4][tool][2] for r in g]),
-                1000 * mean([r[4][tool][3] for r in g]), 1000 * mean([r[4][tool][4] for r in g])))
+                1000 * mean([r[4][tool][3] for r in g]), 1000 * tcpu,
+                tcpu / po_cpu if po_cpu else float("nan")))
     worst = sorted(rows, key=lambda r: r[4]["figtrace"][0] - r[4]["potrace"][0])[:5]
     print()
     below = sum(1 for r in rows if r[4]["figtrace"][0] < r[4]["potrace"][0])
