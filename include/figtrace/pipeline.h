@@ -43,7 +43,12 @@ typedef struct ft_options {
 /* Every stage's defaults, except that read.compact and segment.compact are
  * 1: images of up to 8 bits are read one byte per sample and the threshold
  * segmenter's two-label map is one byte per pixel (figtrace/image.h,
- * figtrace/labels.h); the pipeline handles both forms. */
+ * figtrace/labels.h); the pipeline handles both forms.  And specks go:
+ * segment.min_area and fit.min_area are FT_OPTIONS_MIN_AREA (option
+ * "min-area"), so regions of one or two pixels merge into their
+ * surroundings and fitted outlines and holes under 3 square pixels are
+ * dropped. */
+#define FT_OPTIONS_MIN_AREA 3
 FT_API void ft_options_init(ft_options *opt);
 
 /* Replace opt's denoise chain with the one spec describes

@@ -35,11 +35,13 @@ void ft_options_init(ft_options *opt) {
   opt->ndenoise = 0;
   ft_segment_params_init(&opt->segment);
   opt->segment.compact = 1;
+  opt->segment.min_area = FT_OPTIONS_MIN_AREA;
   opt->segmenter = FT_SEGMENTER_THRESHOLD;
   strcpy(opt->model, "nuclei");
   ft_unet_params_init(&opt->unet);
   ft_trace_params_init(&opt->trace);
   ft_fit_params_init(&opt->fit);
+  opt->fit.min_area = FT_OPTIONS_MIN_AREA;
   ft_style_params_init(&opt->style);
   ft_svg_params_init(&opt->svg);
 }

@@ -16,6 +16,18 @@
 ft_status ft__merge_small(ft_ctx *ctx, ft_labels *lab, int64_t min_area, int fg_conn,
                           double f0, double f1);
 
+/* ft__merge_small for a two-label map (labels 0 and 1, compact or not)
+ * and min_area 2 or 3, without labelling every region: a region of one or
+ * two pixels has pixels with at most one neighbour of their own label, so
+ * only those are looked at, and merging such a region into the other label
+ * is flipping its pixels.  The same regions in the same order (one-pixel
+ * regions, then two-pixel ones, each in raster order of their first pixel)
+ * with the same result: a region that an earlier flip joined to others is
+ * no longer small and stays.  info[].area and info[].color are updated
+ * from in (as ft__labels_summarise would).  Returns the number of pixels
+ * flipped, or -1 when out of memory. */
+long ft__merge_specks(ft_labels *lab, int64_t min_area, int fg_conn, const ft_image *in);
+
 /* Recompute info[].area and info[].color of lab from the pixels of in
  * (mean RGB, alpha composited onto white); an empty label 0 gets white,
  * any other empty label black.  in has lab's size. */

@@ -60,6 +60,130 @@ void ft__labels_summarise(ft_labels *lab, const ft_image *in) {
   free(sum);
 }
 
+/* ---- specks of one or two pixels in a two-label map ---- */
+
+typedef struct specks {
+  const ft_labels *lab;
+  int w, h, fg8;
+} specks;
+
+static inline int sp_get(const specks *s, size_t i) {
+  return s->lab->label8 ? s->lab->label8[i] : (int)s->lab->label[i];
+}
+
+/* The neighbours of pixel (x, y) with label v under v's connectivity, at
+ * most two, into nb; returns how many (0, 1 or 2 meaning "two or more").
+ * skip (or -1) is not counted. */
+static int sp_same(const specks *s, int x, int y, int v, long skip, long nb[2]) {
+  static const int dx[8] = {-1, 1, 0, 0, -1, 1, -1, 1}, dy[8] = {0, 0, -1, 1, -1, -1, 1, 1};
+  int k, n = 0, nd = v > 0 && s->fg8 ? 8 : 4;
+  for (k = 0; k < nd; k++) {
+    int qx = x + dx[k], qy = y + dy[k];
+    long q;
+    if (qx < 0 || qy < 0 || qx >= s->w || qy >= s->h) continue;
+    q = (long)qy * s->w + qx;
+    if (q == skip || sp_get(s, (size_t)q) != v) continue;
+    nb[n++] = q;
+    if (n == 2) break;
+  }
+  return n;
+}
+
+static void sp_flip(ft_labels *lab, const ft_image *in, size_t i, double sum[2][3]) {
+  int v = lab->label8 ? lab->label8[i] : (int)lab->label[i], c;
+  double rgb[3];
+  if (lab->label8)
+    lab->label8[i] = (uint8_t)!v;
+  else
+    lab->label[i] = !v;
+  lab->info[v].area--;
+  lab->info[!v].area++;
+  ft__pixel_rgb(in, i, rgb);
+  for (c = 0; c < 3; c++) {
+    sum[v][c] -= rgb[c];
+    sum[!v][c] += rgb[c];
+  }
+}
+
+long ft__merge_specks(ft_labels *lab, int64_t min_area, int fg_conn, const ft_image *in) {
+  specks s;
+  long *one = NULL, *two = NULL, flipped = 0;
+  int n1 = 0, n2 = 0, c1 = 0, c2 = 0, k;
+  double sum[2][3];
+  int x, y, v, c;
+  s.lab = lab;
+  s.w = lab->width;
+  s.h = lab->height;
+  s.fg8 = fg_conn == 8;
+  if (min_area <= 1 || lab->nlabels != 2) return 0;
+  if ((size_t)s.w * (size_t)s.h > (size_t)INT32_MAX) return -1;
+  /* the colour sums behind info[].color, to move flipped pixels between */
+  for (v = 0; v < 2; v++)
+    for (c = 0; c < 3; c++) sum[v][c] = (double)lab->info[v].color[c] * (double)lab->info[v].area;
+  /* candidates: pixels with at most one neighbour of their label; a row
+   * stretch where ten bytes in a row are equal has none in its middle eight */
+  for (y = 0; y < s.h; y++) {
+    for (x = 0; x < s.w; x++) {
+      size_t i = (size_t)y * s.w + x;
+      long nb[2];
+      int n;
+      if (lab->label8 && x > 0 && x + 9 < s.w) {
+        const uint8_t *r = lab->label8 + i - 1;
+        uint64_t a, b;
+        memcpy(&a, r, 8);
+        memcpy(&b, r + 2, 8);
+        if (a == b && (a & 0xFF) * 0x0101010101010101ULL == a) {
+          x += 7; /* x .. x + 7 each have both row neighbours alike */
+          continue;
+        }
+      }
+      v = sp_get(&s, i);
+      n = sp_same(&s, x, y, v, -1, nb);
+      if (n == 0) {
+        if (ft__grow((void **)&one, &c1, n1 + 1, sizeof *one)) goto nomem;
+        one[n1++] = (long)i;
+      } else if (n == 1 && min_area > 2 && nb[0] > (long)i) {
+        long nb2[2];
+        int qx = (int)(nb[0] % s.w), qy = (int)(nb[0] / s.w);
+        if (sp_same(&s, qx, qy, v, (long)i, nb2) == 0) {
+          if (ft__grow((void **)&two, &c2, n2 + 1, sizeof *two)) goto nomem;
+          two[n2++] = (long)i;
+        }
+      }
+    }
+  }
+  /* one-pixel regions, then two-pixel ones, each still that small */
+  for (k = 0; k < n1; k++) {
+    long nb[2], i = one[k];
+    v = sp_get(&s, (size_t)i);
+    if (sp_same(&s, (int)(i % s.w), (int)(i / s.w), v, -1, nb) == 0) {
+      sp_flip(lab, in, (size_t)i, sum);
+      flipped++;
+    }
+  }
+  for (k = 0; k < n2; k++) {
+    long nb[2], nb2[2], i = two[k], q;
+    v = sp_get(&s, (size_t)i);
+    if (sp_same(&s, (int)(i % s.w), (int)(i / s.w), v, -1, nb) != 1) continue;
+    q = nb[0];
+    if (sp_same(&s, (int)(q % s.w), (int)(q / s.w), v, i, nb2) != 0) continue;
+    sp_flip(lab, in, (size_t)i, sum);
+    sp_flip(lab, in, (size_t)q, sum);
+    flipped += 2;
+  }
+  for (v = 0; v < 2; v++)
+    for (c = 0; c < 3; c++)
+      lab->info[v].color[c] = lab->info[v].area ? (float)(sum[v][c] / (double)lab->info[v].area)
+                                                : (v == 0 ? 1.0f : 0.0f);
+  free(one);
+  free(two);
+  return flipped;
+nomem:
+  free(one);
+  free(two);
+  return -1;
+}
+
 /* Root of x with path halving. */
 static inline int32_t find(int32_t *parent, int32_t x) {
   while (parent[x] != x) {

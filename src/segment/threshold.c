@@ -334,6 +334,14 @@ static ft_status classify_u8(ft_ctx *ctx, const ft_image *in, const uint8_t ink_
   return FT_OK;
 }
 
+/* Whether min_area only merges specks of one or two pixels, which
+ * ft__merge_specks does on the map as it is (compact or not) without
+ * labelling every region. */
+static int specks_only(const ft_segment_params *p, int w, int h) {
+  return p->min_area > 1 && p->min_area <= 3 && w >= 2 && h >= 2 &&
+         (size_t)w * (size_t)h <= (size_t)INT32_MAX;
+}
+
 ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p,
                      ft_labels **out) {
   ft_image *fin = NULL;
@@ -376,7 +384,9 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
   /* the byte fast path: one channel, one byte per sample, 256 bins */
   fast = in->data8 && in->channels == 1 && in->bit_depth <= 8;
   /* pass 2 below writes every pixel (no zeroing pass first) */
-  if ((st = ft__labels_alloc(ctx, w, h, 2, p->compact && p->min_area <= 1, 0, &lab))) goto fail;
+  if ((st = ft__labels_alloc(ctx, w, h, 2, p->compact && (p->min_area <= 1 || specks_only(p, w, h)),
+                             0, &lab)))
+    goto fail;
   if (!fast && !(grow = ft__malloc_n((size_t)w, sizeof *grow))) goto nomem;
 
   /* Pass 1: histogram (Otsu) or side counts (fixed value). */
@@ -480,7 +490,10 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
   }
 
 finish:
-  if (p->min_area > 1) {
+  if (p->min_area > 1 && p->method < FT_THRESH_SAUVOLA && specks_only(p, w, h)) {
+    /* the areas and colours are known here, and move with the flips */
+    if (ft__merge_specks(lab, p->min_area, 8, in) < 0) goto nomem;
+  } else if (p->min_area > 1) {
     if ((st = ft__merge_small(ctx, lab, p->min_area, 8, 1.0, 1.0))) goto fail;
     ft__labels_summarise(lab, in);
   }

@@ -347,6 +347,84 @@ static void test_merge_joins_regions(void) {
   ft_labels_free(lab);
 }
 
+/* ft__merge_specks (two labels, min_area 2 or 3, on the map as it is)
+ * gives the general merge's map, areas and colours on random maps: sparse
+ * and dense noise, noise on shapes, 1 x N strips excluded (the caller sends
+ * those to the general merge), compact and int32 maps, 4- and 8-connected
+ * ink. */
+static void test_merge_specks_same(void) {
+  static const int sizes[][2] = {{2, 2}, {3, 5}, {17, 9}, {40, 37}, {64, 3}, {9, 70}};
+  unsigned seed = 12345u;
+  long flips = 0;
+  int si, dens, ma, conn, trial, compact;
+  for (si = 0; si < (int)(sizeof sizes / sizeof sizes[0]); si++)
+    for (dens = 0; dens < 5; dens++)
+      for (trial = 0; trial < 6; trial++) {
+        int w = sizes[si][0], h = sizes[si][1], x, y;
+        size_t n = (size_t)w * h, i;
+        ft_image *img = NULL;
+        uint8_t *bits = malloc(n);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(bits);
+        CU_ASSERT_EQUAL_FATAL(ft_image_new_u8(NULL, w, h, 1, &img), FT_OK);
+        for (y = 0; y < h; y++)
+          for (x = 0; x < w; x++) {
+            /* dens 0-2: noise of 5, 30 and 70% ink; 3-4: a disc and a bar with 3%
+             * of the pixels flipped */
+            unsigned r;
+            int v;
+            seed = seed * 1103515245u + 12345u;
+            r = (seed >> 8) % 1000;
+            if (dens < 3) {
+              v = (int)r < (dens == 0 ? 50 : dens == 1 ? 300 : 700);
+            } else {
+              double dx = x - w / 2.0, dy = y - h / 2.0;
+              v = dx * dx + dy * dy < (w * w + h * h) / 16.0 || (dens == 4 && y == h / 3);
+              if (r < 30) v = !v;
+            }
+            bits[(size_t)y * w + x] = (uint8_t)v;
+            img->data8[(size_t)y * w + x] = (uint8_t)(v ? 30 + r % 40 : 200 + r % 50);
+          }
+        for (ma = 2; ma <= 3; ma++)
+          for (conn = 4; conn <= 8; conn += 4)
+            for (compact = 0; compact <= 1; compact++) {
+              ft_labels *a = NULL, *b = NULL;
+              long bad = 0;
+              int k, c;
+              CU_ASSERT_EQUAL_FATAL(ft_labels_new(NULL, w, h, 2, &a), FT_OK);
+              CU_ASSERT_EQUAL_FATAL(compact ? ft_labels_new_compact(NULL, w, h, 2, &b)
+                                            : ft_labels_new(NULL, w, h, 2, &b),
+                                    FT_OK);
+              for (i = 0; i < n; i++) {
+                a->label[i] = bits[i];
+                if (compact)
+                  b->label8[i] = bits[i];
+                else
+                  b->label[i] = bits[i];
+              }
+              ft__labels_summarise(b, img);
+              CU_ASSERT_EQUAL(ft__merge_small(NULL, a, ma, conn, 0, 1), FT_OK);
+              ft__labels_summarise(a, img);
+              {
+                long f = ft__merge_specks(b, ma, conn, img);
+                CU_ASSERT(f >= 0);
+                flips += f;
+              }
+              for (i = 0; i < n; i++) bad += ft_labels_get(a, i) != ft_labels_get(b, i);
+              CU_ASSERT_EQUAL(bad, 0);
+              for (k = 0; k < 2; k++) {
+                CU_ASSERT_EQUAL(a->info[k].area, b->info[k].area);
+                for (c = 0; c < 3; c++)
+                  CU_ASSERT(fabs(a->info[k].color[c] - b->info[k].color[c]) < 1e-5);
+              }
+              ft_labels_free(a);
+              ft_labels_free(b);
+            }
+        free(bits);
+        ft_image_free(img);
+      }
+  CU_ASSERT(flips > 1000); /* the maps had specks to merge */
+}
+
 static void test_merge_connectivity(void) {
   /* a diagonal line of 5 ink pixels is one 8-connected region (kept at
    * min_area 3) but five 4-connected specks (all removed) */
@@ -409,6 +487,7 @@ int main(void) {
       {"sampled fit equals the full fit", test_sampled_fit},
       {"near centres merge (merge_delta)", test_merge_delta},
       {"min-area merges a colour speck", test_min_area_colour},
+      {"specks merged on the map as the general merge does", test_merge_specks_same},
       {"merge into the label sharing most border", test_merge_most_border},
       {"merge joins the regions it connects", test_merge_joins_regions},
       {"merge connectivity 8 vs 4", test_merge_connectivity},

@@ -30,8 +30,10 @@ static int doc_paths(const ft_doc *doc) {
 /* ---- pipeline ---- */
 
 static void test_pipeline_denoise(void) {
-  /* a square plus isolated black pixels (salt-and-pepper): without a
-   * denoise chain every dot is a path; a 3x3 median leaves the square */
+  /* a square plus isolated black pixels (salt-and-pepper): by default the
+   * one-pixel dots merge into the paper (min-area 3); without that and
+   * without a denoise chain every dot is a path; a 3x3 median leaves the
+   * square */
   ft_image *img = page_with_square(64, 48, 20, 12, 44, 36);
   ft_options opt;
   ft_doc *doc = NULL;
@@ -44,6 +46,12 @@ static void test_pipeline_denoise(void) {
   opt.fit.mode = FT_FIT_NONE; /* exact pixel outlines, so segments can be counted */
   CU_ASSERT_EQUAL(opt.ndenoise, 0);
   CU_ASSERT_EQUAL(opt.trace.mode, FT_TRACE_OUTLINE);
+  CU_ASSERT_EQUAL(opt.segment.min_area, FT_OPTIONS_MIN_AREA);
+  CU_ASSERT_FATAL(ft_pipeline_run(ctx, &opt, img, &doc) == FT_OK);
+  CU_ASSERT_EQUAL(doc_paths(doc), 1);
+  CU_ASSERT_EQUAL(doc->layer[0].paths->path[0].nseg, 4); /* the square alone */
+  ft_doc_free(doc);
+  CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "min-area", "0"), FT_OK);
   CU_ASSERT_FATAL(ft_pipeline_run(ctx, &opt, img, &doc) == FT_OK);
   CU_ASSERT_EQUAL(doc_paths(doc), 7);
   ft_doc_free(doc);
