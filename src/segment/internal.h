@@ -24,9 +24,12 @@ ft_status ft__merge_small(ft_ctx *ctx, ft_labels *lab, int64_t min_area, int fg_
  * regions, then two-pixel ones, each in raster order of their first pixel)
  * with the same result: a region that an earlier flip joined to others is
  * no longer small and stays.  info[].area and info[].color are updated
- * from in (as ft__labels_summarise would).  Returns the number of pixels
- * flipped, or -1 when out of memory. */
-long ft__merge_specks(ft_labels *lab, int64_t min_area, int fg_conn, const ft_image *in);
+ * from in (as ft__labels_summarise would).  The candidates are found in
+ * bands of rows on ctx's threads.  *nflipped (may be NULL) receives the
+ * number of pixels flipped.  Returns FT_OK, FT_ERR_NOMEM, FT_ERR_TOOBIG or
+ * FT_ERR_CANCELLED. */
+ft_status ft__merge_specks(ft_ctx *ctx, ft_labels *lab, int64_t min_area, int fg_conn,
+                           const ft_image *in, long *nflipped);
 
 /* Recompute info[].area and info[].color of lab from the pixels of in
  * (mean RGB, alpha composited onto white); an empty label 0 gets white,

@@ -89,6 +89,29 @@ static int sp_same(const specks *s, int x, int y, int v, long skip, long nb[2]) 
   return n;
 }
 
+/* The candidates found: one-pixel regions, and two-pixel ones by their
+ * first pixel, each in raster order. */
+typedef struct sp_cands {
+  long *one, *two;
+  int n1, n2, c1, c2;
+} sp_cands;
+
+/* Pixel i = (x, y): a candidate when its region has one or two pixels.
+ * Returns -1 when out of memory. */
+static int sp_consider(const specks *s, size_t i, int x, int y, int64_t min_area, sp_cands *c) {
+  long nb[2], nb2[2];
+  int v = sp_get(s, i), n = sp_same(s, x, y, v, -1, nb);
+  if (n == 0) {
+    if (ft__grow((void **)&c->one, &c->c1, c->n1 + 1, sizeof *c->one)) return -1;
+    c->one[c->n1++] = (long)i;
+  } else if (n == 1 && min_area > 2 && nb[0] > (long)i &&
+             sp_same(s, (int)(nb[0] % s->w), (int)(nb[0] / s->w), v, (long)i, nb2) == 0) {
+    if (ft__grow((void **)&c->two, &c->c2, c->n2 + 1, sizeof *c->two)) return -1;
+    c->two[c->n2++] = (long)i;
+  }
+  return 0;
+}
+
 static void sp_flip(ft_labels *lab, const ft_image *in, size_t i, double sum[2][3]) {
   int v = lab->label8 ? lab->label8[i] : (int)lab->label[i], c;
   double rgb[3];
@@ -105,64 +128,135 @@ static void sp_flip(ft_labels *lab, const ft_image *in, size_t i, double sum[2][
   }
 }
 
-long ft__merge_specks(ft_labels *lab, int64_t min_area, int fg_conn, const ft_image *in) {
+/* Candidates of rows [y0, y1) into c (see ft__merge_specks): pixels with
+ * at most one neighbour of their label; on the inner rows of a compact map
+ * sixteen pixels at a time are ruled out when each has two or more of its
+ * 4-neighbours alike (for either connectivity).  Returns -1 when out of
+ * memory. */
+static int sp_rows(const specks *s, int y0, int y1, int64_t min_area, sp_cands *c) {
+  const ft_labels *lab = s->lab;
+  int x, y;
+  for (y = y0; y < y1; y++) {
+    const uint8_t *row = lab->label8 ? lab->label8 + (size_t)y * s->w : NULL;
+    x = 0;
+#if defined(__GNUC__) || defined(__clang__)
+    if (row && y > 0 && y + 1 < s->h) {
+      typedef signed char v16 __attribute__((vector_size(16)));
+      v16 minus2;
+      int k;
+      for (k = 0; k < 16; k++) minus2[k] = -2;
+      if (sp_consider(s, (size_t)y * s->w, 0, y, min_area, c)) return -1;
+      for (x = 1; x + 16 < s->w; x += 16) {
+        v16 m0, l, r, up, dn, alike;
+        uint64_t m[2];
+        /* a stretch of 18 equal bytes: both row neighbours alike */
+        if (memcmp(row + x - 1, row + x, 16) == 0 && row[x + 16] == row[x + 15]) continue;
+        memcpy(&m0, row + x, 16);
+        memcpy(&l, row + x - 1, 16);
+        memcpy(&r, row + x + 1, 16);
+        memcpy(&up, row + x - s->w, 16);
+        memcpy(&dn, row + x + s->w, 16);
+        alike = (v16)(m0 == l) + (v16)(m0 == r) + (v16)(m0 == up) + (v16)(m0 == dn);
+        alike = (v16)(alike > minus2); /* -1 where at most one alike */
+        memcpy(m, &alike, 16);
+        if (!(m[0] | m[1])) continue;
+        for (k = 0; k < 16; k++)
+          if (alike[k] && sp_consider(s, (size_t)y * s->w + x + k, x + k, y, min_area, c))
+            return -1;
+      }
+    }
+#endif
+    for (; x < s->w; x++) {
+      if (row && x > 0 && x + 1 < s->w && y > 0 && y + 1 < s->h) {
+        const uint8_t u = row[x];
+        if ((row[x - 1] == u) + (row[x + 1] == u) + (row[x - s->w] == u) + (row[x + s->w] == u) >= 2)
+          continue; /* two or more alike: not a candidate */
+      }
+      if (sp_consider(s, (size_t)y * s->w + x, x, y, min_area, c)) return -1;
+    }
+  }
+  return 0;
+}
+
+/* Rows per band of the parallel candidate scan. */
+#define SP_BAND 64
+
+typedef struct sp_job {
+  const specks *s;
+  int64_t min_area;
+  sp_cands *band; /* [bands] */
+} sp_job;
+
+static int sp_bands(void *arg, int lo, int hi) {
+  const sp_job *J = arg;
+  int b;
+  for (b = lo; b < hi; b++) {
+    int y1 = (b + 1) * SP_BAND < J->s->h ? (b + 1) * SP_BAND : J->s->h;
+    if (sp_rows(J->s, b * SP_BAND, y1, J->min_area, &J->band[b])) return -1;
+  }
+  return 0;
+}
+
+ft_status ft__merge_specks(ft_ctx *ctx, ft_labels *lab, int64_t min_area, int fg_conn,
+                           const ft_image *in, long *nflipped) {
   specks s;
-  long *one = NULL, *two = NULL, flipped = 0;
-  int n1 = 0, n2 = 0, c1 = 0, c2 = 0, k;
+  sp_cands cand = {NULL, NULL, 0, 0, 0, 0};
+  sp_job J;
+  long flipped = 0;
+  int k, b, nbands;
   double sum[2][3];
-  int x, y, v, c;
+  int v, c;
+  ft_status st = FT_OK;
+  if (nflipped) *nflipped = 0;
   s.lab = lab;
   s.w = lab->width;
   s.h = lab->height;
   s.fg8 = fg_conn == 8;
-  if (min_area <= 1 || lab->nlabels != 2) return 0;
-  if ((size_t)s.w * (size_t)s.h > (size_t)INT32_MAX) return -1;
+  /* (a 1 x 1 map's one region has nothing to merge into) */
+  if (min_area <= 1 || lab->nlabels != 2 || (size_t)s.w * (size_t)s.h < 2) return FT_OK;
+  if ((size_t)s.w * (size_t)s.h > (size_t)INT32_MAX)
+    return ft__fail(ctx, FT_ERR_TOOBIG, "segment: image too large");
   /* the colour sums behind info[].color, to move flipped pixels between */
   for (v = 0; v < 2; v++)
     for (c = 0; c < 3; c++) sum[v][c] = (double)lab->info[v].color[c] * (double)lab->info[v].area;
-  /* candidates: pixels with at most one neighbour of their label; a row
-   * stretch where ten bytes in a row are equal has none in its middle eight */
-  for (y = 0; y < s.h; y++) {
-    for (x = 0; x < s.w; x++) {
-      size_t i = (size_t)y * s.w + x;
-      long nb[2];
-      int n;
-      if (lab->label8 && x > 0 && x + 9 < s.w) {
-        const uint8_t *r = lab->label8 + i - 1;
-        uint64_t a, b;
-        memcpy(&a, r, 8);
-        memcpy(&b, r + 2, 8);
-        if (a == b && (a & 0xFF) * 0x0101010101010101ULL == a) {
-          x += 7; /* x .. x + 7 each have both row neighbours alike */
-          continue;
-        }
-      }
-      v = sp_get(&s, i);
-      n = sp_same(&s, x, y, v, -1, nb);
-      if (n == 0) {
-        if (ft__grow((void **)&one, &c1, n1 + 1, sizeof *one)) goto nomem;
-        one[n1++] = (long)i;
-      } else if (n == 1 && min_area > 2 && nb[0] > (long)i) {
-        long nb2[2];
-        int qx = (int)(nb[0] % s.w), qy = (int)(nb[0] / s.w);
-        if (sp_same(&s, qx, qy, v, (long)i, nb2) == 0) {
-          if (ft__grow((void **)&two, &c2, n2 + 1, sizeof *two)) goto nomem;
-          two[n2++] = (long)i;
-        }
-      }
+  /* candidates per band of rows, in parallel; then in raster order */
+  nbands = (s.h - 1) / SP_BAND + 1;
+  J.s = &s;
+  J.min_area = min_area;
+  J.band = ft__calloc_n((size_t)nbands, sizeof *J.band);
+  if (!J.band) return ft__nomem(ctx, "segment");
+  /* about 2^20 pixels a chunk: an icon's map is one chunk, on this thread */
+  st = ft__parallel(ctx, "segment", nbands, (int)((((size_t)1 << 20) / ((size_t)s.w * SP_BAND)) + 1),
+                    sp_bands, &J, 1.0, 1.0);
+  for (b = 0; b < nbands && !st; b++) {
+    const sp_cands *bc = &J.band[b];
+    if ((bc->n1 && ft__grow((void **)&cand.one, &cand.c1, cand.n1 + bc->n1, sizeof *cand.one)) ||
+        (bc->n2 && ft__grow((void **)&cand.two, &cand.c2, cand.n2 + bc->n2, sizeof *cand.two))) {
+      st = ft__nomem(ctx, "segment");
+      break;
     }
+    if (bc->n1) memcpy(cand.one + cand.n1, bc->one, (size_t)bc->n1 * sizeof *cand.one);
+    if (bc->n2) memcpy(cand.two + cand.n2, bc->two, (size_t)bc->n2 * sizeof *cand.two);
+    cand.n1 += bc->n1;
+    cand.n2 += bc->n2;
   }
+  for (b = 0; b < nbands; b++) {
+    free(J.band[b].one);
+    free(J.band[b].two);
+  }
+  free(J.band);
+  if (st) goto done;
   /* one-pixel regions, then two-pixel ones, each still that small */
-  for (k = 0; k < n1; k++) {
-    long nb[2], i = one[k];
+  for (k = 0; k < cand.n1; k++) {
+    long nb[2], i = cand.one[k];
     v = sp_get(&s, (size_t)i);
     if (sp_same(&s, (int)(i % s.w), (int)(i / s.w), v, -1, nb) == 0) {
       sp_flip(lab, in, (size_t)i, sum);
       flipped++;
     }
   }
-  for (k = 0; k < n2; k++) {
-    long nb[2], nb2[2], i = two[k], q;
+  for (k = 0; k < cand.n2; k++) {
+    long nb[2], nb2[2], i = cand.two[k], q;
     v = sp_get(&s, (size_t)i);
     if (sp_same(&s, (int)(i % s.w), (int)(i / s.w), v, -1, nb) != 1) continue;
     q = nb[0];
@@ -175,13 +269,11 @@ long ft__merge_specks(ft_labels *lab, int64_t min_area, int fg_conn, const ft_im
     for (c = 0; c < 3; c++)
       lab->info[v].color[c] = lab->info[v].area ? (float)(sum[v][c] / (double)lab->info[v].area)
                                                 : (v == 0 ? 1.0f : 0.0f);
-  free(one);
-  free(two);
-  return flipped;
-nomem:
-  free(one);
-  free(two);
-  return -1;
+  if (nflipped) *nflipped = flipped;
+done:
+  free(cand.one);
+  free(cand.two);
+  return st;
 }
 
 /* Root of x with path halving. */

@@ -492,7 +492,7 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
 finish:
   if (p->min_area > 1 && p->method < FT_THRESH_SAUVOLA && specks_only(p, w, h)) {
     /* the areas and colours are known here, and move with the flips */
-    if (ft__merge_specks(lab, p->min_area, 8, in) < 0) goto nomem;
+    if ((st = ft__merge_specks(ctx, lab, p->min_area, 8, in, NULL))) goto fail;
   } else if (p->min_area > 1) {
     if ((st = ft__merge_small(ctx, lab, p->min_area, 8, 1.0, 1.0))) goto fail;
     ft__labels_summarise(lab, in);
