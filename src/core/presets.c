@@ -19,6 +19,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,8 +248,25 @@ static int whole_number(const char *s, long long lo, long long hi, long long *v)
   return 0;
 }
 
+/* The fit's keys that take a number: its range, field and description. */
+typedef struct fit_real {
+  const char *key;
+  double lo, hi;
+  size_t off; /* in ft_fit_params */
+  const char *what;
+} fit_real;
+
+static const fit_real fit_reals[] = {
+    {"tolerance", 0.05, 100.0, offsetof(ft_fit_params, tolerance),
+     "a number of pixels from 0.05 to 100"},
+    {"alphamax", 0.0, 4.0 / 3.0, offsetof(ft_fit_params, alphamax),
+     "a number from 0 (all corners) to 1.3333 (none)"},
+    {"thin", 0.0, 10.0, offsetof(ft_fit_params, thin), "a number from 0 (off) to 10"},
+};
+
 ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const char *value) {
   long long v;
+  int i;
   if (!key || !value || !opt) return ft__fail(ctx, FT_ERR_INVAL, "options: no key or value");
   if (!strcmp(key, "segment")) return ft_options_set_segment(ctx, opt, value);
   if (!strcmp(key, "denoise")) return ft_options_set_denoise(ctx, opt, value);
@@ -316,21 +334,11 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
       return ft__fail(ctx, FT_ERR_INVAL, "fit: '%s' is not one of: curves, polygon, none", value);
     return FT_OK;
   }
-  if (!strcmp(key, "tolerance")) {
-    if (real_number(value, 0.05, 100.0, &opt->fit.tolerance))
-      return ft__fail(ctx, FT_ERR_INVAL, "tolerance: '%s' is not a number of pixels from 0.05 to 100",
-                      value);
-    return FT_OK;
-  }
-  if (!strcmp(key, "alphamax")) {
-    if (real_number(value, 0.0, 4.0 / 3.0, &opt->fit.alphamax))
-      return ft__fail(ctx, FT_ERR_INVAL,
-                      "alphamax: '%s' is not a number from 0 (all corners) to 1.3333 (none)", value);
-    return FT_OK;
-  }
-  if (!strcmp(key, "thin")) {
-    if (real_number(value, 0.0, 10.0, &opt->fit.thin))
-      return ft__fail(ctx, FT_ERR_INVAL, "thin: '%s' is not a number from 0 (off) to 10", value);
+  for (i = 0; i < (int)(sizeof fit_reals / sizeof fit_reals[0]); i++) {
+    const fit_real *r = &fit_reals[i];
+    if (strcmp(key, r->key)) continue;
+    if (real_number(value, r->lo, r->hi, (double *)((char *)&opt->fit + r->off)))
+      return ft__fail(ctx, FT_ERR_INVAL, "%s: '%s' is not %s", key, value, r->what);
     return FT_OK;
   }
   if (!strcmp(key, "palette")) {
