@@ -300,11 +300,8 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
     return FT_OK;
   }
   if (!strcmp(key, "min-area")) {
-    char *end;
     double a;
-    errno = 0;
-    a = strtod(value, &end);
-    if (end == value || *end || errno == ERANGE || !(a >= 0.0 && a <= 1e12))
+    if (real_number(value, 0.0, 1e12, &a))
       return ft__fail(ctx, FT_ERR_INVAL, "min-area: '%s' is not a number of pixels from 0 to 1e12",
                       value);
     opt->segment.min_area = (int64_t)ceil(a); /* fewer than a pixels: fewer than ceil(a) */
