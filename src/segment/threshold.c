@@ -490,7 +490,7 @@ ft_status ft_segment(ft_ctx *ctx, const ft_image *in, const ft_segment_params *p
   }
 
 finish:
-  if (p->min_area > 1 && p->method < FT_THRESH_SAUVOLA && specks_only(p, w, h)) {
+  if (p->method < FT_THRESH_SAUVOLA && specks_only(p, w, h)) {
     /* the areas and colours are known here, and move with the flips */
     if ((st = ft__merge_specks(ctx, lab, p->min_area, 8, in, NULL))) goto fail;
   } else if (p->min_area > 1) {
