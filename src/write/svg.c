@@ -46,7 +46,6 @@ void ft_svg_params_init(ft_svg_params *p) { *p = svg_defaults; }
 /* Everything one write needs. */
 typedef struct svgw {
   ft_ctx *ctx;
-  ft_sink *sink;
   ft__xw xw;
   int decimals;
   ft__buf d;       /* path data of the element being written */
@@ -363,15 +362,15 @@ static const char *anchor_name(int a) {
   return a == FT_ANCHOR_MIDDLE ? "middle" : a == FT_ANCHOR_END ? "end" : "start";
 }
 
-/* The whole document; XMLFAIL for an xml writer failure, else an ft_status. */
-static ft_status write_doc(svgw *w, const ft_doc *doc, int pretty) {
+/* The whole document after the XML declaration; XMLFAIL for an xml writer
+ * failure, else an ft_status. */
+static ft_status write_doc(svgw *w, const ft_doc *doc) {
   double wmm = doc->width_mm > 0.0 ? doc->width_mm : doc->width * 25.4 / 96.0;
   double hmm = doc->height_mm > 0.0 ? doc->height_mm : doc->height * 25.4 / 96.0;
   char vb[160], a[48], b[48];
   ft_status st;
   int i;
 
-  if (ft__xw_begin(&w->xw, w->sink, pretty) < 0) return XMLFAIL;
   if (start(w, "svg") < 0 || attr(w, "xmlns", NS_SVG) < 0 ||
       attr(w, "xmlns:inkscape", NS_INKSCAPE) < 0 ||
       (doc->underlay_png && attr(w, "xmlns:xlink", "http://www.w3.org/1999/xlink") < 0) ||
@@ -479,11 +478,10 @@ ft_status ft_write_svg(ft_ctx *ctx, const ft_doc *doc, const ft_svg_params *p, f
 
   memset(&w, 0, sizeof w);
   w.ctx = ctx;
-  w.sink = sink;
   w.decimals = p->decimals;
   for (i = 0; i < doc->nlayers; i++)
     if (doc->layer[i].paths) w.total += doc->layer[i].paths->npaths;
-  st = write_doc(&w, doc, p->pretty);
+  st = ft__xw_begin(&w.xw, sink, p->pretty) < 0 ? XMLFAIL : write_doc(&w, doc);
   if (st == XMLFAIL) {
     const char *detail = ft__sink_detail(sink);
     if (w.xw.failed == FT__XW_SINK)
