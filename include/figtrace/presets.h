@@ -92,6 +92,7 @@ FT_API FT_USERESULT ft_status ft_preset_apply_with(ft_ctx *ctx, const char *name
  *   tolerance  0.05..100 pixels (ft_fit_params.tolerance)
  *   alphamax   0 (every vertex a corner)..4/3 (none) (ft_fit_params.alphamax)
  *   thin       0 (off)..10 (ft_fit_params.thin)
+ *   relative   0 (off)..10 (ft_fit_params.relative)
  * Errors are FT_ERR_INVAL with a message naming the key and what is
  * accepted (an unknown key lists the keys); opt is then unchanged. */
 FT_API FT_USERESULT ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key,

@@ -270,8 +270,9 @@ typedef enum ft_fit_mode {
 typedef struct ft_fit_params {
   int mode;         /* ft_fit_mode; default FT_FIT_CURVES */
   double tolerance; /* largest distance, in pixels, of the result from the midpoints of
-                     * the pixel edges it replaces (held tighter on thin parts, see
-                     * thin; with image, each point moved off its midpoint is held
+                     * the pixel edges it replaces (held tighter on thin parts and
+                     * small shapes, see thin and relative; with image, each point
+                     * moved off its midpoint is held
                      * that much tighter to where it moved); > 0, default 0.8 (POLYGON
                      * uses at least 0.5, so that a digital straight line stays one
                      * segment) */
@@ -286,7 +287,18 @@ typedef struct ft_fit_params {
                      * at least 0.3) pixels (straight stretches of the polygon too), so
                      * 1-2 px strokes keep their pixels while wide shapes keep the full
                      * tolerance; pixel staircases only; 0 turns it off; 0..10,
-                     * default 0.25 */
+                     * default 0.25.  Where a region is at most 3 px wide a point also
+                     * counts as followed where the curve crosses its pixel edge's
+                     * normal within 0.45 px of the midpoint (the pixel centres beside
+                     * the edge stay on their sides), which saves pieces on thin
+                     * strokes */
+  double relative;  /* size-scaled tolerance: a region (an outline and its holes) whose
+                     * mean width is m pixels (twice its area over its outline's
+                     * length) is held to min(tolerance, relative x m, at least 0.4)
+                     * pixels, so small shapes (a 10 px nucleus, a glyph) keep their
+                     * form as well as large ones; pixel staircases only; 0 turns it
+                     * off; 0..10, default 0.05 (the full 0.8 px from a mean width of
+                     * 16 px, e.g. a disc of radius 16) */
   const ft_image *image; /* optional, not owned: the image the paths' labels were
                      * segmented from (same size), whose anti-aliased gray levels place
                      * edges between pixel corners (see ft_fit); default NULL (pixel

@@ -134,6 +134,8 @@ static void print_help(FILE *fp) {
           "                         (no corners) (default %.2g)\n"
           "      --thin=F           hold thin parts to F times their width in\n"
           "                         pixels (at least 0.3), 0 for off (default %.2g)\n"
+          "      --relative=F       hold each shape to F times its mean width\n"
+          "                         (at least 0.4 px), 0 for off (default %.2g)\n"
           "      --polygon          fit straight segments only\n"
           "      --no-fit           keep the exact pixel outline (no smoothing)\n"
           "      --trace=MODE       outline: filled outlines of the ink (default);\n"
@@ -203,7 +205,8 @@ static void print_help(FILE *fp) {
           "\n"
           "See figtrace(1) for details.\n",
           cli_preset_names(), cli_threshold_names(), ft_model_dir(),
-          (unsigned long long)rd.max_pixels, fit.tolerance, fit.alphamax, fit.thin);
+          (unsigned long long)rd.max_pixels, fit.tolerance, fit.alphamax, fit.thin,
+          fit.relative);
 }
 
 /* ---- option parsing ---- */
@@ -224,6 +227,7 @@ enum {
   OPT_TOLERANCE,
   OPT_ALPHAMAX,
   OPT_THIN,
+  OPT_RELATIVE,
   OPT_MIN_AREA,
   OPT_BORDER_WEDGES,
   OPT_POLYGON,
@@ -264,6 +268,7 @@ static int parse_args(cli *c, int argc, char **argv) {
       {"tolerance", required_argument, NULL, OPT_TOLERANCE},
       {"alphamax", required_argument, NULL, OPT_ALPHAMAX},
       {"thin", required_argument, NULL, OPT_THIN},
+      {"relative", required_argument, NULL, OPT_RELATIVE},
       {"min-area", required_argument, NULL, OPT_MIN_AREA},
       {"border-wedges", required_argument, NULL, OPT_BORDER_WEDGES},
       {"polygon", no_argument, NULL, OPT_POLYGON},
@@ -468,11 +473,13 @@ static int parse_args(cli *c, int argc, char **argv) {
       case OPT_TOLERANCE:
       case OPT_ALPHAMAX:
       case OPT_THIN:
+      case OPT_RELATIVE:
       case OPT_POLYGON:
       case OPT_NO_FIT: {
         const char *key = ch == OPT_TOLERANCE  ? "tolerance"
                           : ch == OPT_ALPHAMAX ? "alphamax"
                           : ch == OPT_THIN     ? "thin"
+                          : ch == OPT_RELATIVE ? "relative"
                                                : "fit";
         const char *value = ch == OPT_POLYGON ? "polygon" : ch == OPT_NO_FIT ? "none" : optarg;
         if (cli_set(&c->opt, key, value, msg, sizeof msg)) {

@@ -220,7 +220,7 @@ ft_status ft_preset_apply(ft_ctx *ctx, const char *name, ft_options *opt) {
 
 static const char *const option_keys =
     "denoise, threshold, invert, colors, min-area, border-wedges, segment, palette, trace, fit, "
-    "tolerance, alphamax, thin";
+    "tolerance, alphamax, thin, relative";
 
 const char *ft_options_keys(void) { return option_keys; }
 
@@ -262,6 +262,7 @@ static const fit_real fit_reals[] = {
     {"alphamax", 0.0, 4.0 / 3.0, offsetof(ft_fit_params, alphamax),
      "a number from 0 (all corners) to 1.3333 (none)"},
     {"thin", 0.0, 10.0, offsetof(ft_fit_params, thin), "a number from 0 (off) to 10"},
+    {"relative", 0.0, 10.0, offsetof(ft_fit_params, relative), "a number from 0 (off) to 10"},
 };
 
 ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const char *value) {

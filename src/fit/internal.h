@@ -44,6 +44,8 @@ typedef struct ft__poly {
   ft_point *P;          /* [K] vertex positions after adjustment */
   unsigned char *corner; /* [K] 1 where the outline turns sharply */
   float *tl;            /* [N] each data point's own tolerance (px), or NULL: uniform */
+  unsigned char *pix;   /* [N] 1 where the point may instead keep the pixels on either side
+                           of its edge (bezier.c, the pixel-side rule), or NULL: nowhere */
 } ft__poly;
 
 /* What is known about a run's unit edges beyond their pixel corners, each
@@ -51,6 +53,7 @@ typedef struct ft__poly {
 typedef struct ft__runinfo {
   const double *off; /* sub-pixel offset of the edge along its outward normal, px */
   const float *tol;  /* tolerance at the edge's data point, px */
+  const unsigned char *pix; /* 1 where the pixel-side rule may hold the data point */
 } ft__runinfo;
 
 /* Build the polygon of a run: vertices where straight stretches (all data
@@ -58,10 +61,16 @@ typedef struct ft__runinfo {
  * at most three step directions) meet, the fewest such, moved to where the
  * least-squares lines of their two edges cross; corners classified with
  * alphamax (see ft_fit_params).  ri (may be NULL) moves the data points off
- * the edge midpoints and sets pl->tl.  Returns FT_OK or FT_ERR_NOMEM (pl
- * then holds nothing). */
+ * the edge midpoints and sets pl->tl and pl->pix.  Returns FT_OK or
+ * FT_ERR_NOMEM (pl then holds nothing). */
 ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double alphamax,
                          const ft__runinfo *ri, ft__poly *pl);
+
+/* The pixel-side rule (polygon.c, bezier.c): a data point that ft__poly.pix
+ * marks is followed closely enough where the line or curve crosses the
+ * normal of its pixel edge within this many pixels of it (the pixel centres
+ * beside the edge lie half a pixel away). */
+#define FT__PIX_TAU 0.45
 
 /* Sub-pixel offsets go no further than this (px) from the pixel edge (fit.c
  * says why). */

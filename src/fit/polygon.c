@@ -46,6 +46,7 @@ void ft__poly_free(ft__poly *pl) {
   free(pl->P);
   free(pl->corner);
   free(pl->tl);
+  free(pl->pix);
   memset(pl, 0, sizeof *pl);
 }
 
@@ -223,6 +224,10 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
     pl->tl = ft__malloc_n((size_t)N, sizeof *pl->tl);
     if (!pl->tl) goto nomem;
   }
+  if (ri && ri->pix) {
+    pl->pix = ft__calloc_n((size_t)N, 1);
+    if (!pl->pix) goto nomem;
+  }
 
   /* data points: edge midpoints, moved along the outward normal (dy, -dx)
    * by the sub-pixel offsets (and the fixed ends of an open run) */
@@ -234,6 +239,7 @@ ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double 
     pl->q[k].y = 0.5 * (a.y + b.y) - o * (b.x - a.x);
     pl->dir[k] = (unsigned char)step_dir(a, b);
     if (pl->tl) pl->tl[k] = ri->tol[i];
+    if (pl->pix) pl->pix[k] = ri->pix[i];
   }
   if (!closed) {
     pl->q[0] = v[0];

@@ -1358,9 +1358,31 @@ static void test_subpixel_shared(void) {
   free(g.l);
 }
 
-/* A wavy bar two pixels thick: each data point is held to 0.25 x its local
- * width (0.5 px here, less where the bar slants), where a uniform
- * tolerance of 0.8 px would let the curve wander across 40% of the bar. */
+/* Pixel centres of the grid (x + 0.5, y + 0.5) that path p (closed, flattened
+ * densely) puts on the other side than the grid's label lab does. */
+static int centre_flips(const ft_path *p, const grid *g, int lab) {
+  int ns, x, y, flips = 0;
+  ft_point *s = sample_path(p, &ns);
+  for (y = 0; y < g->h; y++)
+    for (x = 0; x < g->w; x++) {
+      double cx = x + 0.5, cy = y + 0.5;
+      int i, j, in = 0;
+      for (i = 0, j = ns - 1; i < ns; j = i++)
+        if ((s[i].y > cy) != (s[j].y > cy) &&
+            cx < s[j].x + (cy - s[j].y) * (s[i].x - s[j].x) / (s[i].y - s[j].y))
+          in = !in;
+      if (in != (at(g, x, y) == lab)) flips++;
+    }
+  free(s);
+  return flips;
+}
+
+/* A wavy bar two pixels thick: its region's mean width (2 px) times
+ * `relative` is below the 0.4 px floor, and 0.25 x its local width is
+ * 0.5 px or less, so each data point is held to 0.4 px, or (the bar being
+ * under 3 px wide) keeps the pixel centres beside its edge on their sides;
+ * a uniform tolerance of 0.8 px lets the curve wander across 40% of the bar
+ * and puts pixel centres on the wrong side. */
 static void test_thin_bar(void) {
   grid g = grid_new(80, 60);
   ft_paths *in, *thin, *flat;
@@ -1376,15 +1398,19 @@ static void test_thin_bar(void) {
     ft_fit_params p;
     ft_fit_params_init(&p);
     p.thin = 0;
+    p.relative = 0;
     CU_ASSERT_EQUAL(ft_fit(NULL, in, &p, &flat), FT_OK);
   }
   d_thin = deviation(&thin->path[0], &in->path[0]);
   d_flat = deviation(&flat->path[0], &in->path[0]);
   if (getenv("FT_DEBUG"))
-    printf("\n  thin bar: deviation %.3f with %d segments, uniform %.3f with %d", d_thin,
-           thin->path[0].nseg, d_flat, flat->path[0].nseg);
-  CU_ASSERT(d_thin <= 0.5 + 0.02);
+    printf("\n  thin bar: deviation %.3f with %d segments, %d flips; uniform %.3f with %d, %d flips",
+           d_thin, thin->path[0].nseg, centre_flips(&thin->path[0], &g, 1), d_flat,
+           flat->path[0].nseg, centre_flips(&flat->path[0], &g, 1));
+  /* beyond 0.4 px only across an edge, short of the pixel centres */
+  CU_ASSERT(d_thin <= 0.45 + 0.02);
   CU_ASSERT(d_flat > 0.5 + 0.02);
+  CU_ASSERT(4 * centre_flips(&thin->path[0], &g, 1) <= centre_flips(&flat->path[0], &g, 1));
   CU_ASSERT(thin->path[0].nseg > flat->path[0].nseg);
   ft_paths_free(thin);
   ft_paths_free(flat);
@@ -1399,6 +1425,7 @@ static void test_thin_bar(void) {
     thin = fit_with(in, FT_FIT_CURVES, 0.8);
     ft_fit_params_init(&p);
     p.thin = 0;
+    p.relative = 0;
     CU_ASSERT_EQUAL(ft_fit(NULL, in, &p, &flat), FT_OK);
     CU_ASSERT_EQUAL_FATAL(thin->path[0].nseg, flat->path[0].nseg);
     for (k = 0; k < thin->path[0].nseg; k++)
@@ -1408,6 +1435,70 @@ static void test_thin_bar(void) {
     ft_paths_free(in);
     free(d.l);
   }
+}
+
+/* fit with the default parameters but thin and relative as given */
+static ft_paths *fit_scaled(const ft_paths *in, double thin, double relative) {
+  ft_fit_params p;
+  ft_paths *out = NULL;
+  ft_fit_params_init(&p);
+  p.thin = thin;
+  p.relative = relative;
+  CU_ASSERT_EQUAL(ft_fit(NULL, in, &p, &out), FT_OK);
+  return out;
+}
+
+/* The size-scaled tolerance: a disc of radius 6 (mean width 6 px: 0.05 x 6
+ * is under the 0.4 px floor) and a ring 4 px wide, whose hole counts with its
+ * outline (so both are held as a 4 px band, not as a 60 px disc), are held
+ * to 0.4 px; without it they get the full 0.8 px.  The small disc is still
+ * a few cubics.  (A disc of radius 20 keeps the full tolerance:
+ * test_thin_bar.) */
+static void test_relative(void) {
+  grid g = disc(20, 20, 10, 10, 6, 6, 1);
+  grid outer = disc(70, 70, 35, 35, 30, 30, 1), inner = disc(70, 70, 35, 35, 26, 26, 1);
+  ft_paths *in, *held, *loose;
+  double d_held, d_loose, worst_held = 0, worst_loose = 0;
+  int i, lines, cubics;
+  in = trace_grid(&g);
+  CU_ASSERT_EQUAL_FATAL(in->npaths, 1);
+  held = fit_scaled(in, 0, 0.05);
+  loose = fit_scaled(in, 0, 0);
+  d_held = deviation(&held->path[0], &in->path[0]);
+  d_loose = deviation(&loose->path[0], &in->path[0]);
+  count(&held->path[0], &lines, &cubics);
+  if (getenv("FT_DEBUG"))
+    printf("\n  disc r 6: deviation %.3f with %d segments, without %.3f with %d", d_held,
+           held->path[0].nseg, d_loose, loose->path[0].nseg);
+  CU_ASSERT(d_held <= 0.4 + 0.02);
+  CU_ASSERT(d_loose > 0.4);
+  CU_ASSERT(cubics >= 4 && lines + cubics <= 8);
+  ft_paths_free(held);
+  ft_paths_free(loose);
+  ft_paths_free(in);
+  /* the ring: outline and hole */
+  for (i = 0; i < 70 * 70; i++)
+    if (inner.l[i]) outer.l[i] = 0;
+  in = trace_grid(&outer);
+  CU_ASSERT_EQUAL_FATAL(in->npaths, 2);
+  CU_ASSERT_EQUAL(in->path[1].hole, 1);
+  held = fit_scaled(in, 0, 0.05);
+  loose = fit_scaled(in, 0, 0);
+  for (i = 0; i < 2; i++) {
+    worst_held = fmax(worst_held, deviation(&held->path[i], &in->path[i]));
+    worst_loose = fmax(worst_loose, deviation(&loose->path[i], &in->path[i]));
+  }
+  if (getenv("FT_DEBUG"))
+    printf("\n  ring: deviation %.3f with %d + %d segments, without %.3f", worst_held,
+           held->path[0].nseg, held->path[1].nseg, worst_loose);
+  CU_ASSERT(worst_held <= 0.4 + 0.02);
+  CU_ASSERT(worst_loose > 0.5);
+  ft_paths_free(held);
+  ft_paths_free(loose);
+  ft_paths_free(in);
+  free(g.l);
+  free(outer.l);
+  free(inner.l);
 }
 
 /* The wavy bar of test_thin_bar, label lab, in a 120 x 100 map, fitted:
@@ -1660,6 +1751,7 @@ int main(void) {
       {"sub-pixel edges: shared gray border still fitted once", test_subpixel_shared},
       {"sub-pixel edges: a byte image reads as its float copy", test_subpixel_bytes_as_floats},
       {"width-scaled tolerance on a thin bar", test_thin_bar},
+      {"size-scaled tolerance: a small disc, a ring with its hole", test_relative},
       {"thin bar: widths beside neighbours, in holes, among many labels", test_thin_bar_neighbours},
       {"1, 2 and 7 threads: the same paths (also with sub-pixel edges)", test_threads_same_result},
       {NULL, NULL}};

@@ -301,6 +301,14 @@ static void test_options_set(void) {
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "thin", "0"), FT_OK);
   CU_ASSERT_EQUAL(opt.fit.thin, 0.0);
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "thin", "10.5"), FT_ERR_INVAL);
+  CU_ASSERT_DOUBLE_EQUAL(opt.fit.relative, 0.05, 1e-12); /* the default */
+  CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "relative", "0.1"), FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(opt.fit.relative, 0.1, 1e-12);
+  CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "relative", "0"), FT_OK);
+  CU_ASSERT_EQUAL(opt.fit.relative, 0.0);
+  CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "relative", "-0.1"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "relative", "11"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(opt.fit.relative, 0.0);
   CU_ASSERT_EQUAL(ft_options_set(ctx, &opt, "colours", "3"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "keys: denoise, threshold"));
   ft_ctx_free(ctx);
