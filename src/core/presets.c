@@ -59,7 +59,12 @@ static const ft_setting lineart[] = {
  * chains then drop the dark triangles a shadow's edge leaves where it
  * meets the image border (ft_drop_border_wedges; degraded 512 px icons of
  * tools/bench/centerline: centre lines 0.912 -> 0.930 classical, 0.904 ->
- * 0.909 U-Net) and end in stroked centre lines. */
+ * 0.909 U-Net) and end in stroked centre lines.  Outlines (--trace
+ * outline) keep the full tolerance on shapes of every size (relative 0):
+ * the pixels of a photographed stroke carry the paper's grain, which the
+ * size-scaled tolerance would follow (on tools/bench/sketches 420
+ * segments against 182 per photo, IoU with the clean drawing 0.9668
+ * against 0.9687). */
 static const ft_setting sketch[] = {
     {"segment", "threshold"},
     {"denoise", "gray,flatten:r=8,median:r=2"},
@@ -69,6 +74,7 @@ static const ft_setting sketch[] = {
     {"border-wedges", "drop"},
     {"palette", "okabe-ito"},
     {"trace", "centerline"},
+    {"relative", "0"},
 };
 
 /* The sketch preset's model chain: the ink U-Net on the unfiltered photo

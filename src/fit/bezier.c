@@ -208,18 +208,18 @@ static double ordered_dist(const ft_point *pts, int np, int step, const ft_point
       s = k;
     }
     if (w2) {
-      double e = best * w2[i];
+      const double d2 = best;
+      best *= w2[i];
       if (ax && ax[i] && w2[i] > pix_w2) {
         /* the crossing distance: the distance over the cosine between the
          * segment and the edge (the segment's component along the edge) */
         const segd *g = &seg[s];
         double along = ax[i] == 1 ? g->dx : g->dy, l2 = g->dx * g->dx + g->dy * g->dy;
         if (along * along > 1e-12 * l2) {
-          double c = best * l2 / (along * along) * pix_w2;
-          if (c < e) e = c;
+          double c = d2 * l2 / (along * along) * pix_w2;
+          if (c < best) best = c;
         }
       }
-      best = e;
     }
     if (best > worst) {
       worst = best;

@@ -660,8 +660,8 @@ static ft_status fit_stair(const ft_fit_params *p, const ft__edgesrc *es, const 
       if (tl < MIN_TOL) tl = MIN_TOL;
       if (tl < tol[k]) tol[k] = (float)tl;
       pix[k] = w[k] <= PIX_W;
+      if (pix[k]) ri.pix = pix; /* only when some point is that thin */
     }
-    ri.pix = pix;
   }
   if (es->img) {
     off = ft__malloc_n((size_t)s->n, sizeof *off);

@@ -72,10 +72,10 @@ fi
 # (--threshold and --denoise also pick the sketch preset's classical chain,
 # so the fully overridden preset is the default whether its model is found
 # or not.)
-ft -p sketch --denoise '' --threshold otsu --min-area 3 --border-wedges keep --trace outline \
+ft -p sketch --denoise '' --threshold otsu --min-area 3 --border-wedges keep --trace outline --relative 0.05 \
   -o "$TMP/a.svg" "$SAMPLES/pencil.jpg"
 expect_rc 0 "preset first, then overrides"
-ft --denoise '' --threshold otsu --min-area 3 --border-wedges keep --trace outline -p sketch \
+ft --denoise '' --threshold otsu --min-area 3 --border-wedges keep --trace outline --relative 0.05 -p sketch \
   -o "$TMP/b.svg" "$SAMPLES/pencil.jpg"
 expect_rc 0 "overrides first, then preset"
 expect "overrides win regardless of order" "$(cksum <"$TMP/a.svg")" = "$(cksum <"$TMP/b.svg")"
