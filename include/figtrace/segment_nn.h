@@ -171,7 +171,15 @@ FT_API void ft_unet_params_init(ft_unet_params *p);
  * models were trained with; a larger one (a clump of touching objects)
  * reports the inscribed width, one object's.  The result is the median over
  * components of at least 9 pixels weighted by the square root of their area
- * (fragments and specks of texture count less than whole objects).
+ * (fragments and specks of texture count less than whole objects).  The
+ * clump check: where touching objects leave no gap below the threshold (a
+ * dense embryo, a packed field) the components are several objects wide
+ * however measured, so the result is compared with the typical size of the
+ * image's blobs in a scale-normalised Laplacian-of-Gaussian scale space
+ * (2 sqrt 2 times the median scale of its maxima above 0.3 of the
+ * percentile range, on the image reduced to at most 512 px a side), which
+ * finds each object of a clump; when the components read more than 3 times
+ * that, the blobs' size is returned.
  * Returns 0 when no such component exists.  Reliable on fluorescence;
  * textured stains (H&E, brightfield) can break into fragments and read small,
  * which the segmenter's size probes correct. */

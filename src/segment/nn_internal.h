@@ -28,4 +28,11 @@ ft_status ft__split_instances_marked(ft_ctx *ctx, const ft_tensor *prob, const f
  * than 64 ink pixels (too few to say) or out of memory. */
 double ft__ink_stroke_width(const float *prob, int w, int h, float cut);
 
+/* Typical diameter in pixels of the bright blobs of a w x h image in 0..1
+ * (values outside are clipped), from the maxima of its scale-normalised
+ * Laplacian-of-Gaussian scale space (blobs.c): 2 sqrt 2 times the median
+ * scale of the blobs found, or 0 when there is none.  Meant for images of
+ * at most 512 px a side (the cost is 24 Gaussians of the image). */
+double ft__blob_diameter(const float *x, int w, int h);
+
 #endif

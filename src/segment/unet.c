@@ -80,6 +80,17 @@ void ft_unet_params_init(ft_unet_params *p) { *p = defaults; }
  * diameter is within this factor of the model's object size. */
 #define SIZE_TOL 1.1
 
+/* The size estimate's clump check (ft_estimate_object_diameter): when the
+ * objects of the global threshold read more than CLUMP_RATIO times the
+ * scale-space blobs (blobs.c, on the image reduced to BLOB_SIDE px a
+ * side), Otsu has merged touching nuclei (a dense embryo, a packed
+ * brightfield field) and the blobs' size is taken.  On the 664 images of
+ * the nuclei data (565 training, 99 validation) the check fires on 12, all
+ * clumps of nuclei 10-20 px across read as 62-408 px, and the blobs' size
+ * (9.7-24 px) is the nearer to the labelled one on all 12. */
+#define CLUMP_RATIO 3.0
+#define BLOB_SIDE 512
+
 /* Ink models (one or two classes, no object_size; see "Stroke width"
  * above).  The typical stroke width needs at least STROKE_MIN_PIXELS ink
  * pixels; strokes are magnified to about STROKE_TARGET px (as measured by
@@ -280,7 +291,45 @@ static int cmp_sized(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* ft__blob_diameter of gray normalised by the percentiles pr (0..1) and,
+ * when larger, reduced to at most BLOB_SIDE px a side; in gray's pixels. */
+static double blob_diameter(const ft_image *gray, const double *pr) {
+  int w = gray->width, h = gray->height, dw = w, dh = h;
+  size_t i, n = (size_t)w * h;
+  float *x, *r = NULL;
+  double f = 1.0, d = 0;
+  if (!(pr[1] > pr[0]) || !(x = ft__malloc_n(n, sizeof *x))) return 0;
+  for (i = 0; i < n; i++) x[i] = (float)((gray->data[i] - pr[0]) / (pr[1] - pr[0]));
+  if (w > BLOB_SIDE || h > BLOB_SIDE) {
+    f = (double)BLOB_SIDE / (w > h ? w : h);
+    dw = (int)lround(w * f);
+    dh = (int)lround(h * f);
+    if (dw < 3) dw = 3;
+    if (dh < 3) dh = 3;
+    if (!(r = ft__malloc_n((size_t)dw * dh, sizeof *r)) ||
+        resize_channel(x, w, h, 1, r, dw, dh, 1)) {
+      free(x);
+      free(r);
+      return 0;
+    }
+    f = (double)dw / w;
+  }
+  d = ft__blob_diameter(r ? r : x, dw, dh);
+  free(x);
+  free(r);
+  return d / f;
+}
+
+/* ft_estimate_object_diameter, also telling (when not NULL) whether the
+ * clump check took the scale-space blobs' size (*clumps 1, *d_threshold the
+ * objects' size it replaced) or not (*clumps 0). */
+static double estimate_diameter(const ft_image *gray, int *clumps, double *d_threshold);
+
 double ft_estimate_object_diameter(const ft_image *gray) {
+  return estimate_diameter(gray, NULL, NULL);
+}
+
+static double estimate_diameter(const ft_image *gray, int *clumps, double *d_threshold) {
   static const double pct[2] = {1.0, 99.8};
   ft_gaussian_params gp;
   ft_image *sm = NULL;
@@ -362,6 +411,16 @@ double ft_estimate_object_diameter(const ft_image *gray) {
     for (k = 0; k < nd - 1 && cum + diam[k].area < 0.5 * total; k++) cum += diam[k].area;
     result = diam[k].d;
     if (result < 1) result = 1;
+  }
+  if (clumps) *clumps = 0;
+  if (result > 0) {
+    /* the clump check: the scale-space blobs, at most BLOB_SIDE px a side */
+    double d_blob = blob_diameter(gray, pr);
+    if (d_blob > 0 && result > CLUMP_RATIO * d_blob) {
+      if (clumps) *clumps = 1;
+      if (d_threshold) *d_threshold = result;
+      result = d_blob;
+    }
   }
 done:
   ft_image_free(sm);
@@ -797,8 +856,15 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
 
   /* 2. object size */
   if (p->rescale && mi->object_size > 0) {
-    d = p->diameter > 0 ? p->diameter : ft_estimate_object_diameter(gray);
+    int clumps = 0;
+    double d_thr = 0;
+    d = p->diameter > 0 ? p->diameter : estimate_diameter(gray, &clumps, &d_thr);
     if (d > 0) s = clip_scale(p, mi->object_size / d);
+    if (clumps)
+      ft__log(ctx, FT_LOG_INFO,
+              "unet: the threshold's objects read %.1f px, its scale-space blobs %.1f px: "
+              "touching objects merged, the blobs' size taken",
+              d_thr, d);
     ft__log(ctx, FT_LOG_INFO, "unet: object diameter %.1f px%s, model %.1f px: scale %.3f", d,
             p->diameter > 0 ? " (given)" : " (estimated)", mi->object_size, s);
   }

@@ -5,6 +5,7 @@ libfigtrace_impl_la_SOURCES += \
 	src/nn/find.c \
 	src/segment/nn_internal.h \
 	src/segment/unet.c \
+	src/segment/blobs.c \
 	src/segment/unet_options.c \
 	src/segment/instances.c \
 	src/segment/labels_write.c

@@ -75,6 +75,38 @@ static ft_image *disc_image(int w, int h, double d, int channels) {
   return disc_image_n(w, h, d, channels, NULL);
 }
 
+/* A dense clump, as a fluorescent embryo: an ellipse of faint glow (0.3)
+ * on a dark field (0.05), packed with nuclei of diameter d (1.0, soft edges)
+ * on a hexagonal grid 1.15 d apart, so that the gaps between them stay above
+ * the glow and a global threshold takes the whole ellipse as one object. */
+static ft_image *clump_image(int w, int h, double d) {
+  ft_image *img = NULL;
+  int x, y;
+  double pitch = 1.15 * d, row = pitch * sqrt(3.0) / 2, ax = 0.4 * w, ay = 0.4 * h;
+  CU_ASSERT_FATAL(ft_image_new(NULL, w, h, 1, &img) == FT_OK);
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++) {
+      double px = x + 0.5, py = y + 0.5, ex = (px - w / 2.0) / ax, ey = (py - h / 2.0) / ay;
+      double v = 0.05;
+      if (ex * ex + ey * ey <= 1) {
+        /* the nearest grid centre */
+        int j = (int)floor(py / row + 0.5), dj, di, i;
+        double best = 1e9;
+        for (dj = -1; dj <= 1; dj++) {
+          double cy = (j + dj) * row, o = ((j + dj) % 2 ? pitch / 2 : 0);
+          i = (int)floor((px - o) / pitch + 0.5);
+          for (di = -1; di <= 1; di++) {
+            double cx = (i + di) * pitch + o, dd = hypot(px - cx, py - cy);
+            if (dd < best) best = dd;
+          }
+        }
+        v = 0.3 + 0.7 * fmin(1.0, fmax(0.0, (d / 2 - best) / 1.5 + 0.5));
+      }
+      img->data[(size_t)y * w + x] = (float)v;
+    }
+  return img;
+}
+
 /* Number of distinct non-zero labels at the disc centres of disc_image_n,
  * or -1 when a centre is background. */
 static int centre_labels(const ft_labels *lab, double d) {
@@ -155,6 +187,19 @@ static void test_estimate_diameter(void) {
     CU_ASSERT_FATAL(ft_image_new(NULL, 20, 20, 1, &flat) == FT_OK);
     CU_ASSERT_EQUAL(ft_estimate_object_diameter(flat), 0.0);
     ft_image_free(flat);
+  }
+  /* the clump check: nuclei of 12 px packed into one thresholded object
+   * several times their size read as nuclei, on a small image and on one
+   * reduced for the scale-space blobs */
+  {
+    static const int sides[] = {300, 1100};
+    for (k = 0; k < 2; k++) {
+      ft_image *img = clump_image(sides[k], sides[k] / 2, 12.0);
+      double e = ft_estimate_object_diameter(img);
+      if (!(e > 0.75 * 12 && e < 1.35 * 12)) fprintf(stderr, "clump: estimated %g\n", e);
+      CU_ASSERT(e > 0.75 * 12 && e < 1.35 * 12);
+      ft_image_free(img);
+    }
   }
 }
 
