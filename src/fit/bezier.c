@@ -24,19 +24,19 @@
  *     tolerance (thin parts, small regions) within that (the curve's side:
  *     within the smallest of the piece).  The pixel-side rule: a point that
  *     pl->pix marks (on a stroke a few pixels wide, whose own tolerance is
- *     down at 0.3 px) also counts as followed where the curve crosses the
- *     line through it along its pixel edge's normal within FT__PIX_TAU of
- *     it, so that the two pixel centres beside that edge, half a pixel
- *     away, stay on their sides; the curve's side is then held within
- *     FT__PIX_TAU too.  The midpoints of a digital straight edge stray up to
- *     half a pixel (Euclidean) from it, more than 0.3 px; where the curve
- *     runs nearly along a point's edge its crossing is about its distance,
- *     so there the rule allows 0.45 px: thin strokes keep their pixels with
- *     fewer pieces (on the diagram sample 621 segments instead of 714 at
- *     the same overlap).  It does not make a long shallow stroke one line: at each
- *     step of its staircase the rule asks the line to pass the step's
- *     vertical edge within 0.45 px along the row, a few hundredths of a
- *     pixel across.  A fit whose controls lie on its chord becomes a line.
+ *     0.3-0.4 px) also counts as followed where the curve crosses the line
+ *     through it along its pixel edge's normal within FT__PIX_TAU of it, so
+ *     that the two pixel centres beside that edge, half a pixel away, stay
+ *     on their sides; the curve's side is then held within FT__PIX_TAU too.
+ *     The midpoints of a digital straight edge stray up to half a pixel
+ *     (Euclidean) from it; where the curve runs nearly along a point's edge
+ *     its crossing is about its distance, so there the rule allows 0.45 px:
+ *     thin strokes keep their pixels with fewer pieces (the diagram sample
+ *     582 segments instead of 606, the sketch 726 instead of 764).  It does
+ *     not make a long shallow stroke one line: at each step of its
+ *     staircase the rule asks the line to pass the step's vertical edge
+ *     within 0.45 px along the row, a few hundredths of a pixel across.  A
+ *     fit whose controls lie on its chord becomes a line.
  *  3. Breadth-first search over the candidates in outline order for the
  *     fewest pieces each within tol, ties broken by the sum of squared
  *     errors; a piece may not pass a corner nor turn more than 1.8 rad (so

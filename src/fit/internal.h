@@ -44,8 +44,8 @@ typedef struct ft__poly {
   ft_point *P;          /* [K] vertex positions after adjustment */
   unsigned char *corner; /* [K] 1 where the outline turns sharply */
   float *tl;            /* [N] each data point's own tolerance (px), or NULL: uniform */
-  unsigned char *pix;   /* [N] 1 where the point may instead keep the pixels on either side
-                           of its edge (bezier.c, the pixel-side rule), or NULL: nowhere */
+  unsigned char *pix;   /* [N] 1 where the pixel-side rule also holds the point (keeping
+                           the pixel centres beside its edge on their sides), or NULL */
 } ft__poly;
 
 /* What is known about a run's unit edges beyond their pixel corners, each
@@ -66,10 +66,10 @@ typedef struct ft__runinfo {
 ft_status ft__poly_build(const ft_point *v, int n, int closed, double d, double alphamax,
                          const ft__runinfo *ri, ft__poly *pl);
 
-/* The pixel-side rule (polygon.c, bezier.c): a data point that ft__poly.pix
- * marks is followed closely enough where the line or curve crosses the
- * normal of its pixel edge within this many pixels of it (the pixel centres
- * beside the edge lie half a pixel away). */
+/* The pixel-side rule (bezier.c): a data point that ft__poly.pix marks also
+ * counts as followed where the curve crosses the normal of its pixel edge
+ * within this many pixels of it (the pixel centres beside the edge lie half
+ * a pixel away).  The polygon (polygon.c) does not use it. */
 #define FT__PIX_TAU 0.45
 
 /* Sub-pixel offsets go no further than this (px) from the pixel edge (fit.c
