@@ -122,4 +122,13 @@ ft_status ft__edt(ft_ctx *ctx, const uint8_t *inside, int w, int h, float *dist)
 /* strdup that accepts NULL (returns NULL) - check the result when s != NULL. */
 char *ft__strdup(const char *s);
 
+/* Numbers in option and metadata text (spec.c), one syntax everywhere:
+ * strtod's decimal (or hex) number at the very start of s - no leading
+ * blanks - that is finite and neither overflows nor underflows.
+ * ft__parse_real sets *v and *rest (what follows the number) and returns 0,
+ * or returns -1 with *v unchanged.  ft__parse_real_in accepts only a number
+ * filling all of s within [lo, hi]. */
+int ft__parse_real(const char *s, double *v, const char **rest);
+int ft__parse_real_in(const char *s, double lo, double hi, double *v);
+
 #endif

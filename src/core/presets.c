@@ -230,18 +230,6 @@ static const char *const option_keys =
 
 const char *ft_options_keys(void) { return option_keys; }
 
-/* A finite decimal number in [lo, hi] filling the whole string. */
-static int real_number(const char *s, double lo, double hi, double *v) {
-  char *end;
-  double x;
-  if (!s || !*s || isspace((unsigned char)*s)) return -1;
-  errno = 0;
-  x = strtod(s, &end);
-  if (end == s || *end || errno == ERANGE || !(x >= lo && x <= hi)) return -1;
-  *v = x;
-  return 0;
-}
-
 /* A decimal integer in [lo, hi] filling the whole string. */
 static int whole_number(const char *s, long long lo, long long hi, long long *v) {
   char *end;
@@ -308,7 +296,7 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
   }
   if (!strcmp(key, "min-area")) {
     double a;
-    if (real_number(value, 0.0, 1e12, &a))
+    if (ft__parse_real_in(value, 0.0, 1e12, &a))
       return ft__fail(ctx, FT_ERR_INVAL, "min-area: '%s' is not a number of pixels from 0 to 1e12",
                       value);
     opt->segment.min_area = (int64_t)ceil(a); /* fewer than a pixels: fewer than ceil(a) */
@@ -341,7 +329,7 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
   for (i = 0; i < (int)(sizeof fit_reals / sizeof fit_reals[0]); i++) {
     const fit_real *r = &fit_reals[i];
     if (strcmp(key, r->key)) continue;
-    if (real_number(value, r->lo, r->hi, (double *)((char *)&opt->fit + r->off)))
+    if (ft__parse_real_in(value, r->lo, r->hi, (double *)((char *)&opt->fit + r->off)))
       return ft__fail(ctx, FT_ERR_INVAL, "%s: '%s' is not %s", key, value, r->what);
     return FT_OK;
   }

@@ -24,6 +24,26 @@
 
 #define SPEC_LIST_MAX 512 /* room for the "(known: ...)" part of a message */
 
+int ft__parse_real(const char *s, double *v, const char **rest) {
+  char *end;
+  double x;
+  if (!s || !*s || isspace((unsigned char)*s)) return -1;
+  errno = 0;
+  x = strtod(s, &end);
+  if (end == s || errno == ERANGE || !isfinite(x)) return -1;
+  *v = x;
+  *rest = end;
+  return 0;
+}
+
+int ft__parse_real_in(const char *s, double lo, double hi, double *v) {
+  const char *rest;
+  double x;
+  if (ft__parse_real(s, &x, &rest) || *rest || !(x >= lo && x <= hi)) return -1;
+  *v = x;
+  return 0;
+}
+
 static int *int_field(void *p, const ft_spec_arg *a) { return (int *)((char *)p + a->offset); }
 static double *dbl_field(void *p, const ft_spec_arg *a) {
   return (double *)((char *)p + a->offset);
@@ -221,11 +241,9 @@ static ft_status set_pair(ft_ctx *ctx, const char *domain, const ft_spec_kind *k
     *int_field(p, a) = b;
     return FT_OK;
   } else {
-    char *end;
+    const char *end;
     double v;
-    errno = 0;
-    v = strtod(vbuf, &end);
-    if (end == vbuf || *end != '\0' || errno == ERANGE || !isfinite(v))
+    if (ft__parse_real(vbuf, &v, &end) || *end != '\0')
       return ft__fail(ctx, FT_ERR_INVAL, "%s: %s: %s='%s' is not a number", domain, k->name,
                       kbuf, vbuf);
     if (a->type == FT_ARG_INT && v != floor(v))

@@ -265,12 +265,9 @@ static const char *meta_str(loader *L, const char *key) {
 static ft_status meta_num(loader *L, const char *key, int required, double lo, double hi,
                           double def, double *v) {
   const char *s = meta_str(L, key);
-  char *end;
   *v = def;
   if (!s) return required ? bad(L, "metadata lacks '%s' (unknown architecture)", key) : FT_OK;
-  errno = 0;
-  *v = strtod(s, &end);
-  if (end == s || *end || errno || !(*v >= lo && *v <= hi))
+  if (ft__parse_real_in(s, lo, hi, v))
     return bad(L, "metadata '%s' = '%s' is not a number in %g..%g", key, s, lo, hi);
   return FT_OK;
 }

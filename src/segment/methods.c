@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -108,17 +107,12 @@ static const int method_of_kind[] = {FT_THRESH_OTSU,    FT_THRESH_LI,         FT
 
 /* "0.45" or "45%" in [0,1]; returns 0 and sets *v, or -1. */
 static int parse_value(const char *s, double *v) {
-  char *end;
+  const char *end;
   double x;
-  size_t len;
-  if (!*s || isspace((unsigned char)s[0])) return -1;
-  errno = 0;
-  x = strtod(s, &end);
-  if (end == s || errno == ERANGE || !isfinite(x)) return -1;
-  len = strlen(end);
-  if (len == 1 && end[0] == '%')
+  if (ft__parse_real(s, &x, &end)) return -1;
+  if (end[0] == '%' && end[1] == '\0')
     x /= 100.0;
-  else if (len != 0)
+  else if (*end)
     return -1;
   if (x < 0.0 || x > 1.0) return -1;
   *v = x;

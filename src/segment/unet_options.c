@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +19,6 @@
 
 static int word_is(const char *s, size_t n, const char *w) {
   return strlen(w) == n && strncasecmp(s, w, n) == 0;
-}
-
-static int parse_num(const char *s, double lo, double hi, double *v) {
-  char *end;
-  errno = 0;
-  *v = strtod(s, &end);
-  return end != s && !*end && !errno && isfinite(*v) && *v >= lo && *v <= hi ? 0 : -1;
 }
 
 /* val "auto", "yes" or "no" (any case) -> *out = a, y or n; -1 for anything
@@ -56,7 +48,7 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
                     item);
   *val++ = '\0';
   if (!strcasecmp(item, "diameter")) {
-    if (parse_num(val, 0, 1e5, &v))
+    if (ft__parse_real_in(val, 0, 1e5, &v))
       return ft__fail(ctx, FT_ERR_INVAL,
                       "segment: unet: diameter='%s' is not a number of pixels 0..100000 (0 "
                       "estimates it)",
@@ -81,7 +73,7 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
       return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: invert='%s' is not auto, yes or no",
                       val);
   } else if (!strcasecmp(item, "min-area") || !strcasecmp(item, "min_area")) {
-    if (parse_num(val, -1, 1e9, &v) || v != floor(v))
+    if (ft__parse_real_in(val, -1, 1e9, &v) || v != floor(v))
       return ft__fail(ctx, FT_ERR_INVAL,
                       "segment: unet: min-area='%s' is not a whole number -1..1000000000 (-1 "
                       "automatic)",
@@ -90,22 +82,22 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
   } else if (!strcasecmp(item, "ink")) {
     if (!strcasecmp(val, "auto"))
       v = 0;
-    else if (parse_num(val, 0.01, 0.99, &v))
+    else if (ft__parse_real_in(val, 0.01, 0.99, &v))
       return ft__fail(ctx, FT_ERR_INVAL,
                       "segment: unet: ink='%s' is not a probability 0.01..0.99 or auto", val);
     p->ink_threshold = v;
   } else if (!strcasecmp(item, "scale")) {
-    if (parse_num(val, 0, 4, &v) || (v > 0 && v < 0.25))
+    if (ft__parse_real_in(val, 0, 4, &v) || (v > 0 && v < 0.25))
       return ft__fail(ctx, FT_ERR_INVAL,
                       "segment: unet: scale='%s' is not a factor 0.25..4 (0 automatic)", val);
     p->scale = v;
   } else if (!strcasecmp(item, "split")) {
-    if (parse_num(val, 0, 0.99, &v) || (v != 0 && v < 0.5))
+    if (ft__parse_real_in(val, 0, 0.99, &v) || (v != 0 && v < 0.5))
       return ft__fail(ctx, FT_ERR_INVAL,
                       "segment: unet: split='%s' is not 0 (off) or a fraction 0.5..0.99", val);
     p->instances.neck_split = v;
   } else if (!strcasecmp(item, "tile")) {
-    if (parse_num(val, 32, 8192, &v) || v != floor(v))
+    if (ft__parse_real_in(val, 32, 8192, &v) || v != floor(v))
       return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: tile='%s' is not a whole number 32..8192",
                       val);
     p->tile = (int)v;

@@ -217,8 +217,38 @@ static void test_denoise_chain(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(described, "mode=WORD      how the background is removed (divide, subtract; default divide)"));
 }
 
+/* The one number syntax of option and metadata text. */
+static void test_parse_real(void) {
+  static const char *const bad[] = {"", " 1", "\t2", "x", "1e999", "1e-999", "nan", "inf",
+                                    "-inf", "+", "."};
+  double v = -7;
+  const char *rest = NULL;
+  size_t i;
+  CU_ASSERT_EQUAL(ft__parse_real("0.45%", &v, &rest), 0);
+  CU_ASSERT_DOUBLE_EQUAL(v, 0.45, 1e-15);
+  CU_ASSERT_STRING_EQUAL(rest, "%");
+  CU_ASSERT_EQUAL(ft__parse_real("-3e2", &v, &rest), 0);
+  CU_ASSERT_DOUBLE_EQUAL(v, -300, 1e-12);
+  CU_ASSERT_STRING_EQUAL(rest, "");
+  for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    v = -7;
+    CU_ASSERT_EQUAL(ft__parse_real(bad[i], &v, &rest), -1);
+    CU_ASSERT_EQUAL(v, -7); /* unchanged */
+  }
+  CU_ASSERT_EQUAL(ft__parse_real(NULL, &v, &rest), -1);
+  CU_ASSERT_EQUAL(ft__parse_real_in("12", 0, 100, &v), 0);
+  CU_ASSERT_EQUAL(v, 12);
+  CU_ASSERT_EQUAL(ft__parse_real_in("100", 0, 100, &v), 0);
+  CU_ASSERT_EQUAL(ft__parse_real_in("100.5", 0, 100, &v), -1);
+  CU_ASSERT_EQUAL(ft__parse_real_in("12 ", 0, 100, &v), -1);
+  CU_ASSERT_EQUAL(ft__parse_real_in("12px", 0, 100, &v), -1);
+  CU_ASSERT_EQUAL(ft__parse_real_in(" 12", 0, 100, &v), -1);
+  CU_ASSERT_EQUAL(v, 100);
+}
+
 int main(void) {
   static const ft_test_case cases[] = {{"defaults and checks", test_defaults},
+                                       {"numbers", test_parse_real},
                                        {"valid chains", test_valid_chains},
                                        {"errors", test_errors},
                                        {"describe", test_describe},
