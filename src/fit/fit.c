@@ -523,18 +523,6 @@ static int region_of(const ft_paths *in, const stair *st_, int i) {
   return in->path[i].hole && par >= 0 && par < i && st_[par].v ? par : i;
 }
 
-/* Twice the signed area enclosed by staircase s (positive counterclockwise
- * in y-up terms; the sign only tells outlines from holes). */
-static double stair_area2(const stair *s) {
-  double a = 0;
-  int k;
-  for (k = 0; k < s->n; k++) {
-    ft_point u = s->v[k], v = s->v[k + 1 < s->n ? k + 1 : 0];
-    a += u.x * v.y - v.x * u.y;
-  }
-  return a;
-}
-
 /* rtol of every staircase: p->relative times the mean width of its region,
  * at least REL_MIN_TOL, at most p->tolerance.  A region is an outline with the
  * holes nested in it (whose parent it is); its mean width is twice its area
@@ -560,7 +548,7 @@ static int region_tolerances(const ft_paths *in, stair *st_, const ft_fit_params
   for (i = 0; i < in->npaths; i++) {
     int r = region_of(in, st_, i);
     if (r < 0) continue;
-    area[r] += (r == i ? 0.5 : -0.5) * fabs(stair_area2(&st_[i]));
+    area[r] += (r == i ? 1.0 : -1.0) * fabs(ft_path_area(&in->path[i]));
     len[r] += st_[i].n;
   }
   for (i = 0; i < in->npaths; i++) {
