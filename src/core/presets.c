@@ -16,7 +16,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -259,6 +258,41 @@ static const fit_real fit_reals[] = {
     {"relative", 0.0, 10.0, offsetof(ft_fit_params, relative), "a number from 0 (off) to 10"},
 };
 
+/* The keys that take one of a few words (any case), each setting an int
+ * field of ft_options to the value beside it; what the message lists. */
+typedef struct word_key {
+  const char *key;
+  size_t off; /* in ft_options */
+  const char *words[9];
+  int values[9];
+  const char *what;
+} word_key;
+
+static const word_key word_keys[] = {
+    {"invert",
+     offsetof(ft_options, segment.invert),
+     {"yes", "true", "on", "1", "no", "false", "off", "0", NULL},
+     {1, 1, 1, 1, 0, 0, 0, 0},
+     "yes/no/true/false/on/off/1/0"},
+    {"border-wedges", offsetof(ft_options, border_wedges), {"drop", "keep", NULL}, {1, 0},
+     "drop or keep"},
+    {"trace",
+     offsetof(ft_options, trace.mode),
+     {"outline", "centerline", "auto", NULL},
+     {FT_TRACE_OUTLINE, FT_TRACE_CENTERLINE, FT_TRACE_AUTO},
+     "one of: outline, centerline, auto"},
+    {"fit",
+     offsetof(ft_options, fit.mode),
+     {"curves", "polygon", "none", NULL},
+     {FT_FIT_CURVES, FT_FIT_POLYGON, FT_FIT_NONE},
+     "one of: curves, polygon, none"},
+    {"palette",
+     offsetof(ft_options, style.palette),
+     {"okabe-ito", "grayscale", "greyscale", "source", NULL},
+     {FT_PALETTE_OKABE_ITO, FT_PALETTE_GRAYSCALE, FT_PALETTE_GRAYSCALE, FT_PALETTE_SOURCE},
+     "one of: okabe-ito, grayscale, source"},
+};
+
 ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const char *value) {
   long long v;
   int i;
@@ -266,27 +300,6 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
   if (!strcmp(key, "segment")) return ft_options_set_segment(ctx, opt, value);
   if (!strcmp(key, "denoise")) return ft_options_set_denoise(ctx, opt, value);
   if (!strcmp(key, "threshold")) return ft_segment_params_parse(ctx, value, &opt->segment);
-  if (!strcmp(key, "invert")) {
-    if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") || !strcasecmp(value, "on") ||
-        !strcmp(value, "1"))
-      opt->segment.invert = 1;
-    else if (!strcasecmp(value, "no") || !strcasecmp(value, "false") ||
-             !strcasecmp(value, "off") || !strcmp(value, "0"))
-      opt->segment.invert = 0;
-    else
-      return ft__fail(ctx, FT_ERR_INVAL, "invert: '%s' is not yes/no/true/false/on/off/1/0",
-                      value);
-    return FT_OK;
-  }
-  if (!strcmp(key, "border-wedges")) {
-    if (!strcasecmp(value, "drop"))
-      opt->border_wedges = 1;
-    else if (!strcasecmp(value, "keep"))
-      opt->border_wedges = 0;
-    else
-      return ft__fail(ctx, FT_ERR_INVAL, "border-wedges: '%s' is not drop or keep", value);
-    return FT_OK;
-  }
   if (!strcmp(key, "colors")) {
     if (whole_number(value, 0, 64, &v) || v == 1)
       return ft__fail(ctx, FT_ERR_INVAL,
@@ -303,46 +316,22 @@ ft_status ft_options_set(ft_ctx *ctx, ft_options *opt, const char *key, const ch
     opt->fit.min_area = a;
     return FT_OK;
   }
-  if (!strcmp(key, "trace")) {
-    if (!strcasecmp(value, "outline"))
-      opt->trace.mode = FT_TRACE_OUTLINE;
-    else if (!strcasecmp(value, "centerline"))
-      opt->trace.mode = FT_TRACE_CENTERLINE;
-    else if (!strcasecmp(value, "auto"))
-      opt->trace.mode = FT_TRACE_AUTO;
-    else
-      return ft__fail(ctx, FT_ERR_INVAL, "trace: '%s' is not one of: outline, centerline, auto",
-                      value);
-    return FT_OK;
-  }
-  if (!strcmp(key, "fit")) {
-    if (!strcasecmp(value, "curves"))
-      opt->fit.mode = FT_FIT_CURVES;
-    else if (!strcasecmp(value, "polygon"))
-      opt->fit.mode = FT_FIT_POLYGON;
-    else if (!strcasecmp(value, "none"))
-      opt->fit.mode = FT_FIT_NONE;
-    else
-      return ft__fail(ctx, FT_ERR_INVAL, "fit: '%s' is not one of: curves, polygon, none", value);
-    return FT_OK;
+  for (i = 0; i < (int)(sizeof word_keys / sizeof word_keys[0]); i++) {
+    const word_key *wk = &word_keys[i];
+    int j;
+    if (strcmp(key, wk->key)) continue;
+    for (j = 0; wk->words[j]; j++)
+      if (!strcasecmp(value, wk->words[j])) {
+        *(int *)((char *)opt + wk->off) = wk->values[j];
+        return FT_OK;
+      }
+    return ft__fail(ctx, FT_ERR_INVAL, "%s: '%s' is not %s", key, value, wk->what);
   }
   for (i = 0; i < (int)(sizeof fit_reals / sizeof fit_reals[0]); i++) {
     const fit_real *r = &fit_reals[i];
     if (strcmp(key, r->key)) continue;
     if (ft__parse_real_in(value, r->lo, r->hi, (double *)((char *)&opt->fit + r->off)))
       return ft__fail(ctx, FT_ERR_INVAL, "%s: '%s' is not %s", key, value, r->what);
-    return FT_OK;
-  }
-  if (!strcmp(key, "palette")) {
-    if (!strcasecmp(value, "okabe-ito"))
-      opt->style.palette = FT_PALETTE_OKABE_ITO;
-    else if (!strcasecmp(value, "grayscale") || !strcasecmp(value, "greyscale"))
-      opt->style.palette = FT_PALETTE_GRAYSCALE;
-    else if (!strcasecmp(value, "source"))
-      opt->style.palette = FT_PALETTE_SOURCE;
-    else
-      return ft__fail(ctx, FT_ERR_INVAL, "palette: '%s' is not one of: okabe-ito, grayscale, source",
-                      value);
     return FT_OK;
   }
   return ft__fail(ctx, FT_ERR_INVAL, "options: unknown key '%s' (keys: %s)", key, option_keys);
