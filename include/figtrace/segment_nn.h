@@ -131,7 +131,12 @@ typedef struct ft_unet_params {
                              object_size; 0: run at native scale */
   double min_scale, max_scale; /* bounds of the resize factor; defaults 0.25 and 4 */
   ft_instance_params instances; /* for 3-class models; defaults as
-                                   ft_instance_params_init except min_area = -1,
+                                   ft_instance_params_init except fg_threshold = 0
+                                   (automatic: the outline level 0.6 where the
+                                   objects are the bright side as stored, 0.5 where
+                                   the image is inverted first; 0.05..0.95 sets it;
+                                   the size checks split at the same level) and
+                                   min_area = -1,
                                    which means: the area of a disc of 0.3 times the
                                    object diameter (given, else measured on the first
                                    run's objects, else estimated), at least 4 */

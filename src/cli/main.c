@@ -118,7 +118,7 @@ static void print_help(FILE *fp) {
           "                         unet[:MODEL][,KEY=VALUE...], MODEL a name (nuclei)\n"
           "                         or a .safetensors path, keys diameter, rescale,\n"
           "                         refine, invert, min-area, tile, ink, split,\n"
-          "                         flips, scale; models are searched in\n"
+          "                         flips, scale, foreground; models are searched in\n"
           "                         $FIGTRACE_MODEL_PATH, then %s\n"
           "      --labels=FILE      also write the label image (16-bit PNG or TIFF,\n"
           "                         one value per object) to FILE; one input only\n"

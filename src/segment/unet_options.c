@@ -15,7 +15,8 @@
 
 #include "segment/nn_internal.h"
 
-#define KEYS "diameter, rescale, refine, invert, min-area, tile, ink, split, flips, scale"
+#define KEYS \
+  "diameter, rescale, refine, invert, min-area, tile, ink, split, flips, scale, foreground"
 
 static int word_is(const char *s, size_t n, const char *w) {
   return strlen(w) == n && strncasecmp(s, w, n) == 0;
@@ -91,6 +92,14 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
       return ft__fail(ctx, FT_ERR_INVAL,
                       "segment: unet: scale='%s' is not a factor 0.25..4 (0 automatic)", val);
     p->scale = v;
+  } else if (!strcasecmp(item, "foreground")) {
+    if (!strcasecmp(val, "auto"))
+      v = 0;
+    else if (ft__parse_real_in(val, 0.05, 0.95, &v))
+      return ft__fail(ctx, FT_ERR_INVAL,
+                      "segment: unet: foreground='%s' is not a probability 0.05..0.95 or auto",
+                      val);
+    p->instances.fg_threshold = v;
   } else if (!strcasecmp(item, "split")) {
     if (ft__parse_real_in(val, 0, 0.99, &v) || (v != 0 && v < 0.5))
       return ft__fail(ctx, FT_ERR_INVAL,

@@ -260,6 +260,48 @@ static void test_unet_deterministic(void) {
   ft_ctx_free(ctx);
 }
 
+/* The outline level (option foreground): the soft-rimmed discs keep their
+ * count and centres at every level, and a higher level draws them smaller,
+ * each level's objects inside the lower one's.  The automatic level is 0.6
+ * on a dark background and 0.5 on a bright one (the image inverted). */
+static void test_unet_foreground_level(void) {
+  int ndiscs, k;
+  const double level[4] = {0.4, 0.5, 0.6, 0.8};
+  size_t area[4], i, n;
+  ft_image *img = disc_image_n(160, 96, 16, 1, &ndiscs);
+  ft_labels *lab[4] = {NULL, NULL, NULL, NULL}, *aut = NULL;
+  ft_unet_params p;
+  ft_unet_params_init(&p);
+  CU_ASSERT_DOUBLE_EQUAL(p.instances.fg_threshold, 0, 0);
+  p.model = ramp3();
+  n = (size_t)img->width * img->height;
+  for (k = 0; k < 4; k++) {
+    p.instances.fg_threshold = level[k];
+    CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &lab[k]) == FT_OK);
+    CU_ASSERT_EQUAL(lab[k]->nlabels - 1, ndiscs);
+    CU_ASSERT_EQUAL(centre_labels(lab[k], 16), ndiscs);
+    for (area[k] = 0, i = 0; i < n; i++) area[k] += lab[k]->label[i] != 0;
+    if (k) {
+      int inside = 1;
+      for (i = 0; i < n; i++) inside &= !lab[k]->label[i] || lab[k - 1]->label[i];
+      CU_ASSERT(inside);
+      CU_ASSERT(area[k] < area[k - 1]);
+    }
+  }
+  /* automatic: 0.6 here; 0.5 on the negative image */
+  p.instances.fg_threshold = 0;
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &aut) == FT_OK);
+  CU_ASSERT(labels_equal(aut, lab[2]));
+  ft_labels_free(aut);
+  aut = NULL;
+  for (i = 0; i < n; i++) img->data[i] = 1.0f - img->data[i];
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &aut) == FT_OK);
+  CU_ASSERT(labels_equal(aut, lab[1]));
+  ft_labels_free(aut);
+  for (k = 0; k < 4; k++) ft_labels_free(lab[k]);
+  ft_image_free(img);
+}
+
 /* With rescale off the segmenter's instances are exactly ft_split_instances
  * of ft_model_run's output. */
 static void test_unet_matches_engine(void) {
@@ -280,6 +322,7 @@ static void test_unet_matches_engine(void) {
   CU_ASSERT_FATAL(ft_model_run(NULL, m, img, NULL, &prob) == FT_OK);
   ft_instance_params_init(&ip);
   ip.min_area = 7;
+  ip.fg_threshold = 0.6; /* the automatic level of a dark background */
   CU_ASSERT_FATAL(ft_split_instances(NULL, prob, img, &ip, &b) == FT_OK);
   CU_ASSERT(labels_equal(a, b));
   ft_labels_free(a);
@@ -802,10 +845,15 @@ static void test_options_segment(void) {
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet,split=0,flips=yes") == FT_OK);
   CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.neck_split, 0, 0);
   CU_ASSERT_EQUAL(opt.unet.flips, FT_UNET_FLIPS_YES);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet,foreground=0.45") == FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.fg_threshold, 0.45, 0);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet,foreground=AUTO") == FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.fg_threshold, 0, 0);
   /* Keys not given take the defaults again. */
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:nuclei, diameter=20 ") == FT_OK);
   CU_ASSERT_EQUAL(opt.unet.rescale, 1);
   CU_ASSERT_EQUAL(opt.unet.instances.min_area, -1);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.fg_threshold, 0, 0);
   CU_ASSERT_DOUBLE_EQUAL(opt.unet.diameter, 20, 0);
   /* Errors leave opt unchanged. */
   before = opt;
@@ -825,6 +873,9 @@ static void test_options_segment(void) {
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,scale=5"), FT_ERR_INVAL);
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,split=0.3"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "split"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,foreground=1"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,foreground=0"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "foreground"));
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,flips=maybe"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "flips"));
   CU_ASSERT_EQUAL(memcmp(&before, &opt, sizeof opt), 0);
@@ -900,6 +951,7 @@ int main(void) {
       {"model lookup: path, FIGTRACE_MODEL_PATH, missing", test_find_path_and_env},
       {"object diameter estimate", test_estimate_diameter},
       {"segmenter is deterministic", test_unet_deterministic},
+      {"foreground level draws the outlines", test_unet_foreground_level},
       {"segmenter equals engine + splitting", test_unet_matches_engine},
       {"test-time flips: mirrored in, mirrored out", test_unet_flips},
       {"automatic polarity", test_unet_polarity},
