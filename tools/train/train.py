@@ -232,6 +232,7 @@ def train_nuclei(args):
             % (os.path.relpath(args.init, data.ROOT), args.start_epoch))
     if args.minutes:
         say("# wall-time budget %.0f minutes: cosine learning rate over the budget" % args.minutes)
+    say("# peak learning rate %g" % cfg["lr"])
     say("# epoch  loss  AP50(all)  AP(all)  AP50/AP fluorescence  histology-he  brightfield  minutes")
 
     def batch_loss():
@@ -411,6 +412,9 @@ def main():
                          "the fixed epochs (for a shared CPU; not step-reproducible)")
     ap.add_argument("--init", default=None, help="start from this model file's weights")
     ap.add_argument("--start-epoch", type=int, default=0, help="epoch number to continue from")
+    ap.add_argument("--lr", type=float, default=0,
+                    help="peak learning rate instead of the configured one (a continued run "
+                         "from trained weights may want less)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=None)
     ap.add_argument("--log", default=None)
@@ -418,6 +422,8 @@ def main():
     args.out = args.out or os.path.join(data.ROOT, "models", args.model + ".safetensors")
     args.log = args.log or os.path.join(data.ROOT, "tools", "train", "logs", args.model + ".log")
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    if args.lr:
+        CONFIG[args.model]["lr"] = args.lr
     if args.model == "nuclei":
         train_nuclei(args)
     elif args.model == "sketch":
