@@ -1033,8 +1033,8 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
     st = ft__split_instances_marked(ctx, prob, in, &ip, markers, out);
     ft__progress_slice(ctx, lo, hi);
     if (st) goto done;
-    ft__log(ctx, FT_LOG_INFO, "unet: %d instances (min area %d px)", (*out)->nlabels - 1,
-            ip.min_area);
+    ft__log(ctx, FT_LOG_INFO, "unet: %d instances (min area %d px, outlines at %.2f)",
+            (*out)->nlabels - 1, ip.min_area, ip.fg_threshold);
   } else {
     double cut = p->ink_threshold > 0 ? p->ink_threshold : s > 1.0 ? THIN_INK_CUT : 0.5;
     if ((st = ink_labels(ctx, prob, in, cut, out))) goto done;
