@@ -70,6 +70,11 @@ typedef struct ft_instance_params {
   double fg_threshold;   /* a pixel is foreground when its background probability
                             is below 1 - fg_threshold, i.e. interior + boundary >
                             fg_threshold; 0..1, default 0.5 */
+  double min_peak;       /* instances whose highest interior probability is below
+                            this are dropped: objects the network is unsure of
+                            (seedless foreground pieces, whose interior stays below
+                            seed_threshold, go whenever min_peak > seed_threshold);
+                            0..1, default 0 (off) */
   int min_area;          /* instances (and seedless foreground pieces) smaller than
                             this many pixels are dropped; 0..1e9, default 30 */
   double hole_fraction;  /* a background hole enclosed by one instance is filled
@@ -97,7 +102,8 @@ FT_API void ft_instance_params_init(ft_instance_params *p);
  *      256-level hierarchical queue, 4-neighbours, first come first served on
  *      ties, so touching objects are cut where the boundary class lies;
  *   3. foreground components no seed reached become an instance of their own;
- *   4. instances below min_area are dropped (to background);
+ *   4. instances whose interior probability stays below min_peak, and
+ *      instances below min_area, are dropped (to background);
  *   5. small holes are filled (see hole_fraction);
  *   6. instances without a real hole are cut at their necks (see neck_split).
  * Labels are numbered 1..N in raster order of each instance's first pixel,
@@ -131,7 +137,8 @@ typedef struct ft_unet_params {
                              object_size; 0: run at native scale */
   double min_scale, max_scale; /* bounds of the resize factor; defaults 0.25 and 4 */
   ft_instance_params instances; /* for 3-class models; defaults as
-                                   ft_instance_params_init except fg_threshold = 0
+                                   ft_instance_params_init except min_peak = 0.8,
+                                   fg_threshold = 0
                                    (automatic: the outline level 0.6 where the
                                    objects are the bright side as stored, 0.5 where
                                    the image is inverted first; 0.05..0.95 sets it;

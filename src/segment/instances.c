@@ -15,7 +15,9 @@
  *      level than the current one is processed at the current level, which
  *      keeps the flooding monotone;
  *   3. foreground pieces no marker reached become instances of their own;
- *   4. fragments below a minimum area are dropped;
+ *   4. instances whose highest interior probability stays below min_peak
+ *      (the network unsure of them), and fragments below a minimum area,
+ *      are dropped;
  *   5. background holes enclosed by a single instance are filled unless they
  *      are large relative to it (a real hole);
  *   6. optionally (neck_split > 0), an instance without a real hole whose
@@ -38,6 +40,7 @@
 static const ft_instance_params defaults = {
     .seed_threshold = 0.5,
     .fg_threshold = 0.5,
+    .min_peak = 0,
     .min_area = 30,
     .hole_fraction = 0.25,
     .neck_split = 0,
@@ -82,6 +85,8 @@ static ft_status check_params(ft_ctx *ctx, const ft_instance_params *p) {
   if (!(p->fg_threshold >= 0 && p->fg_threshold <= 1))
     return ft__fail(ctx, FT_ERR_INVAL, "instances: fg_threshold=%g out of range 0..1",
                     p->fg_threshold);
+  if (!(p->min_peak >= 0 && p->min_peak <= 1))
+    return ft__fail(ctx, FT_ERR_INVAL, "instances: min_peak=%g out of range 0..1", p->min_peak);
   if (p->min_area < 0 || p->min_area > 1000000000)
     return ft__fail(ctx, FT_ERR_INVAL, "instances: min_area=%d out of range 0..1000000000",
                     p->min_area);
@@ -432,12 +437,24 @@ ft_status ft__split_instances_marked(ft_ctx *ctx, const ft_tensor *prob, const f
   if ((st = ft__progress(ctx, 0.6))) goto fail;
   /* 3. seedless foreground pieces */
   components(&W, W.fg, &next);
-  /* 4. drop fragments */
+  /* 4. drop unsure instances and fragments */
   area = calloc((size_t)next, sizeof *area);
   holed = calloc((size_t)next, 1);
   if (!area || !holed) {
     st = ft__nomem(ctx, "instances");
     goto fail;
+  }
+  if (p->min_peak > 0) {
+    float *peak = ft__calloc_n((size_t)next, sizeof *peak);
+    if (!peak) {
+      st = ft__nomem(ctx, "instances");
+      goto fail;
+    }
+    for (i = 0; i < W.n; i++)
+      if (W.lab[i] && pi[i] > peak[W.lab[i]]) peak[W.lab[i]] = pi[i];
+    for (i = 0; i < W.n; i++)
+      if (W.lab[i] && (double)peak[W.lab[i]] < p->min_peak) W.lab[i] = 0;
+    free(peak);
   }
   for (i = 0; i < W.n; i++) area[W.lab[i]]++;
   for (i = 0; i < W.n; i++)

@@ -16,7 +16,8 @@
 #include "segment/nn_internal.h"
 
 #define KEYS \
-  "diameter, rescale, refine, invert, min-area, tile, ink, split, flips, scale, foreground"
+  "diameter, rescale, refine, invert, min-area, min-peak, tile, ink, split, flips, scale, " \
+  "foreground"
 
 static int word_is(const char *s, size_t n, const char *w) {
   return strlen(w) == n && strncasecmp(s, w, n) == 0;
@@ -80,6 +81,11 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
                       "automatic)",
                       val);
     p->instances.min_area = (int)v;
+  } else if (!strcasecmp(item, "min-peak") || !strcasecmp(item, "min_peak")) {
+    if (ft__parse_real_in(val, 0, 0.99, &v))
+      return ft__fail(ctx, FT_ERR_INVAL,
+                      "segment: unet: min-peak='%s' is not a probability 0..0.99 (0 off)", val);
+    p->instances.min_peak = v;
   } else if (!strcasecmp(item, "ink")) {
     if (!strcasecmp(val, "auto"))
       v = 0;

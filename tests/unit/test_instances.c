@@ -121,6 +121,41 @@ static void test_fragments_dropped(void) {
   ft_tensor_free(t);
 }
 
+/* min_peak: an object whose interior probability never passes it goes, a
+ * confident one of the same size stays, and so does the unsure one at 0. */
+static void test_unsure_dropped(void) {
+  ft_tensor *t = new_map(80, 40);
+  ft_labels *lab = NULL;
+  ft_instance_params p;
+  size_t n = (size_t)t->w * t->h;
+  int x, y;
+  disc(t, 15, 20, 10, 2); /* interior 0.9 */
+  disc(t, 55, 20, 10, 2);
+  for (y = 0; y < t->h; y++) /* the second one's interior only 0.7 */
+    for (x = 40; x < t->w; x++)
+      if (get_cls(t, x, y) == INT) {
+        t->data[n + (size_t)y * t->w + x] = 0.7f;
+        t->data[2 * n + (size_t)y * t->w + x] = 0.25f;
+      }
+  ft_instance_params_init(&p);
+  CU_ASSERT_DOUBLE_EQUAL(p.min_peak, 0, 0);
+  CU_ASSERT_FATAL(ft_split_instances(NULL, t, NULL, &p, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels, 3);
+  ft_labels_free(lab);
+  p.min_peak = 0.8;
+  CU_ASSERT_FATAL(ft_split_instances(NULL, t, NULL, &p, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels, 2);
+  CU_ASSERT_EQUAL(at(lab, 15, 20), 1);
+  CU_ASSERT_EQUAL(at(lab, 55, 20), 0);
+  CU_ASSERT_EQUAL(at(lab, 64, 20), 0);
+  ft_labels_free(lab);
+  p.min_peak = 0.65;
+  CU_ASSERT_FATAL(ft_split_instances(NULL, t, NULL, &p, &lab) == FT_OK);
+  CU_ASSERT_EQUAL(lab->nlabels, 3);
+  ft_labels_free(lab);
+  ft_tensor_free(t);
+}
+
 static void test_holes(void) {
   ft_tensor *t = new_map(100, 50);
   ft_labels *lab = NULL;
@@ -192,6 +227,10 @@ static void test_errors(void) {
   p.min_area = -1;
   CU_ASSERT_EQUAL(ft_split_instances(ctx, t, NULL, &p, &lab), FT_ERR_INVAL);
   CU_ASSERT(strstr(ft_ctx_errmsg(ctx), "min_area") != NULL);
+  ft_instance_params_init(&p);
+  p.min_peak = 1.2;
+  CU_ASSERT_EQUAL(ft_split_instances(ctx, t, NULL, &p, &lab), FT_ERR_INVAL);
+  CU_ASSERT(strstr(ft_ctx_errmsg(ctx), "min_peak") != NULL);
   CU_ASSERT_FATAL(ft_image_new(NULL, 7, 8, 1, &img) == FT_OK);
   CU_ASSERT_EQUAL(ft_split_instances(ctx, t, img, NULL, &lab), FT_ERR_INVAL);
   CU_ASSERT_PTR_NULL(lab);
@@ -291,6 +330,7 @@ int main(void) {
   static const ft_test_case cases[] = {
       {"two touching discs give two instances", test_two_touching_discs},
       {"fragments below min_area are dropped", test_fragments_dropped},
+      {"objects below min_peak are dropped", test_unsure_dropped},
       {"small holes filled, large holes kept", test_holes},
       {"mean colours per instance", test_colours_and_pixel_values},
       {"bad maps and parameters", test_errors},

@@ -323,6 +323,7 @@ static void test_unet_matches_engine(void) {
   ft_instance_params_init(&ip);
   ip.min_area = 7;
   ip.fg_threshold = 0.6; /* the automatic level of a dark background */
+  ip.min_peak = p.instances.min_peak;
   CU_ASSERT_FATAL(ft_split_instances(NULL, prob, img, &ip, &b) == FT_OK);
   CU_ASSERT(labels_equal(a, b));
   ft_labels_free(a);
@@ -849,6 +850,9 @@ static void test_options_segment(void) {
   CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.fg_threshold, 0.45, 0);
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet,foreground=AUTO") == FT_OK);
   CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.fg_threshold, 0, 0);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.min_peak, 0.8, 0);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet,min-peak=0") == FT_OK);
+  CU_ASSERT_DOUBLE_EQUAL(opt.unet.instances.min_peak, 0, 0);
   /* Keys not given take the defaults again. */
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:nuclei, diameter=20 ") == FT_OK);
   CU_ASSERT_EQUAL(opt.unet.rescale, 1);
@@ -874,8 +878,10 @@ static void test_options_segment(void) {
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,split=0.3"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "split"));
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,foreground=1"), FT_ERR_INVAL);
-  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,foreground=0"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "foreground"));
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,foreground=0"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,min-peak=1"), FT_ERR_INVAL);
+  CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "min-peak"));
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,flips=maybe"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "flips"));
   CU_ASSERT_EQUAL(memcmp(&before, &opt, sizeof opt), 0);
