@@ -628,20 +628,17 @@ static int use_flips(const ft_unet_params *p, const ft_model_info *mi, const ft_
 }
 
 /* Append to *dd (*n entries, *cap allocated) the equivalent-circle diameters
- * 2 sqrt(area / pi) of the instances in a 3-class map, split with fg's
- * seed, foreground and peak levels (those the final split uses), ignoring those below
- * a disc of 0.3 object_size and, with skip_border, those cut by the map's
- * edge (they look smaller than they are).  Returns 0, or -1 out of memory. */
-static int instance_diameters(ft_ctx *ctx, const ft_tensor *prob, const ft_instance_params *fg,
+ * 2 sqrt(area / pi) of the instances in a 3-class map, split with the final
+ * split's parameters fin (its levels; minimum area and neck split aside),
+ * ignoring those below a disc of 0.3 object_size and, with skip_border,
+ * those cut by the map's edge (they look smaller than they are).  Returns
+ * 0, or -1 out of memory. */
+static int instance_diameters(ft_ctx *ctx, const ft_tensor *prob, const ft_instance_params *fin,
                               double object_size, int skip_border, double **dd, int *n, int *cap) {
-  ft_instance_params ip;
+  ft_instance_params ip = *fin;
   ft_labels *lab = NULL;
   uint8_t *cut = NULL;
   int l, x, y, rc = 0;
-  ft_instance_params_init(&ip);
-  ip.seed_threshold = fg->seed_threshold;
-  ip.fg_threshold = fg->fg_threshold;
-  ip.min_peak = fg->min_peak;
   ip.min_area = (int)floor(M_PI / 4 * (0.3 * object_size) * (0.3 * object_size) + 0.5);
   ip.neck_split = 0;
   if (ft_split_instances(ctx, prob, NULL, &ip, &lab) != FT_OK) return 0;
@@ -678,10 +675,10 @@ static double median_of(double *dd, int n) {
 
 /* Median diameter of the instances of a 3-class map (see above). */
 static double median_instance_diameter(ft_ctx *ctx, const ft_tensor *prob,
-                                       const ft_instance_params *fg, double object_size) {
+                                       const ft_instance_params *fin, double object_size) {
   double *dd = NULL, res;
   int n = 0, cap = 0;
-  res = instance_diameters(ctx, prob, fg, object_size, 0, &dd, &n, &cap) ? 0 : median_of(dd, n);
+  res = instance_diameters(ctx, prob, fin, object_size, 0, &dd, &n, &cap) ? 0 : median_of(dd, n);
   free(dd);
   return res;
 }
@@ -747,7 +744,7 @@ static ft_status crop_image(ft_ctx *ctx, const ft_image *img, int x0, int y0, in
  * region does not decide.  Objects cut by a window's edge are left out; 0
  * when fewer than 3 remain.  OUT: *dm. */
 static ft_status probe(ft_ctx *ctx, const ft_model *m, const ft_image *img, const ft_image *gray,
-                       double s, const ft_instance_params *fg, double object_size,
+                       double s, const ft_instance_params *fin, double object_size,
                        const ft_model_params *mp, double *dm) {
   int side = (int)ceil(PROBE_SIDE / 2 / s), q, n = 0, cap = 0;
   double *dd = NULL;
@@ -765,7 +762,7 @@ static ft_status probe(ft_ctx *ctx, const ft_model *m, const ft_image *img, cons
     if ((st = crop_image(ctx, img, x0, y0, ww, wh, &win))) break;
     st = run_scaled(ctx, m, win, s, mp, &prob);
     ft_image_free(win);
-    if (!st && instance_diameters(ctx, prob, fg, object_size, 1, &dd, &n, &cap))
+    if (!st && instance_diameters(ctx, prob, fin, object_size, 1, &dd, &n, &cap))
       st = ft__nomem(ctx, "unet");
     ft_tensor_free(prob);
   }
@@ -834,7 +831,7 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
   const ft_image *net_in;
   ft_tensor *prob = NULL, *back = NULL;
   ft_model_params mp;
-  ft_instance_params ip = p ? p->instances : defaults.instances;
+  ft_instance_params ip;
   char *path = NULL;
   int32_t *markers = NULL;
   double lo = 0, hi = 1, d = 0, s = 1, ref;
@@ -848,6 +845,7 @@ ft_status ft_segment_unet(ft_ctx *ctx, const ft_image *in, const ft_unet_params 
     p = &defs;
   }
   if ((st = check_params(ctx, p))) return st;
+  ip = p->instances; /* fg_threshold and min_area resolved below */
   if (!in || !in->data || in->width < 1 || in->height < 1 || in->channels < 1 ||
       in->channels > 4)
     return ft__fail(ctx, FT_ERR_INVAL, "unet: bad input image");

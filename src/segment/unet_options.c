@@ -37,6 +37,16 @@ static int auto_yes_no(const char *val, int a, int y, int n, int *out) {
   return 0;
 }
 
+/* val "auto" (any case) -> *v = 0, or a number in [lo, hi] -> *v; -1 for
+ * anything else. */
+static int auto_or_real(const char *val, double lo, double hi, double *v) {
+  if (!strcasecmp(val, "auto")) {
+    *v = 0;
+    return 0;
+  }
+  return ft__parse_real_in(val, lo, hi, v);
+}
+
 /* One KEY=VALUE item of length n at s into p. */
 static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p) {
   char item[128], *val;
@@ -87,9 +97,7 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
                       "segment: unet: min-peak='%s' is not a probability 0..0.99 (0 off)", val);
     p->instances.min_peak = v;
   } else if (!strcasecmp(item, "ink")) {
-    if (!strcasecmp(val, "auto"))
-      v = 0;
-    else if (ft__parse_real_in(val, 0.01, 0.99, &v))
+    if (auto_or_real(val, 0.01, 0.99, &v))
       return ft__fail(ctx, FT_ERR_INVAL,
                       "segment: unet: ink='%s' is not a probability 0.01..0.99 or auto", val);
     p->ink_threshold = v;
@@ -99,9 +107,7 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
                       "segment: unet: scale='%s' is not a factor 0.25..4 (0 automatic)", val);
     p->scale = v;
   } else if (!strcasecmp(item, "foreground")) {
-    if (!strcasecmp(val, "auto"))
-      v = 0;
-    else if (ft__parse_real_in(val, 0.05, 0.95, &v))
+    if (auto_or_real(val, 0.05, 0.95, &v))
       return ft__fail(ctx, FT_ERR_INVAL,
                       "segment: unet: foreground='%s' is not a probability 0.05..0.95 or auto",
                       val);
