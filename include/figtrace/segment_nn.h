@@ -144,7 +144,7 @@ typedef struct ft_unet_params {
                                    the image is inverted first; 0.05..0.95 sets it;
                                    the size checks split at the same level) and
                                    min_area = -1,
-                                   which means: the area of a disc of 0.3 times the
+                                   which means: the area of a disc of 0.15 times the
                                    object diameter (given, else measured on the first
                                    run's objects, else estimated), at least 4 */
   int tile;               /* ft_model_params.tile; default 1152 (1024 + two margins of
