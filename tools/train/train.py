@@ -39,6 +39,8 @@ shared, overloaded CPU, --minutes M instead stretches the cosine learning-rate
 decay over M minutes of wall time and stops when they are spent (the number of
 steps then depends on the machine's load; the log records it), and --init
 continues from a saved model's weights (the optimizer state starts fresh).
+--base N trains a wider or narrower network than the configured one (the
+model file records its width; the library reads it from there).
 """
 import argparse
 import json
@@ -415,6 +417,9 @@ def main():
     ap.add_argument("--lr", type=float, default=0,
                     help="peak learning rate instead of the configured one (a continued run "
                          "from trained weights may want less)")
+    ap.add_argument("--base", type=int, default=0,
+                    help="channels of the first level instead of the configured ones (the "
+                         "network's width; its cost grows with the square)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=None)
     ap.add_argument("--log", default=None)
@@ -424,6 +429,8 @@ def main():
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     if args.lr:
         CONFIG[args.model]["lr"] = args.lr
+    if args.base:
+        CONFIG[args.model]["base"] = args.base
     if args.model == "nuclei":
         train_nuclei(args)
     elif args.model == "sketch":
