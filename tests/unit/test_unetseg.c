@@ -453,6 +453,42 @@ static void test_unet_rescale(void) {
   }
 }
 
+/* The automatic minimum area of a 3-class model is a disc of 0.15 times the
+ * object diameter: beside 32 px discs (a given diameter, run at native
+ * scale) a 7 px nucleus is kept - the floor is 18 px, where a floor of 0.3
+ * times the diameter (72 px) would drop it - and the automatic result is
+ * that of min_area 18. */
+static void test_unet_min_area(void) {
+  int ndiscs, w = 320, h = 160, x, y;
+  ft_image *img = disc_image_n(w, h, 32, 1, &ndiscs);
+  ft_labels *aut = NULL, *floor18 = NULL, *floor72 = NULL;
+  ft_unet_params p;
+  for (y = 0; y < h; y++)
+    for (x = 256; x < w; x++) {
+      double t = (3.5 - hypot(x + 0.5 - 290, y + 0.5 - 80)) / 1.75 + 0.5;
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      if (t > 0) img->data[(size_t)y * w + x] = (float)(0.1 + 0.7 * t);
+    }
+  ft_unet_params_init(&p);
+  p.model = ramp3();
+  p.diameter = 32;
+  p.scale = 1;
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &aut) == FT_OK);
+  CU_ASSERT_EQUAL(aut->nlabels - 1, ndiscs + 1);
+  CU_ASSERT_NOT_EQUAL(aut->label[80 * w + 290], 0);
+  p.instances.min_area = 18;
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &floor18) == FT_OK);
+  CU_ASSERT(labels_equal(aut, floor18));
+  p.instances.min_area = 72;
+  CU_ASSERT_FATAL(ft_segment_unet(NULL, img, &p, &floor72) == FT_OK);
+  CU_ASSERT_EQUAL(floor72->nlabels - 1, ndiscs);
+  CU_ASSERT_EQUAL(floor72->label[80 * w + 290], 0);
+  ft_labels_free(aut);
+  ft_labels_free(floor18);
+  ft_labels_free(floor72);
+  ft_image_free(img);
+}
+
 /* On an image larger than the probe window the probes set the scale: 24 px
  * discs with bright 2x2 specks between them (dust) come out one instance
  * each, and the estimate is not misled by the specks. */
@@ -962,6 +998,7 @@ int main(void) {
       {"test-time flips: mirrored in, mirrored out", test_unet_flips},
       {"automatic polarity", test_unet_polarity},
       {"object-size rescaling", test_unet_rescale},
+      {"automatic minimum area", test_unet_min_area},
       {"specks do not decide the size; probes", test_unet_probe},
       {"one-class ink model", test_unet_ink_model},
       {"stroke width of an ink map", test_ink_stroke_width},
