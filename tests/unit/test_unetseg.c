@@ -41,6 +41,13 @@ static const char *ramp1(void) {
   return model_path;
 }
 
+/* Coverage 0..1 of pixel (x, y) by a disc of radius r centred at (cx, cy)
+ * whose rim is a linear ramp ramp px wide across the edge. */
+static double soft_disc(int x, int y, double cx, double cy, double r, double ramp) {
+  double t = (r - hypot(x + 0.5 - cx, y + 0.5 - cy)) / ramp + 0.5;
+  return t < 0 ? 0 : t > 1 ? 1 : t;
+}
+
 /* Bright discs of diameter d on a dark, slightly textured background, with
  * soft rims (a linear ramp d/4 wide across the edge), in pairs that touch:
  * columns of pairs 5d apart, the two discs of a pair d apart.  The number of
@@ -59,8 +66,7 @@ static ft_image *disc_image_n(int w, int h, double d, int channels, int *count) 
         for (i = 0; (i / 2 + 1) * 5.0 * d <= w; i++) {
           double cx = (i / 2) * 5.0 * d + 1.5 * d + (i % 2) * d;
           double cy = (j + 0.5) * 2.5 * d;
-          double t = (r - hypot(x + 0.5 - cx, y + 0.5 - cy)) / ramp + 0.5;
-          t = t < 0 ? 0 : t > 1 ? 1 : t;
+          double t = soft_disc(x, y, cx, cy, r, ramp);
           if (t > v) v = t;
         }
       v = 0.1 + 0.02 * ((x * 7 + y * 13) % 5) + 0.7 * v;
@@ -465,8 +471,7 @@ static void test_unet_min_area(void) {
   ft_unet_params p;
   for (y = 0; y < h; y++)
     for (x = 256; x < w; x++) {
-      double t = (3.5 - hypot(x + 0.5 - 290, y + 0.5 - 80)) / 1.75 + 0.5;
-      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      double t = soft_disc(x, y, 290, 80, 3.5, 1.75);
       if (t > 0) img->data[(size_t)y * w + x] = (float)(0.1 + 0.7 * t);
     }
   ft_unet_params_init(&p);
