@@ -177,11 +177,14 @@ def resize(a, shape, nearest=False):
 class CropSampler:
     """Random training crops at the canonical nucleus size, augmented."""
 
-    def __init__(self, items, crop=128, jitter=1.35, seed=0, modality_weights=None, touch=0):
+    def __init__(self, items, crop=128, jitter=1.35, seed=0, modality_weights=None, touch=0,
+                 small_weight=0.0):
         # items: list of (x normalised float32, labels int32, diameter, modality)
         self.items = items
         self.crop = crop
         self.touch = touch
+        self.small_weight = small_weight
+        self.areas = {}
         self.jitter = jitter
         self.rng = np.random.RandomState(seed)
         mw = modality_weights or {"fluorescence": 0.55, "histology-he": 0.33, "brightfield": 0.12}
@@ -193,7 +196,8 @@ class CropSampler:
 
     def one(self):
         rng = self.rng
-        x, lab, d, _ = self.items[rng.choice(len(self.items), p=self.p)]
+        k_item = rng.choice(len(self.items), p=self.p)
+        x, lab, d, _ = self.items[k_item]
         s = CANON_DIAMETER / d * np.exp(rng.uniform(-np.log(self.jitter), np.log(self.jitter)))
         c = self.crop
         src = int(round(c / s))
@@ -212,11 +216,12 @@ class CropSampler:
             lr = np.pad(lr, ((0, ph), (0, pw)), constant_values=-1)
         xr, lr = xr[:c, :c], lr[:c, :c]
         t = targets(lr, self.touch)
+        wt = self.pixel_weights(k_item, lr, s)
         # geometry: the dihedral group (flips and 90-degree rotations)
         k = rng.randint(4)
-        xr, t = np.rot90(xr, k), np.rot90(t, k)
+        xr, t, wt = np.rot90(xr, k), np.rot90(t, k), np.rot90(wt, k)
         if rng.rand() < 0.5:
-            xr, t = xr[:, ::-1], t[:, ::-1]
+            xr, t, wt = xr[:, ::-1], t[:, ::-1], wt[:, ::-1]
         xr = np.ascontiguousarray(xr, dtype=np.float32)
         # intensity: gamma on the clipped signal, contrast/offset jitter
         if rng.rand() < 0.8:
@@ -228,11 +233,28 @@ class CropSampler:
             xr = ndi.gaussian_filter(xr, rng.uniform(0.5, 1.8))
         if rng.rand() < 0.5:
             xr = xr + rng.normal(0, rng.uniform(0.01, 0.12), xr.shape).astype(np.float32)
-        return xr.astype(np.float32), np.ascontiguousarray(t)
+        return xr.astype(np.float32), np.ascontiguousarray(t), np.ascontiguousarray(wt)
+
+    def pixel_weights(self, k_item, lr, s):
+        """Loss weights of a crop's pixels: 1, or with small_weight W > 0, for
+        the pixels of a nucleus smaller than the canonical one,
+        sqrt(canonical area / its area) up to W, so that a small nucleus
+        weighs more nearly as much as a large one in the loss (its whole area
+        in the image, scaled by s, not the part inside the crop)."""
+        if self.small_weight <= 0:
+            return np.ones(lr.shape, np.float32)
+        if k_item not in self.areas:
+            self.areas[k_item] = np.bincount(np.maximum(self.items[k_item][1], 0).ravel())
+        areas = self.areas[k_item].astype(np.float64) * s * s
+        ref = np.pi * (CANON_DIAMETER / 2) ** 2
+        per = np.clip(np.sqrt(ref / np.maximum(areas, 1e-9)), 1.0, self.small_weight)
+        per[0] = 1.0
+        idx = np.clip(lr, 0, len(per) - 1)
+        return np.where(lr > 0, per[idx], 1.0).astype(np.float32)
 
     def batch(self, n):
-        xs, ts = zip(*(self.one() for _ in range(n)))
-        return np.stack(xs)[:, None], np.stack(ts)
+        xs, ts, ws = zip(*(self.one() for _ in range(n)))
+        return np.stack(xs)[:, None], np.stack(ts), np.stack(ws)
 
 
 def instances(prob, min_area=30, thresh=0.5):
