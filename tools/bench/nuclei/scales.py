@@ -31,6 +31,7 @@ AP@[0.5:0.95] per image (tools/train/data.py).  It reports:
 Choose on the training split; confirm on validation.
 """
 import argparse
+import importlib.util
 import os
 import sys
 
@@ -39,11 +40,15 @@ import torch
 from scipy import ndimage as ndi
 from skimage.segmentation import watershed
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
 import data  # noqa: E402
 import train  # noqa: E402
-from unet import UNet  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("nuclei_eval", os.path.join(HERE, "eval.py"))
+nuclei_eval = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(nuclei_eval)
 
 R = np.exp(np.linspace(np.log(0.6), np.log(1.67), 9))
 
@@ -62,18 +67,6 @@ def split_instances(p, fg_level=0.6, seed=0.5, min_peak=0.8, min_area=5):
         keep = np.concatenate([[False], peak >= min_peak])
         lab = np.where(keep[lab], lab, 0)
     return data.drop_small(lab, min_area)
-
-
-def load_model(path):
-    t = train.read_safetensors(path)
-    m = UNet(1, 3, base=t["enc.0.0.conv.weight"].shape[0], depth=3)
-    m.load_state_dict(t, strict=False)
-    m.eval()
-    return m
-
-
-def shape_at(x, s):
-    return max(8, int(round(x.shape[0] * s))), max(8, int(round(x.shape[1] * s)))
 
 
 def flipped(m, x):
@@ -98,7 +91,7 @@ def scan(m, r):
     s0 = data.CANON_DIAMETER / r["diameter"]
     labs, aps, conf, ent, dm = [], [], [], [], []
     for rr in R:
-        p = train.predict(m, data.resize(x, shape_at(x, s0 * rr)))
+        p = train.predict(m, data.resize(x, nuclei_eval.resized_shape(x.shape, s0 * rr)))
         fg = (p[1] + p[2]) > 0.5
         conf.append(p.max(0)[fg].mean() if fg.any() else 0.0)
         ent.append(-(p * np.log(np.clip(p, 1e-6, 1))).sum(0).mean())
@@ -121,10 +114,10 @@ def pair(m, r, a, b):
     x = data.prepare(data.load_image(r["id"]))
     gt = data.load_labels(r["id"])
     s0 = data.CANON_DIAMETER / r["diameter"]
-    grid = shape_at(x, s0)
+    grid = nuclei_eval.resized_shape(x.shape, s0)
     maps = []
     for rr in (a, b):
-        p = flipped(m, data.resize(x, shape_at(x, s0 * rr)))
+        p = flipped(m, data.resize(x, nuclei_eval.resized_shape(x.shape, s0 * rr)))
         maps.append(np.stack([data.resize(c, grid) for c in p]))
     out = []
     for p in (maps[0], maps[1], (maps[0] + maps[1]) / 2):
@@ -142,7 +135,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    m = load_model(args.model)
+    m, _ = nuclei_eval.load_model(args.model)
     rows = [r for r in data.read_split()
             if r["split"] == args.split and r["modality"] == args.modality][::args.step]
     print("# %s, %s split, every %d-th %s image: %d images"
