@@ -37,7 +37,10 @@ from scipy import ndimage as ndi
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-DATA = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "nuclei-dsb2018"))
+# FIGTRACE_NUCLEI_DATA: a copy elsewhere (inside the checkout, for a machine
+# that gets the checkout only)
+DATA = os.path.abspath(os.environ.get("FIGTRACE_NUCLEI_DATA")
+                       or os.path.join(ROOT, "..", "shared", "data", "nuclei-dsb2018"))
 SPLIT = os.path.join(HERE, "split.csv")
 
 CANON_DIAMETER = 16.0       # nucleus diameter (pixels) the model is trained at
@@ -136,11 +139,14 @@ def read_split(path=SPLIT):
     return rows
 
 
-def targets(lab, touch=0):
+def targets(lab, touch=0, core=False):
     """Instance map (-1 = ignore) -> int64 class map 0/1/2 (-1 kept as ignore).
     With touch > 0, nucleus pixels within touch px (chessboard) of another
     nucleus get class 3: the boundary where nuclei touch, widened, which the
-    loss counts as boundary with its own weight."""
+    loss counts as boundary with its own weight.  With core, a nucleus too
+    small to have an interior pixel (about 3 px across or less) gets one
+    anyway: its pixels farthest from its outline become interior, so that
+    every nucleus has a seed the instance split can grow from."""
     p = np.pad(lab, 1, mode="edge")
     h, w = lab.shape
     diff = np.zeros(lab.shape, bool)
@@ -159,8 +165,26 @@ def targets(lab, touch=0):
                     n = q[touch + dy:touch + dy + h, touch + dx:touch + dx + w]
                     near |= (n > 0) & (n != lab)
         t[near & (lab > 0)] = 3
+    if core:
+        give_cores(lab, t)
     t[lab < 0] = -1
     return t
+
+
+def give_cores(lab, t):
+    """Mark as interior (1) the innermost pixels of each nucleus of lab that
+    has no interior pixel in the class map t."""
+    n = int(lab.max())
+    if n <= 0:
+        return
+    has = np.bincount(np.maximum(lab, 0)[t == 1].ravel(), minlength=n + 1) > 0
+    for l, sl in enumerate(ndi.find_objects(np.maximum(lab, 0)), start=1):
+        if sl is None or has[l]:
+            continue
+        own = np.pad(lab[sl] == l, 1)
+        d = ndi.distance_transform_edt(own)[1:-1, 1:-1]
+        sub = t[sl]
+        sub[(lab[sl] == l) & (d == d.max())] = 1
 
 
 def resize(a, shape, nearest=False):
@@ -178,12 +202,13 @@ class CropSampler:
     """Random training crops at the canonical nucleus size, augmented."""
 
     def __init__(self, items, crop=128, jitter=1.35, seed=0, modality_weights=None, touch=0,
-                 small_weight=0.0):
+                 small_weight=0.0, core=False):
         # items: list of (x normalised float32, labels int32, diameter, modality)
         self.items = items
         self.crop = crop
         self.touch = touch
         self.small_weight = small_weight
+        self.core = core
         self.areas = {}
         self.jitter = jitter
         self.rng = np.random.RandomState(seed)
@@ -215,7 +240,7 @@ class CropSampler:
             xr = np.pad(xr, ((0, ph), (0, pw)), mode="edge")
             lr = np.pad(lr, ((0, ph), (0, pw)), constant_values=-1)
         xr, lr = xr[:c, :c], lr[:c, :c]
-        t = targets(lr, self.touch)
+        t = targets(lr, self.touch, self.core)
         wt = self.pixel_weights(k_item, lr, s)
         # geometry: the dihedral group (flips and 90-degree rotations)
         k = rng.randint(4)

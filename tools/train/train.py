@@ -46,6 +46,15 @@ canonical one by sqrt(canonical area / its area), at most W, in the
 cross-entropy (its whole area in the image at the crop's scale, so a
 nucleus cut by the crop's edge is not taken for a small one); off (0) in
 the configured recipe.
+
+Where a GPU is lent: --device cuda runs the network there, --workers N makes
+the nuclei crops in N processes (each its own sampler, seeded seed + 1000 k;
+the batches reach the network in whatever order the workers finish them, so
+such a run is reproducible in its recipe, not step by step), --batch and
+--steps-per-epoch size the steps and the epochs between validations, and
+FIGTRACE_NUCLEI_DATA names a copy of the data inside the checkout (the device
+machine gets the checkout only).  tools/train/device_nuclei.sh prepares and
+prints such a run.
 """
 import argparse
 import json
@@ -65,7 +74,7 @@ from unet import UNet, save_safetensors  # noqa: E402
 CONFIG = {
     "nuclei": dict(base=10, depth=3, crop=128, batch=8, epochs=40, steps_per_epoch=150,
                    lr=3e-3, weight_decay=1e-4, class_weights=(1.0, 1.0, 2.0), touch=2,
-                   touch_weight=5.0, small_weight=0.0, seed=6),
+                   touch_weight=5.0, small_weight=0.0, core=False, seed=6),
     "sketch": dict(base=12, depth=3, crop=128, batch=12, epochs=35, steps_per_epoch=100,
                    lr=3e-3, weight_decay=1e-4, pool=1500, val=64, seed=61, val_seed=9061),
 }
@@ -81,6 +90,10 @@ def load_items(rows):
     return items
 
 
+def device_of(model):
+    return next(model.parameters()).device
+
+
 def predict(model, x):
     """Normalised gray (H, W) -> probabilities [3, H, W] (edge padding to /8)."""
     h, w = x.shape
@@ -88,8 +101,35 @@ def predict(model, x):
     ph, pw = (-h) % m, (-w) % m
     xp = np.pad(x, ((0, ph), (0, pw)), mode="edge")
     with torch.no_grad():
-        p = model.probabilities(torch.from_numpy(xp)[None, None])[0].numpy()
+        xt = torch.from_numpy(xp)[None, None].to(device_of(model))
+        p = model.probabilities(xt)[0].cpu().numpy()
     return p[:, :h, :w]
+
+
+class CropStream(torch.utils.data.IterableDataset):
+    """Endless training batches (tensors x, t, w) from make_sampler(k): k 0 in
+    this process, k 1..N in DataLoader worker N-1."""
+
+    def __init__(self, make_sampler, batch):
+        super().__init__()
+        self.make_sampler = make_sampler
+        self.batch = batch
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        sampler = self.make_sampler(info.id + 1 if info else 0)
+        while True:
+            yield tuple(torch.from_numpy(a) for a in sampler.batch(self.batch))
+
+
+def batch_stream(make_sampler, batch, workers, device):
+    """An iterator of training batches: made here in order (workers 0, the
+    configured, step-reproducible run) or by worker processes (forked, so the
+    images are shared rather than copied), pinned for a GPU."""
+    kw = dict(batch_size=None, num_workers=workers, pin_memory=device.type == "cuda")
+    if workers:
+        kw.update(multiprocessing_context="fork", prefetch_factor=4, persistent_workers=True)
+    return iter(torch.utils.data.DataLoader(CropStream(make_sampler, batch), **kw))
 
 
 def val_subset(rows):
@@ -128,12 +168,14 @@ def soft_dice(logits, t, cls):
     return 1 - (2 * (p * g).sum() + 1) / (p.sum() + g.sum() + 1)
 
 
-def start_model(model, cfg, args):
+def start_model(model, cfg, args, dev):
     """The optimizer and one-cycle schedule for cfg, after loading --init's
-    weights into model; also the number of epochs to run."""
+    weights into model and moving it to dev; also the number of epochs to
+    run."""
     if args.init:
         missing, unexpected = model.load_state_dict(read_safetensors(args.init), strict=False)
         assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing)
+    model.to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
     epochs = args.epochs or cfg["epochs"]
     total = epochs * cfg["steps_per_epoch"]
@@ -161,8 +203,8 @@ def run_epochs(args, cfg, model, opt, sched, say, batch_loss, validate_line, sav
     steps of batch_loss() under the one-cycle schedule, or with --minutes a
     cosine schedule over the wall-clock budget; after each epoch one log line
     (epoch, mean loss, the fields validate_line() returns with its score,
-    minutes), the latest weights saved to OUT.last and the best-scoring ones
-    to OUT by save(path, epoch).  Stops after last_epoch, or when the budget
+    minutes), the latest weights saved to OUT.last (removed at the end unless
+    --keep-last) and the best-scoring ones to OUT by save(path, epoch).  Stops after last_epoch, or when the budget
     is spent."""
     best = -1.0
     start = time.time()
@@ -202,12 +244,13 @@ def run_epochs(args, cfg, model, opt, sched, say, batch_loss, validate_line, sav
             say("#     saved epoch %d to %s" % (ep, os.path.relpath(args.out, data.ROOT)))
         model.train()
         if budget and len(losses) < cfg["steps_per_epoch"]:
-            say("# wall-time budget of %.0f minutes spent after %d steps (epoch %d partial)"
+            say("# wall-time budget of %g minutes spent after %d steps (epoch %d partial)"
                 % (args.minutes, step, ep))
             break
         if not budget and ep >= last_epoch:
             break
-    os.remove(args.out + ".last")
+    if not args.keep_last:
+        os.remove(args.out + ".last")
 
 
 def train_nuclei(args):
@@ -220,11 +263,18 @@ def train_nuclei(args):
     t0 = time.time()
     items = load_items(train_rows)
     val_items = load_items(val_subset(rows))
-    sampler = data.CropSampler([it[:4] for it in items], crop=cfg["crop"], seed=cfg["seed"],
-                               touch=cfg["touch"], small_weight=cfg["small_weight"])
+    crops = [it[:4] for it in items]
+
+    def make_sampler(k):
+        return data.CropSampler(crops, crop=cfg["crop"], seed=cfg["seed"] + 1000 * k,
+                                touch=cfg["touch"], small_weight=cfg["small_weight"],
+                                core=cfg["core"])
+
+    dev = torch.device(args.device)
+    stream = batch_stream(make_sampler, cfg["batch"], args.workers, dev)
     model = UNet(1, 3, base=cfg["base"], depth=cfg["depth"])
-    opt, sched, epochs = start_model(model, cfg, args)
-    cw = torch.tensor(cfg["class_weights"])
+    opt, sched, epochs = start_model(model, cfg, args, dev)
+    cw = torch.tensor(cfg["class_weights"], device=dev)
     say, log = open_log(args)
 
     nparam = sum(p.numel() for p in model.parameters())
@@ -238,16 +288,19 @@ def train_nuclei(args):
         say("# continued from the weights of %s (epoch %d); fresh optimizer"
             % (os.path.relpath(args.init, data.ROOT), args.start_epoch))
     if args.minutes:
-        say("# wall-time budget %.0f minutes: cosine learning rate over the budget" % args.minutes)
+        say("# wall-time budget %g minutes: cosine learning rate over the budget" % args.minutes)
     say("# peak learning rate %g" % cfg["lr"])
     if cfg["small_weight"]:
         say("# nuclei smaller than the canonical size weighted up to x%g (sqrt of the area ratio)"
             % cfg["small_weight"])
+    if cfg["core"]:
+        say("# nuclei too small for an interior pixel given their innermost pixels as interior")
+    if args.device != "cpu" or args.workers:
+        say("# device %s, crops made by %d worker processes" % (args.device, args.workers))
     say("# epoch  loss  AP50(all)  AP(all)  AP50/AP fluorescence  histology-he  brightfield  minutes")
 
     def batch_loss():
-        xb, tb, wb = sampler.batch(cfg["batch"])
-        xb, tb, wb = torch.from_numpy(xb), torch.from_numpy(tb), torch.from_numpy(wb)
+        xb, tb, wb = (a.to(dev, non_blocking=True) for a in next(stream))
         logits = model(xb)
         touching = tb == 3
         tb = torch.where(touching, torch.full_like(tb, 2), tb)
@@ -327,7 +380,8 @@ def sketch_validate(model, xs, ms, kinds):
     ious = []
     with torch.no_grad():
         for i in range(0, xs.shape[0], 16):
-            p = model.probabilities(torch.from_numpy(xs[i:i + 16].astype(np.float32))[:, None])
+            xt = torch.from_numpy(xs[i:i + 16].astype(np.float32))[:, None]
+            p = model.probabilities(xt.to(device_of(model))).cpu()
             pred = p[:, 0].numpy() > 0.5
             for j in range(pred.shape[0]):
                 t = ms[i + j] > 0
@@ -372,8 +426,9 @@ def train_sketch(args):
         rng.set_state(st)
         sketch_data.sample(chars, icons, rng)
     brng = np.random.RandomState(cfg["seed"] + 1)
+    dev = torch.device(args.device)
     model = UNet(1, 1, base=cfg["base"], depth=cfg["depth"])
-    opt, sched, epochs = start_model(model, cfg, args)
+    opt, sched, epochs = start_model(model, cfg, args, dev)
     say, log = open_log(args)
 
     nparam = sum(p.numel() for p in model.parameters())
@@ -389,12 +444,12 @@ def train_sketch(args):
         say("# continued from the weights of %s (epoch %d); fresh optimizer"
             % (args.init, args.start_epoch))
     if args.minutes:
-        say("# wall-time budget %.0f minutes: cosine learning rate over the budget" % args.minutes)
+        say("# wall-time budget %g minutes: cosine learning rate over the budget" % args.minutes)
     say("# epoch  loss  IoU(mean)  IoU(min)  IoU icons  IoU omniglot  minutes")
 
     def batch_loss():
         xb, tb = sketch_batch(xs, ms, brng, cfg["batch"], cfg["crop"])
-        xb, tb = torch.from_numpy(xb), torch.from_numpy(tb)
+        xb, tb = torch.from_numpy(xb).to(dev), torch.from_numpy(tb).to(dev)
         logits = model(xb)
         p = torch.sigmoid(logits)
         dice = 1 - (2 * (p * tb).sum() + 1) / (p.sum() + tb.sum() + 1)
@@ -431,8 +486,22 @@ def main():
     ap.add_argument("--small-weight", type=float, default=0,
                     help="nuclei: weigh the pixels of nuclei smaller than the canonical size "
                          "up to this factor in the loss (sqrt of the area ratio)")
+    ap.add_argument("--core", action="store_true",
+                    help="nuclei: give the nuclei too small to have interior pixels in the "
+                         "training target (about 3 px across) their innermost pixels as interior")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu",
+                    help="where the network trains: cpu, cuda or cuda:N")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="nuclei: make the training crops in this many processes (for a GPU; "
+                         "0, the default, makes them in order in this one)")
+    ap.add_argument("--batch", type=int, default=0, help="crops per step instead of the configured")
+    ap.add_argument("--steps-per-epoch", type=int, default=0,
+                    help="steps between validations instead of the configured")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--keep-last", action="store_true",
+                    help="keep the last epoch's weights in OUT.last (with --minutes, the end "
+                         "of the learning-rate decay)")
     ap.add_argument("--log", default=None)
     args = ap.parse_args()
     args.out = args.out or os.path.join(data.ROOT, "models", args.model + ".safetensors")
@@ -444,6 +513,14 @@ def main():
         CONFIG[args.model]["base"] = args.base
     if args.small_weight:
         CONFIG[args.model]["small_weight"] = args.small_weight
+    if args.core:
+        CONFIG[args.model]["core"] = True
+    if args.batch:
+        CONFIG[args.model]["batch"] = args.batch
+    if args.steps_per_epoch:
+        CONFIG[args.model]["steps_per_epoch"] = args.steps_per_epoch
+    if args.device.startswith("cuda"):
+        torch.backends.cudnn.benchmark = True
     if args.model == "nuclei":
         train_nuclei(args)
     elif args.model == "sketch":
