@@ -233,6 +233,8 @@ def run_epochs(args, cfg, model, opt, sched, say, batch_loss, validate_line, sav
             losses.append(loss.item())
             step += 1
         if not losses:
+            say("# wall-time budget of %g minutes spent after %d steps (epoch %d full)"
+                % (args.minutes, step, ep - 1))
             break
         score, fields = validate_line()
         say("%3d  %.4f  %s  %.1f" % (ep, np.mean(losses), fields, (time.time() - start) / 60))
