@@ -45,7 +45,10 @@ model file records its width; the library reads it from there).
 canonical one by sqrt(canonical area / its area), at most W, in the
 cross-entropy (its whole area in the image at the crop's scale, so a
 nucleus cut by the crop's edge is not taken for a small one); off (0) in
-the configured recipe.
+the configured recipe.  --core gives every nucleus too small for an
+interior pixel at the crop's scale (about 3 px across) its innermost pixels
+as interior in the target, so that it has a seed; off in the configured
+recipe.
 
 Where a GPU is lent: --device cuda runs the network there, --workers N makes
 the nuclei crops in N processes (each its own sampler, seeded seed + 1000 k;
@@ -204,8 +207,8 @@ def run_epochs(args, cfg, model, opt, sched, say, batch_loss, validate_line, sav
     cosine schedule over the wall-clock budget; after each epoch one log line
     (epoch, mean loss, the fields validate_line() returns with its score,
     minutes), the latest weights saved to OUT.last (removed at the end unless
-    --keep-last) and the best-scoring ones to OUT by save(path, epoch).  Stops after last_epoch, or when the budget
-    is spent."""
+    --keep-last) and the best-scoring ones to OUT by save(path, epoch).
+    Stops after last_epoch, or when the budget is spent."""
     best = -1.0
     start = time.time()
     budget = args.minutes * 60
