@@ -31,7 +31,6 @@ AP@[0.5:0.95] per image (tools/train/data.py).  It reports:
 Choose on the training split; confirm on validation.
 """
 import argparse
-import importlib.util
 import os
 import sys
 
@@ -42,13 +41,11 @@ from skimage.segmentation import watershed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
+sys.path[:0] = [os.path.join(ROOT, "tools", "train"), HERE]
 import data  # noqa: E402
+import eval as nuclei_eval  # noqa: E402  (eval.py beside this file: its model and size helpers)
 import train  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("nuclei_eval", os.path.join(HERE, "eval.py"))
-nuclei_eval = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(nuclei_eval)
 
 R = np.exp(np.linspace(np.log(0.6), np.log(1.67), 9))
 

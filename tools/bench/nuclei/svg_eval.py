@@ -29,7 +29,6 @@ Images are taken round-robin over the modalities; --minutes stops taking new
 ones when the time is spent, and the table says how many it covers.
 """
 import argparse
-import importlib.util
 import os
 import re
 import subprocess
@@ -44,12 +43,10 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
+sys.path[:0] = [os.path.join(ROOT, "tools", "train"), HERE]
 import data  # noqa: E402
+import eval as nuclei_eval  # noqa: E402  (eval.py beside this file: its model and size helpers)
 
-_spec = importlib.util.spec_from_file_location("nuclei_eval", os.path.join(HERE, "eval.py"))
-nuclei_eval = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(nuclei_eval)
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
