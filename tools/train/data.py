@@ -177,14 +177,13 @@ def give_cores(lab, t):
     n = int(lab.max())
     if n <= 0:
         return
-    has = np.bincount(np.maximum(lab, 0)[t == 1].ravel(), minlength=n + 1) > 0
+    has = np.bincount(lab[t == 1], minlength=n + 1) > 0
     for l, sl in enumerate(ndi.find_objects(np.maximum(lab, 0)), start=1):
         if sl is None or has[l]:
             continue
-        own = np.pad(lab[sl] == l, 1)
-        d = ndi.distance_transform_edt(own)[1:-1, 1:-1]
-        sub = t[sl]
-        sub[(lab[sl] == l) & (d == d.max())] = 1
+        own = lab[sl] == l
+        d = ndi.distance_transform_edt(np.pad(own, 1))[1:-1, 1:-1]
+        t[sl][own & (d == d.max())] = 1
 
 
 def resize(a, shape, nearest=False):
