@@ -201,8 +201,9 @@ class CropSampler:
     """Random training crops at the canonical nucleus size, augmented."""
 
     def __init__(self, items, crop=128, jitter=1.35, seed=0, modality_weights=None, touch=0,
-                 small_weight=0.0, core=False):
+                 small_weight=0.0, core=False, wide=(0.0, 1.0)):
         # items: list of (x normalised float32, labels int32, diameter, modality)
+        # wide: (P, R) - a fraction P of the crops jittered by 1/R..R instead
         self.items = items
         self.crop = crop
         self.touch = touch
@@ -210,6 +211,7 @@ class CropSampler:
         self.core = core
         self.areas = {}
         self.jitter = jitter
+        self.wide_p, self.wide_r = wide
         self.rng = np.random.RandomState(seed)
         mw = modality_weights or {"fluorescence": 0.55, "histology-he": 0.33, "brightfield": 0.12}
         counts = {}
@@ -222,7 +224,10 @@ class CropSampler:
         rng = self.rng
         k_item = rng.choice(len(self.items), p=self.p)
         x, lab, d, _ = self.items[k_item]
-        s = CANON_DIAMETER / d * np.exp(rng.uniform(-np.log(self.jitter), np.log(self.jitter)))
+        jit = self.jitter
+        if self.wide_p > 0 and rng.rand() < self.wide_p:
+            jit = self.wide_r
+        s = CANON_DIAMETER / d * np.exp(rng.uniform(-np.log(jit), np.log(jit)))
         c = self.crop
         src = int(round(c / s))
         h, w = x.shape

@@ -48,7 +48,10 @@ nucleus cut by the crop's edge is not taken for a small one); off (0) in
 the configured recipe.  --core gives every nucleus too small for an
 interior pixel at the crop's scale (about 3 px across) its innermost pixels
 as interior in the target, so that it has a seed; off in the configured
-recipe.
+recipe.  --wide-scale P:R draws a fraction P of the crops with the scale
+jittered by 1/R..R instead, so that the network also learns nuclei far from
+the canonical size and reports their size faithfully (the library's first
+size estimate can be off); off in the configured recipe.
 
 Where a GPU is lent: --device cuda runs the network there, --workers N makes
 the nuclei crops in N processes (each its own sampler, seeded seed + 1000 k;
@@ -77,7 +80,7 @@ from unet import UNet, save_safetensors  # noqa: E402
 CONFIG = {
     "nuclei": dict(base=10, depth=3, crop=128, batch=8, epochs=40, steps_per_epoch=150,
                    lr=3e-3, weight_decay=1e-4, class_weights=(1.0, 1.0, 2.0), touch=2,
-                   touch_weight=5.0, small_weight=0.0, core=False, seed=6),
+                   touch_weight=5.0, small_weight=0.0, core=False, wide=(0.0, 1.0), seed=6),
     "sketch": dict(base=12, depth=3, crop=128, batch=12, epochs=35, steps_per_epoch=100,
                    lr=3e-3, weight_decay=1e-4, pool=1500, val=64, seed=61, val_seed=9061),
 }
@@ -273,7 +276,7 @@ def train_nuclei(args):
     def make_sampler(k):
         return data.CropSampler(crops, crop=cfg["crop"], seed=cfg["seed"] + 1000 * k,
                                 touch=cfg["touch"], small_weight=cfg["small_weight"],
-                                core=cfg["core"])
+                                core=cfg["core"], wide=cfg["wide"])
 
     dev = torch.device(args.device)
     stream = batch_stream(make_sampler, cfg["batch"], args.workers, dev)
@@ -300,6 +303,9 @@ def train_nuclei(args):
             % cfg["small_weight"])
     if cfg["core"]:
         say("# nuclei too small for an interior pixel given their innermost pixels as interior")
+    if cfg["wide"][0] > 0:
+        say("# a fraction %g of the crops with the scale jittered by 1/%g..%g"
+            % (cfg["wide"][0], cfg["wide"][1], cfg["wide"][1]))
     if args.device != "cpu" or args.workers:
         say("# device %s, crops made by %d worker processes" % (args.device, args.workers))
     say("# epoch  loss  AP50(all)  AP(all)  AP50/AP fluorescence  histology-he  brightfield  minutes")
@@ -494,6 +500,10 @@ def main():
     ap.add_argument("--core", action="store_true",
                     help="nuclei: give the nuclei too small to have interior pixels in the "
                          "training target (about 3 px across) their innermost pixels as interior")
+    ap.add_argument("--wide-scale", default=None, metavar="P:R",
+                    help="nuclei: jitter a fraction P of the crops' scale by 1/R..R instead of "
+                         "1/1.35..1.35 (e.g. 0.3:2.5), so the network also sees nuclei far from "
+                         "the canonical size")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu",
                     help="where the network trains: cpu, cuda or cuda:N")
@@ -520,6 +530,14 @@ def main():
         CONFIG[args.model]["small_weight"] = args.small_weight
     if args.core:
         CONFIG[args.model]["core"] = True
+    if args.wide_scale:
+        try:
+            p, r = (float(v) for v in args.wide_scale.split(":"))
+        except ValueError:
+            ap.error("--wide-scale takes P:R, e.g. 0.3:2.5")
+        if not (0 <= p <= 1 and r >= 1):
+            ap.error("--wide-scale: P must be in 0..1 and R at least 1")
+        CONFIG[args.model]["wide"] = (p, r)
     if args.batch:
         CONFIG[args.model]["batch"] = args.batch
     if args.steps_per_epoch:
