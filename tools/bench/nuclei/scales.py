@@ -2,7 +2,7 @@
 """How much the scale the network runs at matters, image by image.
 
     /usr/bin/python3 tools/bench/nuclei/scales.py [--model F] [--split train]
-        [--modality fluorescence] [--step 6] [--pair 0.88,1]
+        [--modality fluorescence] [--step 6] [--pair 0.88,1] [--found-size]
 
 The library runs the nuclei U-Net at the scale that brings the image's
 nuclei to the model's object size, from an estimate it checks against the
@@ -26,7 +26,11 @@ AP@[0.5:0.95] per image (tools/train/data.py).  It reports:
     (what the library does, 16 px);
   - with --pair A,B: the maps at r = A and r = B, each the mean of the four
     flips, and their mean (a two-scale test-time average), on the grid of
-    r = 1.
+    r = 1;
+  - with --found-size: how faithfully the network reports size off its
+    scale - at r from 0.4 to 2.2, the median diameter of the objects it
+    finds (at least 4 network pixels) over 16 r px, median and 10th / 90th
+    percentiles over the images.
 
 Choose on the training split; confirm on validation.
 """
@@ -122,6 +126,26 @@ def pair(m, r, a, b):
     return out
 
 
+R_SIZE = (0.4, 0.5, 0.6, 0.77, 1.0, 1.3, 1.67, 2.2)
+
+
+def found_size(m, r):
+    """Found median diameter / (object size x r) at each r of R_SIZE (NaN
+    where nothing is found or the resized image exceeds 3 Mpixel)."""
+    x = data.prepare(data.load_image(r["id"]))
+    s0 = data.CANON_DIAMETER / r["diameter"]
+    out = []
+    for rr in R_SIZE:
+        shape = nuclei_eval.resized_shape(x.shape, s0 * rr)
+        if shape[0] * shape[1] > 3e6:
+            out.append(np.nan)
+            continue
+        lab = split_instances(train.predict(m, data.resize(x, shape)))
+        dm = data.median_diameter(data.drop_small(lab, 4)) if lab.max() else 0
+        out.append(dm / (data.CANON_DIAMETER * rr) if dm else np.nan)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=os.path.join(ROOT, "models", "nuclei.safetensors"))
@@ -129,6 +153,8 @@ def main():
     ap.add_argument("--modality", default="fluorescence", choices=data.MODALITIES)
     ap.add_argument("--step", type=int, default=6, help="every STEP-th image of the split")
     ap.add_argument("--pair", default=None, help="A,B: two-scale average of r = A and r = B")
+    ap.add_argument("--found-size", action="store_true",
+                    help="the found objects' size over the true one at r = 0.4 .. 2.2")
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -142,6 +168,15 @@ def main():
         res = np.array([pair(m, r, a, b) for r in rows])  # [image, 3, thresholds]
         for k, name in enumerate(("r = %g, flips" % a, "r = %g, flips" % b, "mean of both")):
             print("%-22s AP@0.5 %.4f  AP %.4f" % (name, res[:, k, 0].mean(), res[:, k].mean()))
+        return
+    if args.found_size:
+        o = np.array([found_size(m, r) for r in rows], float)
+        print("r             " + " ".join("%6.2f" % v for v in R_SIZE))
+        rows_out = (("found/true", np.nanmedian(o, 0)),
+                    ("10th pct", np.nanpercentile(o, 10, 0)),
+                    ("90th pct", np.nanpercentile(o, 90, 0)))
+        for name, v in rows_out:
+            print("%-12s  %s" % (name, " ".join("%6.2f" % x for x in v)))
         return
     res = [scan(m, r) for r in rows]
     ap50 = np.array([x[0][:, 0] for x in res])
