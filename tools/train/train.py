@@ -40,7 +40,10 @@ decay over M minutes of wall time and stops when they are spent (the number of
 steps then depends on the machine's load; the log records it), and --init
 continues from a saved model's weights (the optimizer state starts fresh).
 --base N trains a wider or narrower network than the configured one (the
-model file records its width; the library reads it from there).
+model file records its width; the library reads it from there), --depth N a
+deeper or shallower one; --depth with --init from a shallower model grows
+that model (unet.grow_state_dict: the new levels start unreachable, so
+training starts from the old model's function).
 --small-weight W weighs the pixels of every nucleus smaller than the
 canonical one by sqrt(canonical area / its area), at most W, in the
 cross-entropy (its whole area in the image at the crop's scale, so a
@@ -75,7 +78,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
 import sketch_data  # noqa: E402
-from unet import UNet, save_safetensors  # noqa: E402
+from unet import UNet, grow_state_dict, save_safetensors  # noqa: E402
 
 CONFIG = {
     "nuclei": dict(base=10, depth=3, crop=128, batch=8, epochs=40, steps_per_epoch=150,
@@ -179,7 +182,11 @@ def start_model(model, cfg, args, dev):
     weights into model and moving it to dev; also the number of epochs to
     run."""
     if args.init:
-        missing, unexpected = model.load_state_dict(read_safetensors(args.init), strict=False)
+        sd = read_safetensors(args.init)
+        if "mid.0.conv.weight" in sd and sd["mid.0.conv.weight"].shape[0] < (
+                cfg["base"] << cfg["depth"]):
+            sd = grow_state_dict(sd, model)  # a shallower model: --depth grows it
+        missing, unexpected = model.load_state_dict(sd, strict=False)
         assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing)
     model.to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
@@ -494,6 +501,10 @@ def main():
     ap.add_argument("--base", type=int, default=0,
                     help="channels of the first level instead of the configured ones (the "
                          "network's width; its cost grows with the square)")
+    ap.add_argument("--depth", type=int, default=0,
+                    help="levels instead of the configured ones; with --init from a "
+                         "shallower model, that model is grown so that training starts from "
+                         "its function")
     ap.add_argument("--small-weight", type=float, default=0,
                     help="nuclei: weigh the pixels of nuclei smaller than the canonical size "
                          "up to this factor in the loss (sqrt of the area ratio)")
@@ -526,6 +537,8 @@ def main():
         CONFIG[args.model]["lr"] = args.lr
     if args.base:
         CONFIG[args.model]["base"] = args.base
+    if args.depth:
+        CONFIG[args.model]["depth"] = args.depth
     if args.small_weight:
         CONFIG[args.model]["small_weight"] = args.small_weight
     if args.core:

@@ -109,6 +109,36 @@ def passthrough_unet(classes):
     return m
 
 
+def grow_state_dict(sd, model):
+    """A shallower U-Net's state_dict sd (same base and classes, batch norm)
+    extended to model's depth so that model computes the same function in
+    eval mode: the old middle block becomes the encoder of the old depth, the
+    decoder of that level passes its skip connection through (centre-tap
+    identity kernels, batch norm set to the identity; the skip is a ReLU
+    output, so the ReLU keeps it), and everything below is reached only
+    through that decoder's zero weights on the up-sampled half.  Training then
+    grows the new levels from zero.  Returns the extended state_dict."""
+    new = {k: v.clone() for k, v in model.state_dict().items()}
+    d0 = 1 + max(int(k.split(".")[1]) for k in sd if k.startswith("enc."))
+    d = model.arch["depth"]
+    assert d > d0 and model.arch["norm"] == "batch"
+    for k, v in sd.items():
+        k2 = "enc.%d.%s" % (d0, k[4:]) if k.startswith("mid.") else k
+        assert k2 in new and new[k2].shape == v.shape, k
+        new[k2] = v.clone()
+    c = model.arch["base_channels"] << d0
+    for i, cin in ((0, 2 * c), (1, c)):
+        w = torch.zeros(c, cin, 3, 3)
+        w[torch.arange(c), torch.arange(c), 1, 1] = 1.0
+        pre = "dec.%d.%d." % (d0, i)
+        new[pre + "conv.weight"] = w
+        new[pre + "bn.weight"] = torch.ones(c)
+        new[pre + "bn.bias"] = torch.zeros(c)
+        new[pre + "bn.running_mean"] = torch.zeros(c)
+        new[pre + "bn.running_var"] = torch.full((c,), 1.0 - 1e-5)  # var + eps = 1
+    return new
+
+
 def flops(model, h, w):
     """Multiply-adds x 2 of one forward pass at h x w (as ft_model_flops)."""
     a = model.arch
