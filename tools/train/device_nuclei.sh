@@ -10,7 +10,7 @@
 #       of the machine's cores, batches of 32, 1000 steps between
 #       validations; the best val-log epoch in $OUT/nuclei.safetensors, the
 #       end of the decay in $OUT/nuclei.safetensors.last, the log in
-#       $OUT/nuclei.log.  Options after MINUTES go to train.py (--base N,
+#       $OUT/nuclei.log.  Options after MINUTES go to train.py (--base N, --depth N,
 #       --init FILE --start-epoch E, --small-weight W, --core, ...).
 #       $PYTHON and $DEVICE, when set, replace python3 and cuda (to try the
 #       script on a CPU: PYTHON=/usr/bin/python3 DEVICE=cpu).
