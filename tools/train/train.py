@@ -78,7 +78,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
 import sketch_data  # noqa: E402
-from unet import UNet, grow_state_dict, save_safetensors  # noqa: E402
+from unet import UNet, grow_state_dict, save_safetensors, state_dict_depth  # noqa: E402
 
 CONFIG = {
     "nuclei": dict(base=10, depth=3, crop=128, batch=8, epochs=40, steps_per_epoch=150,
@@ -183,8 +183,7 @@ def start_model(model, cfg, args, dev):
     run."""
     if args.init:
         sd = read_safetensors(args.init)
-        if "mid.0.conv.weight" in sd and sd["mid.0.conv.weight"].shape[0] < (
-                cfg["base"] << cfg["depth"]):
+        if state_dict_depth(sd) < cfg["depth"]:
             sd = grow_state_dict(sd, model)  # a shallower model: --depth grows it
         missing, unexpected = model.load_state_dict(sd, strict=False)
         assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing)

@@ -109,6 +109,11 @@ def passthrough_unet(classes):
     return m
 
 
+def state_dict_depth(sd):
+    """The number of levels of the U-Net whose state_dict is sd."""
+    return 1 + max(int(k.split(".")[1]) for k in sd if k.startswith("enc."))
+
+
 def grow_state_dict(sd, model):
     """A shallower U-Net's state_dict sd (same base and classes, batch norm)
     extended to model's depth so that model computes the same function in
@@ -119,7 +124,7 @@ def grow_state_dict(sd, model):
     through that decoder's zero weights on the up-sampled half.  Training then
     grows the new levels from zero.  Returns the extended state_dict."""
     new = {k: v.clone() for k, v in model.state_dict().items()}
-    d0 = 1 + max(int(k.split(".")[1]) for k in sd if k.startswith("enc."))
+    d0 = state_dict_depth(sd)
     d = model.arch["depth"]
     assert d > d0 and model.arch["norm"] == "batch"
     for k, v in sd.items():
