@@ -19,7 +19,9 @@
 #define FT__NN_COL_BUDGET ((size_t)1 << 18)
 #endif
 
-/* Scratch floats ft__conv3x3 needs for cin input channels and width w. */
+/* Scratch floats one band of a 3x3 convolution needs for cin input channels
+ * and width w, by either path (ft__conv3x3_rows or, where available,
+ * ft__direct_rows over ft__conv3x3_band rows). */
 size_t ft__conv3x3_scratch(int cin, int h, int w);
 
 /* 3x3 convolution, stride 1, zero "same" padding, plus bias, then ReLU when relu != 0.
@@ -39,6 +41,21 @@ int ft__conv3x3_band(int cin, int h, int w);
  * in parallel, each with its own col. */
 void ft__conv3x3_rows(const float *in, int cin, int h, int w, const float *wt, const float *bias,
                       int cout, int relu, float *out, float *col, int r0, int r1);
+
+/* The direct 3x3 kernel (direct.c): the same convolution as ft__conv3x3_rows
+ * with weights repacked by ft__direct_pack, for output rows [r0, r1), using
+ * ft__direct_scratch(cin, r1 - r0, w) floats of scratch.  Only to be called
+ * where ft__direct_available() (AVX2 + FMA on x86-64). */
+int ft__direct_available(void);
+/* Output channels per register block for cout channels (4, 5 or 6). */
+int ft__direct_cob(int cout);
+size_t ft__direct_packed_floats(int cin, int cout);
+/* wt [cout][cin][3][3] -> packed [ceil(cout/cob)][cin][9][cob], zero-padded. */
+void ft__direct_pack(const float *wt, int cin, int cout, float *packed);
+size_t ft__direct_scratch(int cin, int rows, int w);
+void ft__direct_rows(const float *in, int cin, int h, int w, const float *packed,
+                     const float *bias, int cout, int relu, float *out, float *scratch, int r0,
+                     int r1);
 
 /* 1x1 convolution plus bias (+ ReLU): out[cout][hw] = wt[cout][cin] * in[cin][hw] + bias. */
 void ft__conv1x1(const float *in, int cin, int hw, const float *wt, const float *bias, int cout,

@@ -359,6 +359,36 @@ static int receptive_radius(const ft_model_info *a) {
   return r;
 }
 
+/* Every 3x3 convolution of m, for pack_direct. */
+static int conv3_list(ft_model *m, ft__conv **list) {
+  int l, i, n = 0;
+  for (l = 0; l < m->info.depth; l++)
+    for (i = 0; i < 2; i++) {
+      list[n++] = &m->enc[l][i];
+      list[n++] = &m->dec[l][i];
+    }
+  list[n++] = &m->mid[0];
+  list[n++] = &m->mid[1];
+  return n;
+}
+
+/* Where the direct kernel runs, give every 3x3 convolution its repacked weights. */
+static ft_status pack_direct(ft_ctx *ctx, ft_model *m) {
+  ft__conv *list[4 * FT__NN_MAX_DEPTH + 2];
+  int n = conv3_list(m, list), i;
+  size_t total = 0;
+  float *p;
+  if (!ft__direct_available()) return FT_OK;
+  for (i = 0; i < n; i++) total += ft__direct_packed_floats(list[i]->cin, list[i]->cout);
+  if (!(m->packed = ft__malloc_n(total, sizeof(float)))) return ft__nomem(ctx, "model");
+  for (p = m->packed, i = 0; i < n; i++) {
+    list[i]->wd = p;
+    ft__direct_pack(list[i]->w, list[i]->cin, list[i]->cout, p);
+    p += ft__direct_packed_floats(list[i]->cin, list[i]->cout);
+  }
+  return FT_OK;
+}
+
 static ft_status build(loader *L, ft_model *m, double eps) {
   ft_model_info *a = &m->info;
   int l, i, bn = a->batch_norm;
@@ -393,7 +423,7 @@ static ft_status build(loader *L, ft_model *m, double eps) {
   }
   a->parameters = (long long)(L->next - m->weights);
   a->receptive_radius = receptive_radius(a);
-  return FT_OK;
+  return pack_direct(L->ctx, m);
 }
 
 ft_status ft_model_load_memory(ft_ctx *ctx, const void *data, size_t len, const char *name,
@@ -500,6 +530,7 @@ ft_status ft_model_load(ft_ctx *ctx, const char *path, ft_model **out) {
 void ft_model_free(ft_model *m) {
   if (!m) return;
   free(m->weights);
+  free(m->packed);
   free(m->name);
   free(m);
 }

@@ -3,6 +3,7 @@ libfigtrace_impl_la_SOURCES += \
 	src/nn/internal.h \
 	src/nn/model.h \
 	src/nn/ops.c \
+	src/nn/direct.c \
 	src/nn/load.c \
 	src/nn/run.c
 

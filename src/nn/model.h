@@ -11,6 +11,7 @@ typedef struct ft__conv {
   int cin, cout, k; /* k = 3 or 1; k = 2 marks a transposed 2x2 stride-2 convolution */
   float *w;         /* k 3/1: [cout][cin][k][k]; k 2: [cout*4][cin] (ft__convt_weight_pack) */
   float *b;         /* [cout] */
+  float *wd;        /* k 3 where the direct kernel runs: ft__direct_pack of w; else NULL */
 } ft__conv;
 
 struct ft_model {
@@ -22,6 +23,7 @@ struct ft_model {
   ft__conv dec[FT__NN_MAX_DEPTH][2]; /* 2 C(l) -> C(l) -> C(l) */
   ft__conv head;                     /* C(0) -> classes, 1x1 */
   float *weights;                    /* one block holding every w and b above */
+  float *packed;                     /* one block holding every wd (NULL without) */
 };
 
 #endif

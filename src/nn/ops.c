@@ -12,6 +12,11 @@
  * direct stencil instead.  A 2x2 stride-2 transposed convolution is one GEMM
  * giving, for every input pixel, the four output pixels it covers, scattered
  * afterwards.  Every layout is planar [C][H][W].
+ *
+ * On CPUs with AVX2 + FMA the forward pass runs its 3x3 convolutions with the
+ * direct kernel of direct.c instead (3x faster at 10 channels, still 1.2x
+ * at 80); this GEMM path serves everywhere else and is what it is tested
+ * against.
  */
 #include "config.h"
 
@@ -32,8 +37,10 @@ static int band_rows(int cin, int h, int w) {
 }
 
 size_t ft__conv3x3_scratch(int cin, int h, int w) {
-  if (cin == 1) return 0;
-  return (size_t)cin * 9 * (size_t)w * (size_t)band_rows(cin, h, w);
+  int rows = band_rows(cin, h, w);
+  size_t im2col = cin == 1 ? 0 : (size_t)cin * 9 * (size_t)w * (size_t)rows;
+  size_t direct = ft__direct_available() ? ft__direct_scratch(cin, rows, w) : 0;
+  return im2col > direct ? im2col : direct;
 }
 
 /* Unroll rows [r0, r1) of in [cin][h][w] into col [cin*9][(r1-r0)*w]. */

@@ -10,7 +10,8 @@
  * Memory is planned once per tile size (plan_tile): two ping-pong buffers of
  * base*H*W floats, one concatenation buffer per level that the encoder's
  * second conv and the up-sampling write into directly (so concatenation costs
- * nothing), the tile's input and output, and the im2col scratch.
+ * nothing), the tile's input and output, and the convolution scratch (im2col,
+ * or the framed input band of the direct kernel, per pool thread).
  *
  * Tiling: the image is padded to a multiple of 2^depth (edge pixels repeated)
  * and covered by n equal tiles per axis whose origins are multiples of 2^depth,
@@ -120,7 +121,11 @@ static size_t plan_tile(const ft_model *m, int th, int tw, int nthreads, workspa
     if (s > col) col = s;
     s = ft__conv3x3_scratch(m->dec[l][0].cin, h, w);
     if (s > col) col = s;
+    s = ft__conv3x3_scratch(m->dec[l][1].cin, h, w);
+    if (s > col) col = s;
   }
+  s = ft__conv3x3_scratch(m->mid[0].cin, th >> a->depth, tw >> a->depth);
+  if (s > col) col = s;
   s = ft__conv3x3_scratch(m->mid[1].cin, th >> a->depth, tw >> a->depth);
   if (s > col) col = s;
   col = round16(col);
@@ -152,7 +157,11 @@ static void op_item(void *arg, int i, int t) {
   switch (o->kind) {
   case OP_CONV3:
     hi = lo + o->chunk < o->h ? lo + o->chunk : o->h;
-    ft__conv3x3_rows(o->in, o->c->cin, o->h, o->w, o->c->w, o->c->b, o->c->cout, o->relu, o->out,
+    if (o->c->wd)
+      ft__direct_rows(o->in, o->c->cin, o->h, o->w, o->c->wd, o->c->b, o->c->cout, o->relu,
+                      o->out, o->scratch + (size_t)t * o->col_stride, lo, hi);
+    else
+      ft__conv3x3_rows(o->in, o->c->cin, o->h, o->w, o->c->w, o->c->b, o->c->cout, o->relu, o->out,
                      o->scratch + (size_t)t * o->col_stride, lo, hi);
     break;
   case OP_CONV1:
@@ -188,7 +197,8 @@ static void run_op(workspace *ws, op *o) {
   int n = ft__pool_size(ws->pool), items, hw = o->h * o->w;
   switch (o->kind) {
   case OP_CONV3: {
-    int band = o->c->cin == 1 ? o->h : ft__conv3x3_band(o->c->cin, o->h, o->w);
+    /* the GEMM path's single-channel stencil needs no scratch and takes any band */
+    int band = o->c->cin == 1 && !o->c->wd ? o->h : ft__conv3x3_band(o->c->cin, o->h, o->w);
     int want = n > 1 ? ceil_div(o->h, 4 * n) : o->h;
     o->chunk = want < band ? want : band;
     if (o->chunk < 1) o->chunk = 1;

@@ -99,6 +99,46 @@ static void test_conv3x3(void) {
   check_conv3(64, 10, 30, 41, 1, 1); /* several im2col bands */
 }
 
+/* The direct kernel (where the CPU has it) against the naive loops, run in
+ * bands of band rows, each with scratch of exactly the size it asks for. */
+static void check_direct(int cin, int cout, int h, int w, int relu, int with_bias, int band) {
+  size_t n_in = (size_t)cin * h * w, n_out = (size_t)cout * h * w;
+  float *in = rand_buf(n_in), *wt = rand_buf((size_t)cout * cin * 9), *b = rand_buf(cout);
+  float *packed = malloc(sizeof(float) * ft__direct_packed_floats(cin, cout));
+  float *scratch = malloc(sizeof(float) * ft__direct_scratch(cin, band, w));
+  float *out = malloc(sizeof(float) * n_out);
+  double *ref = malloc(sizeof(double) * n_out);
+  double e;
+  int r0;
+  ft__direct_pack(wt, cin, cout, packed);
+  for (r0 = 0; r0 < h; r0 += band)
+    ft__direct_rows(in, cin, h, w, packed, with_bias ? b : NULL, cout, relu, out, scratch, r0,
+                    r0 + band < h ? r0 + band : h);
+  naive_conv(in, cin, h, w, wt, with_bias ? b : NULL, cout, 3, relu, ref);
+  e = max_err(out, ref, n_out);
+  if (e > 1e-5) printf("\ndirect cin %d cout %d %dx%d band %d: err %g\n", cin, cout, h, w, band, e);
+  CU_ASSERT(e <= 1e-5);
+  free(in), free(wt), free(b), free(packed), free(scratch), free(out), free(ref);
+}
+
+static void test_conv3x3_direct(void) {
+  int cout;
+  /* register blocks of 4, 5 or 6 channels, whichever pads least */
+  CU_ASSERT_EQUAL(ft__direct_cob(10), 5);
+  CU_ASSERT_EQUAL(ft__direct_cob(12), 6);
+  CU_ASSERT_EQUAL(ft__direct_cob(16), 4);
+  CU_ASSERT_EQUAL(ft__direct_cob(7), 4); /* 8 = 7 + 1 padded */
+  CU_ASSERT(ft__direct_packed_floats(3, 7) == 3 * 9 * 8);
+  if (!ft__direct_available()) return; /* the GEMM path serves; nothing else to run */
+  for (cout = 1; cout <= 13; cout++) check_direct(3, cout, 5, 19, cout & 1, cout % 3 != 0, 2);
+  check_direct(1, 10, 7, 9, 1, 1, 7);    /* one input channel, one band */
+  check_direct(1, 10, 1, 1, 0, 1, 1);    /* 1x1 image */
+  check_direct(10, 10, 1, 16, 1, 1, 1);  /* one row, width a whole block */
+  check_direct(10, 10, 9, 1, 1, 0, 4);   /* one column */
+  check_direct(20, 10, 12, 33, 1, 1, 5); /* two blocks and a tail */
+  check_direct(40, 20, 6, 48, 0, 1, 6);
+}
+
 static void test_conv1x1(void) {
   int cin = 13, cout = 7, h = 9, w = 5;
   size_t n_out = (size_t)cout * h * w;
@@ -538,6 +578,7 @@ static void test_tensor(void) {
 int main(void) {
   static const ft_test_case cases[] = {
       {"conv 3x3 vs naive", test_conv3x3},
+      {"conv 3x3 direct kernel vs naive", test_conv3x3_direct},
       {"conv 1x1 vs naive", test_conv1x1},
       {"max-pool 2x2", test_maxpool},
       {"transposed conv 2x2 vs naive", test_convt},
