@@ -57,6 +57,13 @@ void ft__direct_rows(const float *in, int cin, int h, int w, const float *packed
                      const float *bias, int cout, int relu, float *out, float *scratch, int r0,
                      int r1);
 
+/* The 2x2 stride-2 transposed convolution of ft__convt2x2_rows for input
+ * rows [y0, y1), with weights repacked by ft__direct_convt_pack from
+ * ft__convt2x2's [cout*4][cin] to [cout][cin][4]; no scratch. */
+void ft__direct_convt_pack(const float *gemm_w, int cin, int cout, float *packed);
+void ft__direct_convt_rows(const float *in, int cin, int h, int w, const float *packed,
+                           const float *bias, int cout, float *out, int y0, int y1);
+
 /* 1x1 convolution plus bias (+ ReLU): out[cout][hw] = wt[cout][cin] * in[cin][hw] + bias. */
 void ft__conv1x1(const float *in, int cin, int hw, const float *wt, const float *bias, int cout,
                  int relu, float *out);

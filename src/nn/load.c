@@ -372,20 +372,29 @@ static int conv3_list(ft_model *m, ft__conv **list) {
   return n;
 }
 
-/* Where the direct kernel runs, give every 3x3 convolution its repacked weights. */
+/* Where the direct kernels run, give every 3x3 convolution and every
+ * transposed one its repacked weights. */
 static ft_status pack_direct(ft_ctx *ctx, ft_model *m) {
   ft__conv *list[4 * FT__NN_MAX_DEPTH + 2];
-  int n = conv3_list(m, list), i;
+  int n = conv3_list(m, list), i, l;
   size_t total = 0;
   float *p;
   if (!ft__direct_available()) return FT_OK;
   for (i = 0; i < n; i++) total += ft__direct_packed_floats(list[i]->cin, list[i]->cout);
+  for (l = 0; l < m->info.depth; l++)
+    if (m->up[l].k == 2) total += (size_t)m->up[l].cin * m->up[l].cout * 4;
   if (!(m->packed = ft__malloc_n(total, sizeof(float)))) return ft__nomem(ctx, "model");
   for (p = m->packed, i = 0; i < n; i++) {
     list[i]->wd = p;
     ft__direct_pack(list[i]->w, list[i]->cin, list[i]->cout, p);
     p += ft__direct_packed_floats(list[i]->cin, list[i]->cout);
   }
+  for (l = 0; l < m->info.depth; l++)
+    if (m->up[l].k == 2) {
+      m->up[l].wd = p;
+      ft__direct_convt_pack(m->up[l].w, m->up[l].cin, m->up[l].cout, p);
+      p += (size_t)m->up[l].cin * m->up[l].cout * 4;
+    }
   return FT_OK;
 }
 

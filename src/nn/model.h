@@ -11,7 +11,8 @@ typedef struct ft__conv {
   int cin, cout, k; /* k = 3 or 1; k = 2 marks a transposed 2x2 stride-2 convolution */
   float *w;         /* k 3/1: [cout][cin][k][k]; k 2: [cout*4][cin] (ft__convt_weight_pack) */
   float *b;         /* [cout] */
-  float *wd;        /* k 3 where the direct kernel runs: ft__direct_pack of w; else NULL */
+  float *wd;        /* where the direct kernels run: k 3 ft__direct_pack, k 2
+                       ft__direct_convt_pack of w; else (and for k 1) NULL */
 } ft__conv;
 
 struct ft_model {

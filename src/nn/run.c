@@ -170,7 +170,11 @@ static void op_item(void *arg, int i, int t) {
     break;
   case OP_CONVT:
     hi = lo + o->chunk < o->h ? lo + o->chunk : o->h;
-    ft__convt2x2_rows(o->in, o->c->cin, o->h, o->w, o->c->w, o->c->b, o->c->cout, o->out,
+    if (o->c->wd)
+      ft__direct_convt_rows(o->in, o->c->cin, o->h, o->w, o->c->wd, o->c->b, o->c->cout, o->out,
+                            lo, hi);
+    else
+      ft__convt2x2_rows(o->in, o->c->cin, o->h, o->w, o->c->w, o->c->b, o->c->cout, o->out,
                       o->scratch, lo, hi);
     break;
   case OP_POOL:

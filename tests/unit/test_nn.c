@@ -172,13 +172,18 @@ static void test_maxpool(void) {
   free(in), free(out);
 }
 
-static void test_convt(void) {
-  int cin = 5, cout = 3, h = 3, w = 7, co, ci, y, x;
+/* The transposed convolution of cin x h x w by both paths (GEMM, and the
+ * direct kernel where the CPU has it, in bands of band input rows) against
+ * PyTorch's definition. */
+static void check_convt(int cin, int cout, int h, int w, int band) {
+  int co, ci, y, x, y0;
   size_t n_out = (size_t)cout * 4 * h * w;
   float *in = rand_buf((size_t)cin * h * w), *pt = rand_buf((size_t)cin * cout * 4);
   float *b = rand_buf(cout), *packed = malloc(sizeof(float) * cin * cout * 4);
+  float *direct = malloc(sizeof(float) * cin * cout * 4);
   float *out = malloc(sizeof(float) * n_out), *tmp = malloc(sizeof(float) * n_out);
   double *ref = calloc(n_out, sizeof(double));
+  double e;
   ft__convt_weight_pack(pt, cin, cout, packed);
   ft__convt2x2(in, cin, h, w, packed, b, cout, out, tmp);
   /* PyTorch ConvTranspose2d(k=2, s=2): out[co][2y+dy][2x+dx] += in[ci][y][x] * W[ci][co][dy][dx] */
@@ -192,7 +197,23 @@ static void test_convt(void) {
         ref[((size_t)co * 2 * h + y) * 2 * w + x] = s;
       }
   CU_ASSERT(max_err(out, ref, n_out) <= 1e-5);
-  free(in), free(pt), free(b), free(packed), free(out), free(tmp), free(ref);
+  if (ft__direct_available()) {
+    ft__direct_convt_pack(packed, cin, cout, direct);
+    memset(out, 0, sizeof(float) * n_out);
+    for (y0 = 0; y0 < h; y0 += band)
+      ft__direct_convt_rows(in, cin, h, w, direct, b, cout, out, y0, y0 + band < h ? y0 + band : h);
+    e = max_err(out, ref, n_out);
+    if (e > 1e-5) printf("\ndirect convt cin %d cout %d %dx%d: err %g\n", cin, cout, h, w, e);
+    CU_ASSERT(e <= 1e-5);
+  }
+  free(in), free(pt), free(b), free(packed), free(direct), free(out), free(tmp), free(ref);
+}
+
+static void test_convt(void) {
+  check_convt(5, 3, 3, 7, 3);    /* narrower than a vector block */
+  check_convt(20, 10, 5, 16, 2); /* one whole block */
+  check_convt(7, 4, 4, 37, 1);   /* two blocks and a tail */
+  check_convt(3, 2, 1, 1, 1);    /* one pixel */
 }
 
 static void test_upsample_softmax_sigmoid(void) {
