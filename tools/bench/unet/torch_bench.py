@@ -2,9 +2,12 @@
 """PyTorch side of tools/bench/unet/run, and the benchmark model writer.
 
   torch_bench.py model OUT.safetensors      write a random-weight model of the
-                                            shipped architecture (depth 3, base
-                                            16, 1 -> 3 classes, transposed conv,
-                                            batch norm)
+                                            benchmark architecture: 1 -> 3
+                                            classes, transposed conv, batch
+                                            norm, base and depth from
+                                            $UNET_ARCH ("BASE,DEPTH"; default
+                                            16,3, the first nuclei network;
+                                            10,4 is the shipped one)
   torch_bench.py time SIZE REPS THREADS     best-of-REPS ms (after one warm-up)
                                             of probabilities() on 1x1xSIZExSIZE,
                                             eval mode, no_grad; prints ms= gflops=
@@ -22,7 +25,9 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "train"))
 from unet import UNet, flops, save_safetensors  # noqa: E402
 
-ARCH = dict(in_channels=1, classes=3, base=16, depth=3, upsample="transpose", norm="batch")
+_BASE, _DEPTH = (int(v) for v in os.environ.get("UNET_ARCH", "16,3").split(","))
+ARCH = dict(in_channels=1, classes=3, base=_BASE, depth=_DEPTH, upsample="transpose",
+            norm="batch")
 
 
 def build():
