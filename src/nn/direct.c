@@ -244,12 +244,8 @@ TARGET void ft__direct_convt_rows(const float *in, int cin, int h, int w, const 
 }
 
 int ft__direct_available(void) {
-  static int known = -1; /* benign race: every thread computes the same value */
-  if (known < 0) {
-    __builtin_cpu_init();
-    known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  }
-  return known;
+  __builtin_cpu_init(); /* normally done by a constructor already; cheap if so */
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
 void ft__direct_rows(const float *in, int cin, int h, int w, const float *wd, const float *bias,
