@@ -56,7 +56,8 @@ ft_status ft_tensor_new(ft_ctx *ctx, int n, int c, int h, int w, ft_tensor **out
       ft__mul_overflow(k, (size_t)w, &k) || ft__mul_overflow(k, sizeof(float), &k))
     return ft__fail(ctx, FT_ERR_TOOBIG, "tensor: %dx%dx%dx%d is too large", n, c, h, w);
   t = calloc(1, sizeof *t);
-  if (!t || !(t->data = calloc(1, k))) {
+  /* image-sized: in huge pages where the system has them (ft__calloc_n) */
+  if (!t || !(t->data = ft__calloc_n(k, 1))) {
     free(t);
     return ft__nomem(ctx, "tensor");
   }

@@ -387,10 +387,11 @@ static double estimate_diameter(const ft_image *gray, int *clumps, double *d_thr
     hist[b > 255 ? 255 : b]++;
   }
   t = ft_otsu_threshold(hist, 256);
-  mask = malloc(n);
-  dist = malloc(n * sizeof *dist);
-  comp = calloc(n, sizeof *comp);
-  stack = malloc(n * sizeof *stack);
+  /* image-sized: ft__malloc_n puts them in huge pages where the system has them */
+  mask = ft__malloc_n(n, 1);
+  dist = ft__malloc_n(n, sizeof *dist);
+  comp = ft__calloc_n(n, sizeof *comp);
+  stack = ft__malloc_n(n, sizeof *stack);
   if (t < 0 || !mask || !dist || !comp || !stack) goto done;
   for (i = 0; i < n; i++) {
     double v = pr[1] > pr[0] ? (sm->data[i] - pr[0]) / (pr[1] - pr[0]) : 0;
