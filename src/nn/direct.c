@@ -99,7 +99,6 @@ size_t ft__direct_scratch(int cin, int rows, int w) {
 }
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#define FT__DIRECT_X86 1
 #include <immintrin.h>
 
 #define TARGET __attribute__((target("avx2,fma")))

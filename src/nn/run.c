@@ -162,8 +162,8 @@ static void op_item(void *arg, int i, int t) {
       ft__direct_rows(o->in, o->c->cin, o->h, o->w, o->c->wd, o->c->b, o->c->cout, o->relu,
                       o->out, o->scratch + (size_t)t * o->col_stride, lo, hi);
     else
-      ft__conv3x3_rows(o->in, o->c->cin, o->h, o->w, o->c->w, o->c->b, o->c->cout, o->relu, o->out,
-                     o->scratch + (size_t)t * o->col_stride, lo, hi);
+      ft__conv3x3_rows(o->in, o->c->cin, o->h, o->w, o->c->w, o->c->b, o->c->cout, o->relu,
+                       o->out, o->scratch + (size_t)t * o->col_stride, lo, hi);
     break;
   case OP_CONV1:
     hi = lo + o->chunk < hw ? lo + o->chunk : hw;
@@ -176,7 +176,7 @@ static void op_item(void *arg, int i, int t) {
                             lo, hi);
     else
       ft__convt2x2_rows(o->in, o->c->cin, o->h, o->w, o->c->w, o->c->b, o->c->cout, o->out,
-                      o->scratch, lo, hi);
+                        o->scratch, lo, hi);
     break;
   case OP_POOL:
     ft__maxpool2(o->in + (size_t)i * hw, 1, o->h, o->w, o->out + (size_t)i * hw / 4);
