@@ -1,4 +1,4 @@
-/* src/nn/direct.c - a direct 3x3 convolution kernel for AVX2 + FMA.
+/* src/nn/direct.c - direct convolution kernels for AVX2 + FMA.
  *
  * The im2col + GEMM lowering of ops.c spends most of its time around the
  * multiplication when the channel counts are small (10 to 80 here): the
@@ -21,9 +21,9 @@
  * the two output rows as they are stored, instead of a GEMM into scratch and
  * a scatter pass.
  *
- * Only built for x86-64 with GCC or Clang; the kernel is compiled for AVX2 +
- * FMA with a target attribute and used when the CPU has both (checked once),
- * so the library still runs on any x86-64.  Elsewhere ft__direct_available()
+ * Only built for x86-64 with GCC or Clang; the kernels are compiled for AVX2 +
+ * FMA with a target attribute and used when the CPU has both (asked at run
+ * time), so the library still runs on any x86-64.  Elsewhere ft__direct_available()
  * is 0 and the GEMM path serves.
  */
 #include "config.h"
@@ -36,12 +36,10 @@
 #define XB (8 * XV) /* pixels per block */
 #define COB_MAX 6
 
-static int ceil_div(int a, int b) { return (a + b - 1) / b; }
-
 int ft__direct_cob(int cout) {
   int best = 0, c, waste = 1 << 30;
   for (c = COB_MAX; c >= 4; c--) {
-    int w = ceil_div(cout, c) * c - cout;
+    int w = ft__ceil_div(cout, c) * c - cout;
     if (w < waste) {
       waste = w;
       best = c;
@@ -52,11 +50,11 @@ int ft__direct_cob(int cout) {
 
 size_t ft__direct_packed_floats(int cin, int cout) {
   int cob = ft__direct_cob(cout);
-  return (size_t)ceil_div(cout, cob) * cob * cin * 9;
+  return (size_t)ft__ceil_div(cout, cob) * cob * cin * 9;
 }
 
 void ft__direct_pack(const float *wt, int cin, int cout, float *p) {
-  int cob = ft__direct_cob(cout), ng = ceil_div(cout, cob), g, ci, k, c;
+  int cob = ft__direct_cob(cout), ng = ft__ceil_div(cout, cob), g, ci, k, c;
   for (g = 0; g < ng; g++)
     for (ci = 0; ci < cin; ci++)
       for (k = 0; k < 9; k++)
@@ -66,7 +64,7 @@ void ft__direct_pack(const float *wt, int cin, int cout, float *p) {
         }
 }
 
-static int padded_width(int w) { return ceil_div(w, XB) * XB + 2; }
+static int padded_width(int w) { return ft__ceil_div(w, XB) * XB + 2; }
 
 void ft__direct_convt_pack(const float *gemm_w, int cin, int cout, float *p) {
   int co, ci, t;
@@ -127,7 +125,7 @@ static void frame_band(const float *in, int cin, int h, int w, int r0, int r1, f
 static inline __attribute__((always_inline)) TARGET void
 rows_cob(const float *pad, int cin, int h, int w, const float *wd, const float *bias, int cout,
          int relu, float *out, float *tmp, int r0, int r1, const int cob) {
-  int pw = padded_width(w), nr = r1 - r0 + 2, ng = ceil_div(cout, cob), y, xb, g, ci, k, c, v;
+  int pw = padded_width(w), nr = r1 - r0 + 2, ng = ft__ceil_div(cout, cob), y, xb, g, ci, k, c, v;
   size_t hw = (size_t)h * w;
   for (y = r0; y < r1; y++)
     for (xb = 0; xb < w; xb += XB)

@@ -19,6 +19,9 @@
 #define FT__NN_COL_BUDGET ((size_t)1 << 18)
 #endif
 
+/* a / b rounded up, for positive a and b. */
+static inline int ft__ceil_div(int a, int b) { return (a + b - 1) / b; }
+
 /* Scratch floats one band of a 3x3 convolution needs for cin input channels
  * and width w, by either path (ft__conv3x3_rows or, where available,
  * ft__direct_rows over ft__conv3x3_band rows). */

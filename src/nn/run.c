@@ -195,8 +195,6 @@ static void op_item(void *arg, int i, int t) {
   }
 }
 
-static int ceil_div(int a, int b) { return (a + b - 1) / b; }
-
 /* Run o over the pool: items small enough that every thread gets a few. */
 static void run_op(workspace *ws, op *o) {
   int n = ft__pool_size(ws->pool), items, hw = o->h * o->w;
@@ -204,15 +202,15 @@ static void run_op(workspace *ws, op *o) {
   case OP_CONV3: {
     /* the GEMM path's single-channel stencil needs no scratch and takes any band */
     int band = o->c->cin == 1 && !o->c->wd ? o->h : ft__conv3x3_band(o->c->cin, o->h, o->w);
-    int want = n > 1 ? ceil_div(o->h, 4 * n) : o->h;
+    int want = n > 1 ? ft__ceil_div(o->h, 4 * n) : o->h;
     o->chunk = want < band ? want : band;
     if (o->chunk < 1) o->chunk = 1;
-    items = ceil_div(o->h, o->chunk);
+    items = ft__ceil_div(o->h, o->chunk);
     break;
   }
   case OP_CONVT:
-    o->chunk = n > 1 ? ceil_div(o->h, 4 * n) : o->h;
-    items = ceil_div(o->h, o->chunk);
+    o->chunk = n > 1 ? ft__ceil_div(o->h, 4 * n) : o->h;
+    items = ft__ceil_div(o->h, o->chunk);
     break;
   case OP_POOL:
   case OP_UP:
@@ -220,9 +218,9 @@ static void run_op(workspace *ws, op *o) {
     items = o->channels;
     break;
   default: /* per position */
-    o->chunk = n > 1 ? ceil_div(hw, 4 * n) : hw;
+    o->chunk = n > 1 ? ft__ceil_div(hw, 4 * n) : hw;
     if (o->chunk < 256) o->chunk = 256;
-    items = ceil_div(hw, o->chunk);
+    items = ft__ceil_div(hw, o->chunk);
     break;
   }
   ft__pool_run(ws->pool, op_item, o, items);

@@ -89,7 +89,7 @@ static void check_conv3(int cin, int cout, int h, int w, int relu, int with_bias
 }
 
 static void test_conv3x3(void) {
-  check_conv3(1, 5, 7, 9, 1, 1);   /* direct path */
+  check_conv3(1, 5, 7, 9, 1, 1);   /* the one-channel stencil */
   check_conv3(1, 3, 1, 1, 0, 1);   /* 1x1 image */
   check_conv3(1, 2, 1, 6, 1, 0);   /* one row */
   check_conv3(3, 5, 1, 1, 1, 1);   /* im2col, 1x1 image */
