@@ -78,8 +78,11 @@ FT_API void ft_model_free(ft_model *m);
 FT_API const ft_model_info *ft_model_get_info(const ft_model *m);
 
 typedef struct ft_model_params {
-  int tile;    /* largest tile side in pixels, 32..8192; default 1024.  Images up to
-                * this size (after padding to a multiple of 2^depth) run as one tile. */
+  int tile;    /* largest tile side in pixels, margins included, 32..8192; 0 (default):
+                * automatic, 1024 + two margins (at most 8192), so each tile keeps
+                * 1024 px of its side whatever the model's margin (a 2048 px side
+                * is two tiles).  Images up to the tile size (after padding to a
+                * multiple of 2^depth) run as one tile. */
   int margin;  /* overlap kept on each side of a tile, in pixels; -1 (default) uses the
                 * model's receptive radius rounded up to a multiple of 2^depth, which
                 * makes tiled output equal to whole-image output up to rounding */

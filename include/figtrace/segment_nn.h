@@ -147,9 +147,10 @@ typedef struct ft_unet_params {
                                    which means: the area of a disc of 0.15 times the
                                    object diameter (given, else measured on the first
                                    run's objects, else estimated), at least 4 */
-  int tile;               /* ft_model_params.tile; default 1152 (1024 + two margins of
-                             64: a 2048 px side runs as two tiles, not three - 13%
-                             more network pixels than the image instead of 27%) */
+  int tile;               /* ft_model_params.tile; 0 (default): automatic, 1024 + two
+                             of the model's margins (1152 for the depth-3 models,
+                             1280 at depth 4: a 2048 px side runs as two tiles
+                             either way, not three) */
   int refine;             /* 1 (default): with an estimated diameter and a 3-class model,
                              measure the objects the network finds (on probe windows,
                              or a first full run) and correct the scale when their

@@ -35,8 +35,11 @@
 #include "dl/blas.h"
 #include "nn/model.h"
 
+/* The automatic tile keeps this many pixels of its side after the margins. */
+#define AUTO_TILE_KEEP 1024
+
 static const ft_model_params default_params = {
-    1024, /* tile */
+    0,    /* tile: automatic (AUTO_TILE_KEEP + two margins) */
     -1,   /* margin: receptive radius */
     0,    /* threads: ft_ctx_threads */
     1,    /* normalize */
@@ -503,8 +506,9 @@ ft_status ft_model_run(ft_ctx *ctx, const ft_model *m, const ft_image *image,
     P = *params;
   else
     ft_model_params_init(&P);
-  if (P.tile < 32 || P.tile > 8192)
-    return ft__fail(ctx, FT_ERR_INVAL, "unet: tile %d out of range 32..8192", P.tile);
+  if (P.tile != 0 && (P.tile < 32 || P.tile > 8192))
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: tile %d out of range 32..8192 (0: automatic)",
+                    P.tile);
   if (P.margin < -1 || P.margin > 4096)
     return ft__fail(ctx, FT_ERR_INVAL, "unet: margin %d out of range -1..4096", P.margin);
   if (P.threads < 0 || P.threads > 256)
@@ -512,6 +516,7 @@ ft_status ft_model_run(ft_ctx *ctx, const ft_model *m, const ft_image *image,
   align = 1 << a->depth;
   margin = P.margin < 0 ? a->receptive_radius : P.margin;
   margin = (margin + align - 1) / align * align;
+  if (!P.tile) P.tile = AUTO_TILE_KEEP + 2 * margin < 8192 ? AUTO_TILE_KEEP + 2 * margin : 8192;
   Hp = (image->height + align - 1) / align * align;
   Wp = (image->width + align - 1) / align * align;
   memset(&J, 0, sizeof J);

@@ -66,7 +66,7 @@ static const ft_unet_params defaults = {
      * 0.408). */
     .instances = {.seed_threshold = 0.5, .fg_threshold = 0, .min_peak = 0.8, .min_area = -1,
                   .hole_fraction = 0.25},
-    .tile = 1152, /* 1024 + two 64 px margins: a 2048 px side is two tiles, not three */
+    .tile = 0, /* automatic: 1024 + two margins (ft_model_params) */
     .refine = 1,
     .ink_threshold = 0.0,
     .scale = 0.0,
@@ -498,8 +498,9 @@ static ft_status check_params(ft_ctx *ctx, const ft_unet_params *p) {
     return ft__fail(ctx, FT_ERR_INVAL,
                     "unet: scale bounds %g..%g out of range (min in (0,1], max in [1,16])",
                     p->min_scale, p->max_scale);
-  if (p->tile < 32 || p->tile > 8192)
-    return ft__fail(ctx, FT_ERR_INVAL, "unet: tile=%d out of range 32..8192", p->tile);
+  if (p->tile != 0 && (p->tile < 32 || p->tile > 8192))
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: tile=%d out of range 32..8192 (0: automatic)",
+                    p->tile);
   if (!(p->instances.fg_threshold == 0 ||
         (p->instances.fg_threshold >= 0.05 && p->instances.fg_threshold <= 0.95)))
     return ft__fail(ctx, FT_ERR_INVAL,

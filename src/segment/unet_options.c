@@ -118,8 +118,9 @@ static ft_status set_key(ft_ctx *ctx, const char *s, size_t n, ft_unet_params *p
                       "segment: unet: split='%s' is not 0 (off) or a fraction 0.5..0.99", val);
     p->instances.neck_split = v;
   } else if (!strcasecmp(item, "tile")) {
-    if (ft__parse_real_in(val, 32, 8192, &v) || v != floor(v))
-      return ft__fail(ctx, FT_ERR_INVAL, "segment: unet: tile='%s' is not a whole number 32..8192",
+    if (ft__parse_real_in(val, 0, 8192, &v) || v != floor(v) || (v != 0 && v < 32))
+      return ft__fail(ctx, FT_ERR_INVAL,
+                      "segment: unet: tile='%s' is not 0 (automatic) or a whole number 32..8192",
                       val);
     p->tile = (int)v;
   } else {

@@ -548,6 +548,77 @@ static void test_tiled_equals_whole(void) {
   ft_ctx_free(ctx);
 }
 
+/* Progress callback that keeps the first (smallest) fraction reported: with
+ * one thread the first tile reports 1 / tiles. */
+static int first_fraction_cb(void *user, double f) {
+  double *first = user;
+  if (*first < 0 || f < *first) *first = f;
+  return 0;
+}
+
+/* Tiles of one ft_model_run over a height x width image (1 thread). */
+static int count_tiles(ft_ctx *ctx, const ft_model *m, int height, int width, int tile,
+                       ft_tensor **out) {
+  ft_image *im = NULL;
+  ft_model_params p;
+  double first = -1;
+  int x, y;
+  *out = NULL;
+  if (ft_image_new(ctx, width, height, 1, &im) != FT_OK) return -1;
+  for (y = 0; y < height; y++)
+    for (x = 0; x < width; x++)
+      im->data[(size_t)y * width + x] = 0.5f + 0.4f * sinf(x * 0.05f + y * 0.13f);
+  ft_model_params_init(&p);
+  p.threads = 1;
+  p.tile = tile;
+  ft_ctx_set_progress(ctx, first_fraction_cb, &first);
+  if (ft_model_run(ctx, m, im, &p, out) != FT_OK) first = -1;
+  ft_ctx_set_progress(ctx, NULL, NULL);
+  ft_image_free(im);
+  return first > 0 ? (int)lround(1.0 / first) : -1;
+}
+
+static void test_auto_tile(void) {
+  /* the default tile keeps 1024 px after the margins (28 here, so 1080 in
+   * all): a 1060 px side is one tile (a plain 1024 would cut it in two),
+   * 2100 px two (it would be three), and the result equals the whole
+   * image's */
+  ft_ctx *ctx = ft_ctx_new();
+  ft_model *m = NULL;
+  ft_tensor *a = NULL, *b = NULL;
+  ft_model_params p;
+  char path[1024];
+  size_t i, n;
+  double e = 0.0;
+  snprintf(path, sizeof path, "%s/tests/data/nn/tiny_transpose.safetensors", ft_test_srcdir());
+  CU_ASSERT_EQUAL_FATAL(ft_model_load(ctx, path, &m), FT_OK);
+  ft_model_params_init(&p);
+  CU_ASSERT_EQUAL(p.tile, 0);
+  CU_ASSERT_EQUAL(count_tiles(ctx, m, 24, 1060, 0, &a), 1);
+  ft_tensor_free(a);
+  CU_ASSERT_EQUAL(count_tiles(ctx, m, 24, 1060, 1024, &a), 2);
+  ft_tensor_free(a);
+  CU_ASSERT_EQUAL(count_tiles(ctx, m, 24, 2100, 1024, &a), 3);
+  ft_tensor_free(a);
+  CU_ASSERT_EQUAL(count_tiles(ctx, m, 24, 2100, 0, &a), 2);
+  CU_ASSERT_EQUAL(count_tiles(ctx, m, 24, 2100, 8192, &b), 1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  n = (size_t)a->c * a->h * a->w;
+  for (i = 0; i < n; i++)
+    if (fabs(a->data[i] - b->data[i]) > e) e = fabs(a->data[i] - b->data[i]);
+  CU_ASSERT(e <= 1e-4);
+  ft_tensor_free(a);
+  ft_tensor_free(b);
+  /* anything else below 32 is refused, 0 included only as "automatic" */
+  CU_ASSERT_EQUAL(count_tiles(ctx, m, 24, 100, -1, &a), -1);
+  CU_ASSERT_PTR_NULL(a);
+  CU_ASSERT_EQUAL(count_tiles(ctx, m, 24, 100, 31, &a), -1);
+  CU_ASSERT_PTR_NULL(a);
+  ft_model_free(m);
+  ft_ctx_free(ctx);
+}
+
 static void test_channels(void) {
   /* the 3-channel model takes gray (replicated) and RGBA (alpha dropped) */
   ft_ctx *ctx = ft_ctx_new();
@@ -609,6 +680,7 @@ int main(void) {
       {"load corrupt models", test_load_corrupt},
       {"parity with PyTorch", test_parity},
       {"tiled equals whole image", test_tiled_equals_whole},
+      {"automatic tile keeps 1024 px", test_auto_tile},
       {"channel conversion", test_channels},
       {NULL, NULL}};
   return ft_test_main("nn", cases);

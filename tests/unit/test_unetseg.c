@@ -913,6 +913,7 @@ static void test_options_segment(void) {
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "watershed"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "unknown segmenter 'watershed'"));
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,tile=16"), FT_ERR_INVAL);
+  CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,tile=-1"), FT_ERR_INVAL);
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,scale=0.1"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "scale"));
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,scale=5"), FT_ERR_INVAL);
@@ -926,6 +927,8 @@ static void test_options_segment(void) {
   CU_ASSERT_EQUAL(ft_options_set_segment(ctx, &opt, "unet:x,flips=maybe"), FT_ERR_INVAL);
   CU_ASSERT_PTR_NOT_NULL(strstr(ft_ctx_errmsg(ctx), "flips"));
   CU_ASSERT_EQUAL(memcmp(&before, &opt, sizeof opt), 0);
+  CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "unet:x,tile=0") == FT_OK);
+  CU_ASSERT_EQUAL(opt.unet.tile, 0);
   CU_ASSERT_FATAL(ft_options_set_segment(ctx, &opt, "threshold") == FT_OK);
   CU_ASSERT_EQUAL(opt.segmenter, FT_SEGMENTER_THRESHOLD);
   /* The preset and the generic setter. */
