@@ -521,6 +521,10 @@ def main():
                     help="nuclei: make the training crops in this many processes (for a GPU; "
                          "0, the default, makes them in order in this one)")
     ap.add_argument("--batch", type=int, default=0, help="crops per step instead of the configured")
+    ap.add_argument("--crop", type=int, default=0,
+                    help="side of the training crops in px instead of the configured (a "
+                         "multiple of 2^depth; larger crops give a deep network's lowest "
+                         "levels more image and less padding)")
     ap.add_argument("--steps-per-epoch", type=int, default=0,
                     help="steps between validations instead of the configured")
     ap.add_argument("--out", default=None)
@@ -554,6 +558,10 @@ def main():
         CONFIG[args.model]["batch"] = args.batch
     if args.steps_per_epoch:
         CONFIG[args.model]["steps_per_epoch"] = args.steps_per_epoch
+    if args.crop:
+        if args.crop % (1 << CONFIG[args.model]["depth"]):
+            ap.error("--crop must be a multiple of 2^depth (%d)" % (1 << CONFIG[args.model]["depth"]))
+        CONFIG[args.model]["crop"] = args.crop
     if args.device.startswith("cuda"):
         torch.backends.cudnn.benchmark = True
     if args.model == "nuclei":
