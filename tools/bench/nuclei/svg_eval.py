@@ -30,6 +30,13 @@ process: reading, the network, instances, tracing, fitting, writing).
 
 Images are taken round-robin over the modalities; --minutes stops taking new
 ones when the time is spent, and the table says how many it covers.
+
+For choosing among candidate models without looking at the validation split,
+--split train scores training images instead (--modality and --step pick, say,
+every third fluorescence image), and --labels-only scores the --labels image
+alone (no rendering, no baseline: a quick comparison; the SVG agrees with it
+within 0.01, which the full run checks).  FIGTRACE_MODEL_PATH in the
+environment names a directory holding the candidate nuclei.safetensors.
 """
 import argparse
 import os
@@ -196,9 +203,18 @@ def main():
     ap.add_argument("--known-size", action="store_true",
                     help="give figtrace each image's labelled median nucleus diameter "
                          "(--segment=unet:nuclei,diameter=D): the score without the size estimate")
+    ap.add_argument("--split", default="val", choices=("val", "train"),
+                    help="the images scored (train: for choosing among models; report val)")
+    ap.add_argument("--modality", action="append", choices=data.MODALITIES,
+                    help="only this modality (repeatable; default all)")
+    ap.add_argument("--step", type=int, default=1,
+                    help="every STEP-th image of each modality, in split order")
+    ap.add_argument("--labels-only", action="store_true",
+                    help="score figtrace's --labels image only (no SVG rendering, no baseline)")
     args = ap.parse_args()
-    rows = [r for r in data.read_split() if r["split"] == "val"]
-    bymod = [[r for r in rows if r["modality"] == m] for m in data.MODALITIES]
+    rows = [r for r in data.read_split() if r["split"] == args.split]
+    mods = args.modality or data.MODALITIES
+    bymod = [[r for r in rows if r["modality"] == m][::max(args.step, 1)] for m in mods]
     rows = [r for grp in zip_longest(*bymod) for r in grp if r is not None]
     if args.limit:
         rows = rows[:args.limit]
@@ -219,29 +235,37 @@ def main():
             svg, tif, s = convert(args.figtrace, img, tmp, extra)
             secs += s
             mpix += w * h / 1e6
-            vb, paths = read_nuclei(svg)
-            inst_svg = render_instances(vb, paths, w, h, tmp)
             inst_tif = np.asarray(Image.open(tif)).astype(np.int32)
-            if len(np.unique(inst_tif[inst_tif > 0])) != len(paths):
-                count_mismatch += 1
-            x = data.prepare(data.load_image(r["id"]))
-            base = nuclei_eval.baseline(x, nuclei_eval.estimate_diameter(x))
+            methods = [("figtrace --labels", inst_tif)]
+            if not args.labels_only:
+                vb, paths = read_nuclei(svg)
+                inst_svg = render_instances(vb, paths, w, h, tmp)
+                if len(np.unique(inst_tif[inst_tif > 0])) != len(paths):
+                    count_mismatch += 1
+                x = data.prepare(data.load_image(r["id"]))
+                base = nuclei_eval.baseline(x, nuclei_eval.estimate_diameter(x))
+                methods = [("figtrace SVG", inst_svg)] + methods + [("baseline", base)]
             mod = r["modality"]
             scores = {}
-            for meth, inst in (("figtrace SVG", inst_svg), ("figtrace --labels", inst_tif),
-                               ("baseline", base)):
+            for meth, inst in methods:
                 counts = data.ap_counts(lab, inst)
                 scores[meth] = data.ap_from_counts(counts)
                 res.setdefault(meth, {}).setdefault(mod, []).append(counts)
-            worst_gap = max(worst_gap, abs(scores["figtrace SVG"][0] - scores["figtrace --labels"][0]))
             n += 1
+            if args.labels_only:
+                print("%s %-13s AP50 labels %.3f  %.2f s" % (
+                    r["id"][:8], mod, scores["figtrace --labels"][0], s), file=sys.stderr, flush=True)
+                continue
+            worst_gap = max(worst_gap, abs(scores["figtrace SVG"][0] - scores["figtrace --labels"][0]))
             print("%s %-13s %3d paths  AP50 svg %.3f labels %.3f baseline %.3f  %.2f s" % (
                 r["id"][:8], mod, len(paths), scores["figtrace SVG"][0],
                 scores["figtrace --labels"][0], scores["baseline"][0], s),
                 file=sys.stderr, flush=True)
     mods = ("all",) + data.MODALITIES
-    print("program: %s; validation images: %d; %.0f s; command: %s" % (
-        os.path.relpath(args.figtrace, ROOT), n, time.time() - t0, " ".join(sys.argv)))
+    print("program: %s; %s images: %d; model path: %s; %.0f s; command: %s" % (
+        os.path.relpath(args.figtrace, ROOT), "validation" if args.split == "val" else "training",
+        n, os.environ.get("FIGTRACE_MODEL_PATH", "(default)"), time.time() - t0,
+        " ".join(sys.argv)))
     for pooled, title in ((False, "mean over the images"),
                           (True, "TP, FP, FN pooled over the images")):
         print("\nAP@0.5 / AP@[0.5:0.95] (images), %s" % title)
@@ -250,10 +274,13 @@ def main():
         for meth, row in summarize(res, pooled).items():
             print("| %s | " % meth + " | ".join(
                 "%.3f / %.3f (%d)" % row[m] if m in row else "-" for m in mods) + " |")
-    print("\nfigtrace: %.2f s per megapixel (%.1f Mpixel, whole process, -p microscopy); "
-          "images whose SVG path count differs from the label image's: %d; largest per-image "
-          "|AP@0.5(SVG) - AP@0.5(labels)|: %.3f" % (secs / max(mpix, 1e-9), mpix,
-                                                    count_mismatch, worst_gap))
+    print("\nfigtrace: %.2f s per megapixel (%.1f Mpixel, whole process, -p microscopy)" % (
+        secs / max(mpix, 1e-9), mpix), end="")
+    if args.labels_only:
+        print()
+    else:
+        print("; images whose SVG path count differs from the label image's: %d; largest "
+              "per-image |AP@0.5(SVG) - AP@0.5(labels)|: %.3f" % (count_mismatch, worst_gap))
 
 
 if __name__ == "__main__":
