@@ -209,6 +209,9 @@ def main():
                     help="only this modality (repeatable; default all)")
     ap.add_argument("--step", type=int, default=1,
                     help="every STEP-th image of each modality, in split order")
+    ap.add_argument("--arg", action="append", default=[], metavar="ARG",
+                    help="pass ARG to figtrace after -p microscopy (repeatable), e.g. "
+                         "--arg=--segment=unet:nuclei,min-peak=0.9")
     ap.add_argument("--labels-only", action="store_true",
                     help="score figtrace's --labels image only (no SVG rendering, no baseline)")
     args = ap.parse_args()
@@ -231,7 +234,9 @@ def main():
             img = os.path.join(data.DATA, "images", r["id"] + ".png")
             lab = data.load_labels(r["id"])
             h, w = lab.shape
-            extra = ["--segment=unet:nuclei,diameter=%.2f" % r["diameter"]] if args.known_size else []
+            extra = list(args.arg)
+            if args.known_size:
+                extra.append("--segment=unet:nuclei,diameter=%.2f" % r["diameter"])
             svg, tif, s = convert(args.figtrace, img, tmp, extra)
             secs += s
             mpix += w * h / 1e6
