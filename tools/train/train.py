@@ -54,7 +54,9 @@ as interior in the target, so that it has a seed; off in the configured
 recipe.  --wide-scale P:R draws a fraction P of the crops with the scale
 jittered by 1/R..R instead, so that the network also learns nuclei far from
 the canonical size and reports their size faithfully (the library's first
-size estimate can be off); off in the configured recipe.
+size estimate can be off); off in the configured recipe.  --crop N trains
+on N x N crops instead of 128 x 128 (with --batch, about the same pixels per
+step: a deep network's lowest levels then see more image and less padding).
 
 Where a GPU is lent: --device cuda runs the network there, --workers N makes
 the nuclei crops in N processes (each its own sampler, seeded seed + 1000 k;
