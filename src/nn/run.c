@@ -35,7 +35,10 @@
 #include "dl/blas.h"
 #include "nn/model.h"
 
-/* The automatic tile keeps this many pixels of its side after the margins. */
+/* Tile sides allowed, and what the automatic tile keeps of its side after
+ * the margins. */
+#define TILE_MIN 32
+#define TILE_MAX 8192
 #define AUTO_TILE_KEEP 1024
 
 static const ft_model_params default_params = {
@@ -506,19 +509,20 @@ ft_status ft_model_run(ft_ctx *ctx, const ft_model *m, const ft_image *image,
     P = *params;
   else
     ft_model_params_init(&P);
-  if (P.tile != 0 && (P.tile < 32 || P.tile > 8192))
-    return ft__fail(ctx, FT_ERR_INVAL, "unet: tile %d out of range 32..8192 (0: automatic)",
-                    P.tile);
+  if (P.tile != 0 && (P.tile < TILE_MIN || P.tile > TILE_MAX))
+    return ft__fail(ctx, FT_ERR_INVAL, "unet: tile %d out of range %d..%d (0: automatic)",
+                    P.tile, TILE_MIN, TILE_MAX);
   if (P.margin < -1 || P.margin > 4096)
     return ft__fail(ctx, FT_ERR_INVAL, "unet: margin %d out of range -1..4096", P.margin);
   if (P.threads < 0 || P.threads > 256)
     return ft__fail(ctx, FT_ERR_INVAL, "unet: threads %d out of range 0..256", P.threads);
   align = 1 << a->depth;
   margin = P.margin < 0 ? a->receptive_radius : P.margin;
-  margin = (margin + align - 1) / align * align;
-  if (!P.tile) P.tile = AUTO_TILE_KEEP + 2 * margin < 8192 ? AUTO_TILE_KEEP + 2 * margin : 8192;
-  Hp = (image->height + align - 1) / align * align;
-  Wp = (image->width + align - 1) / align * align;
+  margin = ft__ceil_div(margin, align) * align;
+  if (!P.tile)
+    P.tile = AUTO_TILE_KEEP + 2 * margin < TILE_MAX ? AUTO_TILE_KEEP + 2 * margin : TILE_MAX;
+  Hp = ft__ceil_div(image->height, align) * align;
+  Wp = ft__ceil_div(image->width, align) * align;
   memset(&J, 0, sizeof J);
   if (plan_axis(Hp, P.tile, margin, align, &J.ay) || plan_axis(Wp, P.tile, margin, align, &J.ax))
     return ft__fail(ctx, FT_ERR_INVAL,

@@ -178,20 +178,11 @@ def convert(prog, img, tmp, extra=()):
     return svg, tif, secs
 
 
-def summarize(res, pooled=False):
-    """res: method -> modality -> per-image ap_counts() arrays -> method ->
-    modality (and "all") -> (AP@0.5, AP@[0.5:0.95], images): the per-image
-    scores averaged, or with pooled the counts summed first."""
-    def one(v):
-        v = np.array(v)
-        ap = data.ap_from_counts(v.sum(0)) if pooled else data.ap_from_counts(v).mean(0)
-        return ap[0], ap.mean(), len(v)
-    out = {}
-    for meth, bymod in res.items():
-        out[meth] = {"all": one([x for v in bymod.values() for x in v])}
-        for mod, v in bymod.items():
-            out[meth][mod] = one(v)
-    return out
+def per_image(res):
+    """method -> modality -> per-image ap_counts() arrays, each turned into
+    that image's AP vector (what eval.summarize averages unpooled)."""
+    return {meth: {mod: [data.ap_from_counts(c) for c in v] for mod, v in bymod.items()}
+            for meth, bymod in res.items()}
 
 
 def main():
@@ -276,7 +267,8 @@ def main():
         print("\nAP@0.5 / AP@[0.5:0.95] (images), %s" % title)
         print("| method | " + " | ".join(mods) + " |")
         print("|---|" + "---:|" * len(mods))
-        for meth, row in summarize(res, pooled).items():
+        for meth, row in nuclei_eval.summarize(res if pooled else per_image(res),
+                                               pooled).items():
             print("| %s | " % meth + " | ".join(
                 "%.3f / %.3f (%d)" % row[m] if m in row else "-" for m in mods) + " |")
     print("\nfigtrace: %.2f s per megapixel (%.1f Mpixel, whole process, -p microscopy)" % (
