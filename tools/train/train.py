@@ -57,6 +57,10 @@ the canonical size and reports their size faithfully (the library's first
 size estimate can be off); off in the configured recipe.  --crop N trains
 on N x N crops instead of 128 x 128 (with --batch, about the same pixels per
 step: a deep network's lowest levels then see more image and less padding).
+--modality-weights M=W,... sets the training crops' share per modality
+(configured: fluorescence 0.55, histology-he 0.33, brightfield 0.12, each
+modality's images drawn uniformly); a modality left out is not trained on,
+so fluorescence=1 trains a fluorescence specialist.
 
 Where a GPU is lent: --device cuda runs the network there, --workers N makes
 the nuclei crops in N processes (each its own sampler, seeded seed + 1000 k;
@@ -85,7 +89,8 @@ from unet import UNet, grow_state_dict, save_safetensors, state_dict_depth  # no
 CONFIG = {
     "nuclei": dict(base=10, depth=3, crop=128, batch=8, epochs=40, steps_per_epoch=150,
                    lr=3e-3, weight_decay=1e-4, class_weights=(1.0, 1.0, 2.0), touch=2,
-                   touch_weight=5.0, small_weight=0.0, core=False, wide=(0.0, 1.0), seed=6),
+                   touch_weight=5.0, small_weight=0.0, core=False, wide=(0.0, 1.0), seed=6,
+                   modality_weights=None),
     "sketch": dict(base=12, depth=3, crop=128, batch=12, epochs=35, steps_per_epoch=100,
                    lr=3e-3, weight_decay=1e-4, pool=1500, val=64, seed=61, val_seed=9061),
 }
@@ -279,12 +284,15 @@ def train_nuclei(args):
     t0 = time.time()
     items = load_items(train_rows)
     val_items = load_items(val_subset(rows))
+    if cfg["modality_weights"]:
+        items = [it for it in items if cfg["modality_weights"].get(it[3], 0) > 0]
     crops = [it[:4] for it in items]
 
     def make_sampler(k):
         return data.CropSampler(crops, crop=cfg["crop"], seed=cfg["seed"] + 1000 * k,
                                 touch=cfg["touch"], small_weight=cfg["small_weight"],
-                                core=cfg["core"], wide=cfg["wide"])
+                                core=cfg["core"], wide=cfg["wide"],
+                                modality_weights=cfg["modality_weights"])
 
     dev = torch.device(args.device)
     stream = batch_stream(make_sampler, cfg["batch"], args.workers, dev)
@@ -314,6 +322,9 @@ def train_nuclei(args):
     if cfg["wide"][0] > 0:
         say("# a fraction %g of the crops with the scale jittered by 1/%g..%g"
             % (cfg["wide"][0], cfg["wide"][1], cfg["wide"][1]))
+    if cfg["modality_weights"]:
+        say("# training crops per modality: %s" % ", ".join(
+            "%s %g" % kv for kv in sorted(cfg["modality_weights"].items())))
     if args.device != "cpu" or args.workers:
         say("# device %s, crops made by %d worker processes" % (args.device, args.workers))
     say("# epoch  loss  AP50(all)  AP(all)  AP50/AP fluorescence  histology-he  brightfield  minutes")
@@ -516,6 +527,10 @@ def main():
                     help="nuclei: jitter a fraction P of the crops' scale by 1/R..R instead of "
                          "1/1.35..1.35 (e.g. 0.3:2.5), so the network also sees nuclei far from "
                          "the canonical size")
+    ap.add_argument("--modality-weights", default=None, metavar="M=W,...",
+                    help="nuclei: the training crops' share per modality instead of "
+                         "fluorescence=0.55,histology-he=0.33,brightfield=0.12; a modality "
+                         "left out is not trained on (e.g. fluorescence=1 for a specialist)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu",
                     help="where the network trains: cpu, cuda or cuda:N")
@@ -556,6 +571,20 @@ def main():
         if not (0 <= p <= 1 and r >= 1):
             ap.error("--wide-scale: P must be in 0..1 and R at least 1")
         CONFIG[args.model]["wide"] = (p, r)
+    if args.modality_weights:
+        mw = {}
+        for part in args.modality_weights.split(","):
+            m, _, w = part.partition("=")
+            try:
+                mw[m.strip()] = float(w)
+            except ValueError:
+                ap.error("--modality-weights takes M=W,..., e.g. fluorescence=1")
+            if m.strip() not in data.MODALITIES or mw[m.strip()] < 0:
+                ap.error("--modality-weights: modalities are %s, weights at least 0"
+                         % ", ".join(data.MODALITIES))
+        if sum(mw.values()) <= 0:
+            ap.error("--modality-weights: at least one weight above 0")
+        CONFIG[args.model]["modality_weights"] = mw
     if args.batch:
         CONFIG[args.model]["batch"] = args.batch
     if args.steps_per_epoch:
