@@ -48,6 +48,8 @@ NORM_LOW, NORM_HIGH = 1.0, 99.8
 VAL_FRACTION = 0.15
 SPLIT_SEED = 2018
 MODALITIES = ("fluorescence", "histology-he", "brightfield")
+# The training crops' share per modality (each modality's images drawn uniformly)
+MODALITY_WEIGHTS = {"fluorescence": 0.55, "histology-he": 0.33, "brightfield": 0.12}
 
 
 def to_gray(rgb):
@@ -213,7 +215,7 @@ class CropSampler:
         self.jitter = jitter
         self.wide_p, self.wide_r = wide
         self.rng = np.random.RandomState(seed)
-        mw = modality_weights or {"fluorescence": 0.55, "histology-he": 0.33, "brightfield": 0.12}
+        mw = modality_weights or MODALITY_WEIGHTS
         counts = {}
         for it in items:
             counts[it[3]] = counts.get(it[3], 0) + 1

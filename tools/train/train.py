@@ -58,8 +58,8 @@ size estimate can be off); off in the configured recipe.  --crop N trains
 on N x N crops instead of 128 x 128 (with --batch, about the same pixels per
 step: a deep network's lowest levels then see more image and less padding).
 --modality-weights M=W,... sets the training crops' share per modality
-(configured: fluorescence 0.55, histology-he 0.33, brightfield 0.12, each
-modality's images drawn uniformly); a modality left out is not trained on,
+(configured: data.MODALITY_WEIGHTS, each modality's images drawn
+uniformly); a modality left out is not trained on,
 so fluorescence=1 trains a fluorescence specialist.
 
 Where a GPU is lent: --device cuda runs the network there, --workers N makes
@@ -528,9 +528,9 @@ def main():
                          "1/1.35..1.35 (e.g. 0.3:2.5), so the network also sees nuclei far from "
                          "the canonical size")
     ap.add_argument("--modality-weights", default=None, metavar="M=W,...",
-                    help="nuclei: the training crops' share per modality instead of "
-                         "fluorescence=0.55,histology-he=0.33,brightfield=0.12; a modality "
-                         "left out is not trained on (e.g. fluorescence=1 for a specialist)")
+                    help="nuclei: the training crops' share per modality instead of %s; a "
+                         "modality left out is not trained on (e.g. fluorescence=1 for a "
+                         "specialist)" % ",".join("%s=%g" % kv for kv in data.MODALITY_WEIGHTS.items()))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu",
                     help="where the network trains: cpu, cuda or cuda:N")
@@ -575,11 +575,12 @@ def main():
         mw = {}
         for part in args.modality_weights.split(","):
             m, _, w = part.partition("=")
+            m = m.strip()
             try:
-                mw[m.strip()] = float(w)
+                mw[m] = float(w)
             except ValueError:
                 ap.error("--modality-weights takes M=W,..., e.g. fluorescence=1")
-            if m.strip() not in data.MODALITIES or mw[m.strip()] < 0:
+            if m not in data.MODALITIES or mw[m] < 0:
                 ap.error("--modality-weights: modalities are %s, weights at least 0"
                          % ", ".join(data.MODALITIES))
         if sum(mw.values()) <= 0:
